@@ -1,0 +1,254 @@
+import { z } from 'zod';
+import { secretRef } from '../secrets/secret-ref.js';
+
+/** Every field rule lives here once; the CLI, the HTTP API and the UI validate with these. */
+
+export const CONFIG_VERSION = 1;
+
+export const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-", at most 64, not starting with a symbol');
+
+const hostnameLabel = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const hostnameRe = new RegExp(`^${hostnameLabel}(?:\\.${hostnameLabel})*$`);
+const ipv4Re = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+export function isHostname(value: string): boolean {
+  return value.length <= 253 && (ipv4Re.test(value) || hostnameRe.test(value));
+}
+
+/** `host`, `host:port`, `[v6]` or `[v6]:port`; the RDP port defaults to 3389. */
+export const addressSchema = z
+  .string()
+  .trim()
+  .refine((value) => parseAddress(value) !== undefined, 'a host name or IP address, optionally with :port (1-65535)');
+
+export function parseAddress(value: string): { host: string; port: number } | undefined {
+  const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/.exec(value);
+  const plain = /^([^:[\]]+)(?::(\d{1,5}))?$/.exec(value);
+  const match = v6 ?? plain;
+  if (!match) return undefined;
+  const host = match[1]!;
+  const port = match[2] === undefined ? 3389 : Number(match[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  if (!v6 && !isHostname(host)) return undefined;
+  return { host, port };
+}
+
+export const guidSchema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a GUID like 00000000-0000-0000-0000-000000000000');
+
+export const awsRegionSchema = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'an AWS region like eu-west-1');
+export const instanceIdSchema = z.string().regex(/^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, 'an EC2 instance id like i-0123456789abcdef0');
+/** Azure resource group: 1-90 of letters, digits, _ - . ( ), not ending in a period. */
+export const resourceGroupSchema = z
+  .string()
+  .regex(/^[-\w.()]{0,89}[-\w()]$/, 'an Azure resource group name (1-90 letters, digits, _ - . ( ), not ending in ".")');
+/** Azure VM (Windows computer names are shorter, but the resource name allows 64). */
+export const vmNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]$|^[A-Za-z0-9]$/, 'an Azure VM name (1-64 letters, digits, _ . -)');
+export const userSchema = z
+  .string()
+  .min(1, 'a user name')
+  .max(104)
+  .regex(/^[^"/\\[\]:;|=,+*?<>@]+$/, 'a Windows user name without domain (no " / \\ [ ] : ; | = , + * ? < > @)');
+export const domainSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/, 'a Windows domain like CORP or corp.example.com');
+export const fingerprintSchema = z
+  .string()
+  .transform((value) => value.replace(/[:\s]/g, '').toLowerCase())
+  .pipe(z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 certificate fingerprint (64 hex digits, colons allowed)'));
+export const httpUrlSchema = z
+  .string()
+  .url('a URL like https://example.botcity.dev')
+  .refine((value) => /^https?:\/\//.test(value), 'an http:// or https:// URL')
+  .transform((value) => value.replace(/\/$/, ''));
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time like 08:30');
+export const timeZoneSchema = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone like Europe/Paris');
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const keepWarmSchema = z.object({
+  days: z.array(z.enum(weekdays)).min(1),
+  from: hhmm,
+  to: hhmm,
+  timeZone: timeZoneSchema.default('UTC'),
+  hosts: z.array(idSchema).optional(),
+});
+
+export const policySchema = z.object({
+  idleGraceMinutes: z.number().min(0).max(24 * 60).default(10),
+  minUptimeMinutes: z.number().min(0).max(24 * 60).default(15),
+  bootTimeoutMinutes: z.number().min(1).max(120).default(15),
+  maxHostsOn: z.number().int().min(0).max(100_000).default(10),
+  /** Consecutive complete idle observations needed before a host is drained and stopped. */
+  drainObservations: z.number().int().min(1).max(100).default(3),
+  /** Failed starts/connects before a host is marked failed (then it waits for a manual retry). */
+  maxStartAttempts: z.number().int().min(1).max(20).default(4),
+  /** Start hosts ahead of scheduled runs and future tasks by the host's learned boot time. */
+  prewarm: z.boolean().default(true),
+  keepWarm: z.array(keepWarmSchema).default([]),
+});
+
+export const orchestratorSchema = z.object({
+  kind: z.literal('botcity').default('botcity'),
+  server: httpUrlSchema,
+  login: z.string().min(1, 'the workspace login'),
+  key: secretRef,
+  pollSeconds: z.number().min(1).max(3600).default(15),
+});
+
+export const awsSchema = z.object({
+  instanceId: instanceIdSchema,
+  region: awsRegionSchema.optional(),
+  credentials: z.enum(['keychain', 'profile', 'default']).default('default'),
+  profile: z.string().min(1).optional(),
+  accessKeyId: z
+    .string()
+    .regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'an AWS access key id like AKIA...')
+    .optional(),
+  secretAccessKey: secretRef.optional(),
+  addressFrom: z.enum(['config', 'public', 'private']).default('config'),
+});
+
+export const azureSchema = z.object({
+  subscriptionId: guidSchema,
+  resourceGroup: resourceGroupSchema,
+  vmName: vmNameSchema,
+  auth: z.enum(['client-secret', 'managed-identity', 'default']).default('default'),
+  tenantId: guidSchema.optional(),
+  clientId: guidSchema.optional(),
+  clientSecret: secretRef.optional(),
+  /** For sovereign clouds: e.g. https://login.microsoftonline.us and https://management.usgovcloudapi.net */
+  authorityHost: httpUrlSchema.optional(),
+  armEndpoint: httpUrlSchema.optional(),
+});
+
+export const protocols = ['rdp', 'aws-ec2', 'azure-vm'] as const;
+
+export const hostSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().max(128).optional(),
+    address: addressSchema,
+    protocol: z.enum(protocols),
+    maxSessions: z.number().int().min(1).max(1000).default(1),
+    certificate: fingerprintSchema.optional(),
+    user: userSchema,
+    domain: domainSchema.optional(),
+    password: secretRef,
+    /** Opt-in: allow stopping an instance that Session Manager did not start (no managed tag). */
+    powerOffUnmanaged: z.boolean().default(false),
+    idleGraceMinutes: z.number().min(0).max(24 * 60).optional(),
+    minUptimeMinutes: z.number().min(0).max(24 * 60).optional(),
+    aws: awsSchema.optional(),
+    azure: azureSchema.optional(),
+  })
+  .superRefine((host, ctx) => {
+    if (host.protocol === 'aws-ec2' && !host.aws)
+      ctx.addIssue({ code: 'custom', path: ['aws'], message: 'an aws-ec2 host needs aws settings (instanceId)' });
+    if (host.protocol === 'azure-vm' && !host.azure)
+      ctx.addIssue({ code: 'custom', path: ['azure'], message: 'an azure-vm host needs azure settings' });
+    if (host.aws?.credentials === 'keychain' && (!host.aws.accessKeyId || !host.aws.secretAccessKey))
+      ctx.addIssue({ code: 'custom', path: ['aws', 'accessKeyId'], message: 'keychain credentials need an access key id and secret' });
+    if (host.aws?.credentials === 'profile' && !host.aws.profile)
+      ctx.addIssue({ code: 'custom', path: ['aws', 'profile'], message: 'profile credentials need a profile name' });
+    if (host.azure?.auth === 'client-secret' && (!host.azure.tenantId || !host.azure.clientId || !host.azure.clientSecret))
+      ctx.addIssue({ code: 'custom', path: ['azure', 'clientId'], message: 'client-secret auth needs tenantId, clientId and clientSecret' });
+  });
+
+export const runnerSchema = z.object({
+  id: idSchema,
+  host: idSchema,
+  sessionMode: z.enum(['rdp', 'console']).default('rdp'),
+  user: userSchema.optional(),
+  domain: domainSchema.optional(),
+  password: secretRef.optional(),
+  width: z.number().int().min(640).max(8192).default(1920),
+  height: z.number().int().min(480).max(8192).default(1080),
+  activities: z.array(z.string().min(1).max(200)).default([]),
+});
+
+export const emailSchema = z.object({
+  host: z.string().refine(isHostname, 'an SMTP server host name'),
+  port: z.number().int().min(1).max(65535).default(587),
+  security: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+  user: z.string().optional(),
+  password: secretRef.optional(),
+  from: z.string().email(),
+  to: z.array(z.string().email()).min(1),
+});
+
+export const webhookSchema = z.object({
+  url: httpUrlSchema,
+  format: z.enum(['json', 'slack', 'teams']).default('json'),
+});
+
+export const notificationsSchema = z.object({
+  desktop: z.boolean().default(true),
+  orchestratorAlerts: z.boolean().default(true),
+  email: emailSchema.optional(),
+  webhook: webhookSchema.optional(),
+});
+
+export const apiSchema = z.object({
+  bind: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(7870),
+});
+
+export const appSchema = z.object({
+  startAtLogin: z.boolean().default(false),
+});
+
+export const configSchema = z
+  .object({
+    version: z.literal(CONFIG_VERSION),
+    orchestrator: orchestratorSchema.optional(),
+    policy: policySchema.default(policySchema.parse({})),
+    hosts: z.array(hostSchema).default([]),
+    runners: z.array(runnerSchema).default([]),
+    notifications: notificationsSchema.default(notificationsSchema.parse({})),
+    api: apiSchema.default(apiSchema.parse({})),
+    app: appSchema.default(appSchema.parse({})),
+  })
+  .superRefine((config, ctx) => {
+    const hostIds = new Set<string>();
+    config.hosts.forEach((host, index) => {
+      if (hostIds.has(host.id)) ctx.addIssue({ code: 'custom', path: ['hosts', index, 'id'], message: `duplicate host id "${host.id}"` });
+      hostIds.add(host.id);
+    });
+    const runnerIds = new Set<string>();
+    config.runners.forEach((runner, index) => {
+      if (runnerIds.has(runner.id))
+        ctx.addIssue({ code: 'custom', path: ['runners', index, 'id'], message: `duplicate runner id "${runner.id}"` });
+      runnerIds.add(runner.id);
+      if (!hostIds.has(runner.host))
+        ctx.addIssue({ code: 'custom', path: ['runners', index, 'host'], message: `no host with id "${runner.host}"` });
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type HostConfig = z.infer<typeof hostSchema>;
+export type RunnerConfig = z.infer<typeof runnerSchema>;
+export type PolicyConfig = z.infer<typeof policySchema>;
+export type OrchestratorConfig = z.infer<typeof orchestratorSchema>;
+export type KeepWarmWindow = z.infer<typeof keepWarmSchema>;
+export type NotificationsConfig = z.infer<typeof notificationsSchema>;
+
+export function emptyConfig(): Config {
+  return configSchema.parse({ version: CONFIG_VERSION });
+}
+
+/** "hosts.0.aws.instanceId: an EC2 instance id like ..." for each problem. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+}

@@ -1,0 +1,47 @@
+/** Everything the user reads about what happened: decisions, actions, outcomes, errors. */
+
+export type Severity = 'info' | 'warning' | 'error';
+
+export type EventKind =
+  | 'host.starting'
+  | 'host.started'
+  | 'host.ready'
+  | 'host.stopping'
+  | 'host.stopped'
+  | 'host.failed'
+  | 'host.drain'
+  | 'session.opening'
+  | 'session.opened'
+  | 'session.closed'
+  | 'session.lost'
+  | 'session.restored'
+  | 'session.failed'
+  | 'orchestrator.unreachable'
+  | 'orchestrator.restored'
+  | 'budget.reached'
+  | 'certificate.pinned'
+  | 'certificate.changed'
+  | 'config.reloaded'
+  | 'config.rejected'
+  | 'service.started'
+  | 'service.stopping'
+  | 'service.paused'
+  | 'service.resumed'
+  | 'action.failed'
+  | 'info';
+
+export interface ManagerEvent {
+  /** Increasing sequence number; SSE replays from it. */
+  id: number;
+  /** Epoch ms. */
+  at: number;
+  kind: EventKind;
+  severity: Severity;
+  message: string;
+  hostId?: string;
+  runnerId?: string;
+  /** Small structured detail (never a secret). */
+  data?: Record<string, string | number | boolean | null>;
+}
+
+export type NewEvent = Omit<ManagerEvent, 'id' | 'at'> & { at?: number };

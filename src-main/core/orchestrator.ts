@@ -1,0 +1,56 @@
+/**
+ * What the reconciler needs from an orchestrator (BotCity Maestro first; one folder per orchestrator
+ * under src-main/orchestrators/ implements this).
+ */
+
+/** A task waiting for a runner (`queued`, BotCity `START`) or being executed (`running`, BotCity `RUNNING`). */
+export interface ObservedTask {
+  id: string;
+  state: 'queued' | 'running';
+  /** The runner (BotCity machine id), when the orchestrator has assigned one. */
+  runnerId?: string;
+  /** BotCity activity label: lets a runner claim unassigned tasks of its activities. */
+  activity?: string;
+  /** Epoch ms the task was created. */
+  createdAt: number;
+  /** Epoch ms before which the task must not run (BotCity `minExecutionDate`). */
+  notBefore?: number;
+  /** Epoch ms the task started running. */
+  startedAt?: number;
+  /** 0 (lowest) to 10 (highest). */
+  priority: number;
+}
+
+/** The next fire of a schedule, so hosts can be pre-warmed. */
+export interface ScheduledRun {
+  activity: string;
+  runnerId?: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+export interface QueueObservation {
+  /** False when any read failed or returned something unexpected: then nothing here means "idle". */
+  complete: boolean;
+  /** Why the observation is incomplete, in words for the operator. */
+  problem?: string;
+  tasks: ObservedTask[];
+  /** Runner id → online. A runner missing here is unknown. */
+  runnersOnline: Record<string, boolean>;
+  upcoming: ScheduledRun[];
+  /** Requests this observation cost (for metrics and benchmarks). */
+  requests: number;
+}
+
+export interface OrchestratorAlert {
+  title: string;
+  message: string;
+  type: 'INFO' | 'WARN' | 'ERROR';
+  taskId?: string;
+}
+
+export interface Orchestrator {
+  observe(now: number): Promise<QueueObservation>;
+  alert(alert: OrchestratorAlert): Promise<void>;
+  close?(): Promise<void>;
+}

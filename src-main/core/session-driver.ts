@@ -1,0 +1,89 @@
+/** What the reconciler needs from the RDP session driver. */
+
+export interface SessionSpec {
+  /** Stable key of the session: `<hostId>/<user>` (one session per Windows user per host). */
+  key: string;
+  hostId: string;
+  /** Host name or IP to connect to. */
+  host: string;
+  port: number;
+  user: string;
+  domain?: string;
+  /** Keychain reference of the password; the driver reads it itself, so it never crosses the core. */
+  passwordRef: string;
+  width: number;
+  height: number;
+  /** Pinned SHA-256 fingerprint (lowercase hex) of the host's TLS certificate; absent = pin on first use. */
+  certificate?: string;
+}
+
+export type SessionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'failed';
+
+export type SessionErrorKind =
+  | 'logon-failure' // wrong user or password
+  | 'account-locked'
+  | 'account-disabled'
+  | 'password-expired'
+  | 'password-must-change'
+  | 'logon-type-not-granted' // not allowed to log on through Remote Desktop
+  | 'account-restricted'
+  | 'nla-required'
+  | 'unreachable'
+  | 'tls'
+  | 'certificate-changed'
+  | 'taken-over' // another connection took the session over
+  | 'logged-off' // someone logged the user off, or an admin disconnected it
+  | 'missing-secret'
+  | 'timeout'
+  | 'protocol';
+
+/** Errors that must not be retried with the same credentials or without the operator. */
+export const AUTH_ERRORS: readonly SessionErrorKind[] = [
+  'logon-failure',
+  'account-locked',
+  'account-disabled',
+  'password-expired',
+  'password-must-change',
+  'logon-type-not-granted',
+  'account-restricted',
+  'missing-secret',
+];
+
+export interface SessionError {
+  kind: SessionErrorKind;
+  message: string;
+}
+
+export interface SessionStatus {
+  key: string;
+  hostId: string;
+  user: string;
+  state: SessionState;
+  /** Epoch ms of the last state change. */
+  since: number;
+  /** Epoch ms the session was last logged in. */
+  connectedAt?: number;
+  reconnects: number;
+  width: number;
+  height: number;
+  error?: SessionError;
+}
+
+export type OpenResult =
+  | { ok: true; status: SessionStatus; /** Set when a certificate was pinned on first use. */ pinnedCertificate?: string }
+  | { ok: false; error: SessionError };
+
+export interface SessionDriver {
+  /** Opens (or finds open) the session; resolves once logged in. Idempotent. */
+  open(spec: SessionSpec): Promise<OpenResult>;
+  /** Disconnects; closing a closed session is a no-op. */
+  close(key: string): Promise<void>;
+  /** The driver's own view of its sessions, including ones it is reconnecting. */
+  list(): SessionStatus[];
+  /** PNG of the session's screen, scaled to at most maxWidth; undefined when there is none. */
+  thumbnail(key: string, maxWidth: number): Promise<Uint8Array | undefined>;
+  /** State changes the driver makes on its own (drops, reconnects, takeovers). Returns an unsubscribe. */
+  onChange(listener: (status: SessionStatus) => void): () => void;
+  /** Closes everything (shutdown of the process; Windows keeps the logged-in sessions). */
+  dispose(): Promise<void>;
+}

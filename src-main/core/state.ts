@@ -1,0 +1,65 @@
+import type { PowerState } from './power-driver.js';
+import type { SessionState } from './session-driver.js';
+
+/** The current state of everything, as one object: served by the API, IPC, the UI and the tray. */
+
+/** Boot stages shown as progress: powering on → RDP answering → logged in → runner online. */
+export type HostStage = 'off' | 'powering-on' | 'rdp-answering' | 'logged-in' | 'runner-online' | 'stopping' | 'failed';
+
+export interface HostView {
+  id: string;
+  name: string;
+  protocol: 'rdp' | 'aws-ec2' | 'azure-vm';
+  address: string;
+  power: PowerState;
+  managed: boolean;
+  stage: HostStage;
+  /** Epoch ms the current power-on began (for the progress bar's elapsed time). */
+  bootStartedAt?: number;
+  /** Epoch ms at which the host will be powered off if it stays idle. */
+  idleDeadline?: number;
+  /** Learned start → session-ready time, ms. */
+  bootLeadMs?: number;
+  failed: boolean;
+  lastError?: string;
+  maxSessions: number;
+  runners: string[];
+}
+
+export interface RunnerView {
+  id: string;
+  hostId: string;
+  queued: number;
+  running: number;
+  online?: boolean;
+  oldestQueuedAt?: number;
+  sessionMode: 'rdp' | 'console';
+}
+
+export interface SessionView {
+  key: string;
+  hostId: string;
+  user: string;
+  state: SessionState;
+  since: number;
+  connectedAt?: number;
+  reconnects: number;
+  width: number;
+  height: number;
+  error?: string;
+}
+
+export interface ManagerState {
+  /** Epoch ms of this view. */
+  at: number;
+  paused: boolean;
+  orchestrator: { status: 'ok' | 'unreachable' | 'unconfigured'; problem?: string; lastObservedAt?: number };
+  queueDepth: number;
+  hostsOn: number;
+  maxHostsOn: number;
+  hosts: HostView[];
+  runners: RunnerView[];
+  sessions: SessionView[];
+  ticks: number;
+  lastTickAt?: number;
+}

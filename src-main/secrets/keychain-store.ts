@@ -1,0 +1,36 @@
+import { AsyncEntry } from '@napi-rs/keyring';
+import { SecretStoreUnavailableError, type SecretStore } from './secret-store.js';
+
+export const KEYCHAIN_SERVICE = 'session-manager';
+
+/** The OS keychain through @napi-rs/keyring. Fails closed: any keychain error becomes SecretStoreUnavailableError. */
+export class KeychainStore implements SecretStore {
+  constructor(private readonly service = KEYCHAIN_SERVICE) {}
+
+  async get(ref: string): Promise<string | undefined> {
+    try {
+      return (await new AsyncEntry(this.service, ref).getPassword()) ?? undefined;
+    } catch (error) {
+      throw new SecretStoreUnavailableError(error);
+    }
+  }
+
+  async set(ref: string, value: string): Promise<void> {
+    if (value.length === 0) throw new Error(`Refusing to store an empty secret for ${ref}.`);
+    try {
+      await new AsyncEntry(this.service, ref).setPassword(value);
+    } catch (error) {
+      throw new SecretStoreUnavailableError(error);
+    }
+  }
+
+  async delete(ref: string): Promise<void> {
+    try {
+      await new AsyncEntry(this.service, ref).deleteCredential();
+    } catch (error) {
+      // Deleting what is already gone is success.
+      if (/no (matching )?entry|not found|NoEntry/i.test(String(error))) return;
+      throw new SecretStoreUnavailableError(error);
+    }
+  }
+}
