@@ -10,7 +10,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron-store', message: 'Core modules use conf; only src-main/app imports electron.' }] },
+        {
+          paths: [
+            { name: 'electron-store', message: 'Core modules use conf; only src-main/app imports electron.' },
+          ],
+        },
       ],
     },
   },

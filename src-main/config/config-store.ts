@@ -53,9 +53,12 @@ export class ConfigStore {
   }
 
   private unreadable(error: unknown): ConfigError {
-    if (error instanceof SyntaxError) return new ConfigError(this.path, [`(file): not valid JSON (${error.message})`]);
+    if (error instanceof SyntaxError)
+      return new ConfigError(this.path, [`(file): not valid JSON (${error.message})`]);
     const code = (error as NodeJS.ErrnoException)?.code;
-    return new ConfigError(this.path, [`(file): cannot be read (${code ?? (error as Error)?.message ?? String(error)})`]);
+    return new ConfigError(this.path, [
+      `(file): cannot be read (${code ?? (error as Error)?.message ?? String(error)})`,
+    ]);
   }
 
   /** Missing file → the empty config (not written until something is saved). */
@@ -66,7 +69,8 @@ export class ConfigStore {
 
   /** Validates any raw object as this file's content; throws ConfigError naming this file. */
   parse(raw: unknown): Config {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(this.path, ['(root): must be a JSON object']);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new ConfigError(this.path, ['(root): must be a JSON object']);
     if (Object.keys(raw).length === 0) return emptyConfig();
     let migrated: Record<string, unknown>;
     try {

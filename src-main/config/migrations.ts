@@ -10,16 +10,22 @@ const migrations: Record<number, (raw: Record<string, unknown>) => Record<string
 
 export class UnsupportedConfigVersionError extends Error {
   constructor(readonly found: unknown) {
-    super(`version: ${String(found)} is newer than this Session Manager understands (${CONFIG_VERSION}); upgrade Session Manager`);
+    super(
+      `version: ${String(found)} is newer than this Session Manager understands (${CONFIG_VERSION}); upgrade Session Manager`,
+    );
   }
 }
 
 /** Brings a raw parsed config up to CONFIG_VERSION. Pure: returns a new object, never the input. */
-export function migrate(raw: Record<string, unknown>): { config: Record<string, unknown>; migrated: boolean } {
+export function migrate(raw: Record<string, unknown>): {
+  config: Record<string, unknown>;
+  migrated: boolean;
+} {
   let current = { ...raw };
   const found = current.version === undefined ? 0 : current.version;
   // A non-numeric version is left for the schema to report.
-  if (typeof found !== 'number' || !Number.isInteger(found) || found < 0) return { config: current, migrated: false };
+  if (typeof found !== 'number' || !Number.isInteger(found) || found < 0)
+    return { config: current, migrated: false };
   let version: number = found;
   if (version > CONFIG_VERSION) throw new UnsupportedConfigVersionError(version);
   const from = version;

@@ -7,7 +7,10 @@ export const CONFIG_VERSION = 1;
 
 export const idSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-", at most 64, not starting with a symbol');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'letters, digits, ".", "_" or "-", at most 64, not starting with a symbol',
+  );
 
 const hostnameLabel = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const hostnameRe = new RegExp(`^${hostnameLabel}(?:\\.${hostnameLabel})*$`);
@@ -21,7 +24,10 @@ export function isHostname(value: string): boolean {
 export const addressSchema = z
   .string()
   .trim()
-  .refine((value) => parseAddress(value) !== undefined, 'a host name or IP address, optionally with :port (1-65535)');
+  .refine(
+    (value) => parseAddress(value) !== undefined,
+    'a host name or IP address, optionally with :port (1-65535)',
+  );
 
 export function parseAddress(value: string): { host: string; port: number } | undefined {
   const v6 = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/.exec(value);
@@ -37,28 +43,48 @@ export function parseAddress(value: string): { host: string; port: number } | un
 
 export const guidSchema = z
   .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a GUID like 00000000-0000-0000-0000-000000000000');
+  .regex(
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    'a GUID like 00000000-0000-0000-0000-000000000000',
+  );
 
-export const awsRegionSchema = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'an AWS region like eu-west-1');
-export const instanceIdSchema = z.string().regex(/^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, 'an EC2 instance id like i-0123456789abcdef0');
+export const awsRegionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'an AWS region like eu-west-1');
+export const instanceIdSchema = z
+  .string()
+  .regex(/^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, 'an EC2 instance id like i-0123456789abcdef0');
 /** Azure resource group: 1-90 of letters, digits, _ - . ( ), not ending in a period. */
 export const resourceGroupSchema = z
   .string()
-  .regex(/^[-\w.()]{0,89}[-\w()]$/, 'an Azure resource group name (1-90 letters, digits, _ - . ( ), not ending in ".")');
+  .regex(
+    /^[-\w.()]{0,89}[-\w()]$/,
+    'an Azure resource group name (1-90 letters, digits, _ - . ( ), not ending in ".")',
+  );
 /** Azure VM (Windows computer names are shorter, but the resource name allows 64). */
 export const vmNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]$|^[A-Za-z0-9]$/, 'an Azure VM name (1-64 letters, digits, _ . -)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]$|^[A-Za-z0-9]$/,
+    'an Azure VM name (1-64 letters, digits, _ . -)',
+  );
 export const userSchema = z
   .string()
   .min(1, 'a user name')
   .max(104)
-  .regex(/^[^"/\\[\]:;|=,+*?<>@]+$/, 'a Windows user name without domain (no " / \\ [ ] : ; | = , + * ? < > @)');
-export const domainSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/, 'a Windows domain like CORP or corp.example.com');
+  .regex(
+    /^[^"/\\[\]:;|=,+*?<>@]+$/,
+    'a Windows user name without domain (no " / \\ [ ] : ; | = , + * ? < > @)',
+  );
+export const domainSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/, 'a Windows domain like CORP or corp.example.com');
 export const fingerprintSchema = z
   .string()
   .transform((value) => value.replace(/[:\s]/g, '').toLowerCase())
-  .pipe(z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 certificate fingerprint (64 hex digits, colons allowed)'));
+  .pipe(
+    z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 certificate fingerprint (64 hex digits, colons allowed)'),
+  );
 export const httpUrlSchema = z
   .string()
   .url('a URL like https://example.botcity.dev')
@@ -85,8 +111,16 @@ export const keepWarmSchema = z.object({
 });
 
 export const policySchema = z.object({
-  idleGraceMinutes: z.number().min(0).max(24 * 60).default(10),
-  minUptimeMinutes: z.number().min(0).max(24 * 60).default(15),
+  idleGraceMinutes: z
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(10),
+  minUptimeMinutes: z
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .default(15),
   bootTimeoutMinutes: z.number().min(1).max(120).default(15),
   maxHostsOn: z.number().int().min(0).max(100_000).default(10),
   /** Consecutive complete idle observations needed before a host is drained and stopped. */
@@ -147,22 +181,49 @@ export const hostSchema = z
     password: secretRef,
     /** Opt-in: allow stopping an instance that Session Manager did not start (no managed tag). */
     powerOffUnmanaged: z.boolean().default(false),
-    idleGraceMinutes: z.number().min(0).max(24 * 60).optional(),
-    minUptimeMinutes: z.number().min(0).max(24 * 60).optional(),
+    idleGraceMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .optional(),
+    minUptimeMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .optional(),
     aws: awsSchema.optional(),
     azure: azureSchema.optional(),
   })
   .superRefine((host, ctx) => {
     if (host.protocol === 'aws-ec2' && !host.aws)
-      ctx.addIssue({ code: 'custom', path: ['aws'], message: 'an aws-ec2 host needs aws settings (instanceId)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aws'],
+        message: 'an aws-ec2 host needs aws settings (instanceId)',
+      });
     if (host.protocol === 'azure-vm' && !host.azure)
       ctx.addIssue({ code: 'custom', path: ['azure'], message: 'an azure-vm host needs azure settings' });
     if (host.aws?.credentials === 'keychain' && (!host.aws.accessKeyId || !host.aws.secretAccessKey))
-      ctx.addIssue({ code: 'custom', path: ['aws', 'accessKeyId'], message: 'keychain credentials need an access key id and secret' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aws', 'accessKeyId'],
+        message: 'keychain credentials need an access key id and secret',
+      });
     if (host.aws?.credentials === 'profile' && !host.aws.profile)
-      ctx.addIssue({ code: 'custom', path: ['aws', 'profile'], message: 'profile credentials need a profile name' });
-    if (host.azure?.auth === 'client-secret' && (!host.azure.tenantId || !host.azure.clientId || !host.azure.clientSecret))
-      ctx.addIssue({ code: 'custom', path: ['azure', 'clientId'], message: 'client-secret auth needs tenantId, clientId and clientSecret' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['aws', 'profile'],
+        message: 'profile credentials need a profile name',
+      });
+    if (
+      host.azure?.auth === 'client-secret' &&
+      (!host.azure.tenantId || !host.azure.clientId || !host.azure.clientSecret)
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['azure', 'clientId'],
+        message: 'client-secret auth needs tenantId, clientId and clientSecret',
+      });
   });
 
 export const runnerSchema = z.object({
@@ -222,16 +283,29 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const hostIds = new Set<string>();
     config.hosts.forEach((host, index) => {
-      if (hostIds.has(host.id)) ctx.addIssue({ code: 'custom', path: ['hosts', index, 'id'], message: `duplicate host id "${host.id}"` });
+      if (hostIds.has(host.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts', index, 'id'],
+          message: `duplicate host id "${host.id}"`,
+        });
       hostIds.add(host.id);
     });
     const runnerIds = new Set<string>();
     config.runners.forEach((runner, index) => {
       if (runnerIds.has(runner.id))
-        ctx.addIssue({ code: 'custom', path: ['runners', index, 'id'], message: `duplicate runner id "${runner.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runners', index, 'id'],
+          message: `duplicate runner id "${runner.id}"`,
+        });
       runnerIds.add(runner.id);
       if (!hostIds.has(runner.host))
-        ctx.addIssue({ code: 'custom', path: ['runners', index, 'host'], message: `no host with id "${runner.host}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runners', index, 'host'],
+          message: `no host with id "${runner.host}"`,
+        });
     });
   });
 
@@ -250,5 +324,7 @@ export function emptyConfig(): Config {
 
 /** "hosts.0.aws.instanceId: an EC2 instance id like ..." for each problem. */
 export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+  return error.issues.map(
+    (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+  );
 }

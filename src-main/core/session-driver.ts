@@ -70,7 +70,11 @@ export interface SessionStatus {
 }
 
 export type OpenResult =
-  | { ok: true; status: SessionStatus; /** Set when a certificate was pinned on first use. */ pinnedCertificate?: string }
+  | {
+      ok: true;
+      status: SessionStatus;
+      /** Set when a certificate was pinned on first use. */ pinnedCertificate?: string;
+    }
   | { ok: false; error: SessionError };
 
 export interface SessionDriver {

@@ -4,7 +4,8 @@ import type { SessionState } from './session-driver.js';
 /** The current state of everything, as one object: served by the API, IPC, the UI and the tray. */
 
 /** Boot stages shown as progress: powering on → RDP answering → logged in → runner online. */
-export type HostStage = 'off' | 'powering-on' | 'rdp-answering' | 'logged-in' | 'runner-online' | 'stopping' | 'failed';
+export type HostStage =
+  'off' | 'powering-on' | 'rdp-answering' | 'logged-in' | 'runner-online' | 'stopping' | 'failed';
 
 export interface HostView {
   id: string;

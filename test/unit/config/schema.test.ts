@@ -13,16 +13,30 @@ const host = {
 describe('config schema', () => {
   it('fills the documented defaults into an empty config', () => {
     const config = emptyConfig();
-    expect(config.policy).toMatchObject({ idleGraceMinutes: 10, minUptimeMinutes: 15, bootTimeoutMinutes: 15, maxHostsOn: 10 });
+    expect(config.policy).toMatchObject({
+      idleGraceMinutes: 10,
+      minUptimeMinutes: 15,
+      bootTimeoutMinutes: 15,
+      maxHostsOn: 10,
+    });
     expect(config.api).toEqual({ bind: '127.0.0.1', port: 7870 });
     expect(config.hosts).toEqual([]);
   });
 
   it('accepts a full host and runner and applies their defaults', () => {
-    const config = configSchema.parse({ version: 1, hosts: [host], runners: [{ id: 'fin-01', host: 'bot-01' }] });
+    const config = configSchema.parse({
+      version: 1,
+      hosts: [host],
+      runners: [{ id: 'fin-01', host: 'bot-01' }],
+    });
     expect(config.hosts[0]).toMatchObject({ maxSessions: 1, powerOffUnmanaged: false });
     expect(config.hosts[0]!.aws).toMatchObject({ credentials: 'default', addressFrom: 'config' });
-    expect(config.runners[0]).toMatchObject({ width: 1920, height: 1080, sessionMode: 'rdp', activities: [] });
+    expect(config.runners[0]).toMatchObject({
+      width: 1920,
+      height: 1080,
+      sessionMode: 'rdp',
+      activities: [],
+    });
   });
 
   it.each([
