@@ -1,5 +1,6 @@
 import path from 'node:path';
 import Conf from 'conf';
+import envPaths from 'env-paths';
 import { configSchema, describeIssues, emptyConfig, type Config } from './schema.js';
 import { migrate, UnsupportedConfigVersionError } from './migrations.js';
 
@@ -17,12 +18,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** Platform dirs for config, logs and data (XDG, Library, %APPDATA%). */
+export function platformPaths() {
+  return envPaths('session-manager', { suffix: '' });
+}
+
 /** The platform's config dir (XDG on Linux, Application Support on macOS, %APPDATA% on Windows), unless overridden. */
 export function resolveConfigPath(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
   const chosen = flag ?? env[CONFIG_ENV];
   if (chosen) return path.resolve(chosen);
-  // Conf computes the platform dir; we only ask it for the path.
-  return new Conf({ projectName: 'session-manager', projectSuffix: '' }).path;
+  // The same directory conf would choose for this project name.
+  return path.join(platformPaths().config, 'config.json');
 }
 
 /**

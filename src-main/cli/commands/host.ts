@@ -1,0 +1,487 @@
+import { Command } from 'commander';
+import { z } from 'zod';
+import {
+  addressSchema,
+  awsRegionSchema,
+  domainSchema,
+  fingerprintSchema,
+  guidSchema,
+  hostSchema,
+  httpUrlSchema,
+  idSchema,
+  instanceIdSchema,
+  resourceGroupSchema,
+  userSchema,
+  vmNameSchema,
+  type Config,
+  type HostConfig,
+} from '../../config/schema.js';
+import { makeSecretRef } from '../../secrets/secret-ref.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
+import { collectFields, type Field } from '../fields.js';
+import { Prompter } from '../prompter.js';
+import { readSecret } from '../secret-input.js';
+import { describeConfigProblems, publicHost } from './shared.js';
+
+type Draft = Record<string, unknown> & {
+  protocol?: HostConfig['protocol'];
+  aws?: Record<string, unknown>;
+  azure?: Record<string, unknown>;
+};
+
+const isAws = (draft: Draft) => draft.protocol === 'aws-ec2';
+const isAzure = (draft: Draft) => draft.protocol === 'azure-vm';
+
+/** Every host field, in the order the wizard asks for them. */
+export const hostFields: Field<Draft>[] = [
+  { path: ['id'], option: 'id', label: 'Host id', kind: 'text', schema: idSchema },
+  {
+    path: ['name'],
+    option: 'name',
+    label: 'Display name',
+    kind: 'text',
+    schema: z.string().max(128),
+    optional: true,
+  },
+  {
+    path: ['protocol'],
+    option: 'protocol',
+    label: 'Power protocol',
+    kind: 'choice',
+    schema: z.enum(['rdp', 'aws-ec2', 'azure-vm']),
+    choices: [
+      {
+        value: 'rdp',
+        name: 'RDP only',
+        description: 'An always-on Windows machine: Session Manager only opens sessions.',
+      },
+      {
+        value: 'aws-ec2',
+        name: 'AWS EC2',
+        description: 'An EC2 instance: needs its instance id, region and AWS credentials.',
+      },
+      {
+        value: 'azure-vm',
+        name: 'Azure VM',
+        description: 'An Azure VM: needs subscription, resource group, VM name and credentials.',
+      },
+    ],
+  },
+  {
+    path: ['address'],
+    option: 'address',
+    label: 'RDP address (host[:port])',
+    kind: 'text',
+    schema: addressSchema,
+  },
+  {
+    path: ['maxSessions'],
+    option: 'maxSessions',
+    label: 'Parallel sessions',
+    kind: 'integer',
+    schema: z.number().int().min(1).max(1000),
+    defaultValue: () => 1,
+  },
+  { path: ['user'], option: 'user', label: 'Session user (Windows)', kind: 'text', schema: userSchema },
+  {
+    path: ['domain'],
+    option: 'domain',
+    label: 'Windows domain',
+    kind: 'text',
+    schema: domainSchema,
+    optional: true,
+  },
+  {
+    path: ['certificate'],
+    option: 'certificate',
+    label: 'Pinned certificate SHA-256',
+    kind: 'text',
+    schema: fingerprintSchema,
+    optional: true,
+  },
+  // AWS
+  {
+    path: ['aws', 'instanceId'],
+    option: 'instanceId',
+    label: 'EC2 instance id',
+    kind: 'text',
+    schema: instanceIdSchema,
+    when: isAws,
+  },
+  {
+    path: ['aws', 'region'],
+    option: 'region',
+    label: 'AWS region',
+    kind: 'text',
+    schema: awsRegionSchema,
+    when: isAws,
+    optional: true,
+  },
+  {
+    path: ['aws', 'credentials'],
+    option: 'awsCredentials',
+    label: 'AWS credentials',
+    kind: 'choice',
+    schema: z.enum(['default', 'profile', 'keychain']),
+    when: isAws,
+    defaultValue: () => 'default',
+    choices: [
+      {
+        value: 'default',
+        name: 'Default chain',
+        description: 'Environment variables, instance role or SSO, as the AWS CLI finds them.',
+      },
+      {
+        value: 'profile',
+        name: 'Named profile',
+        description: 'A profile of ~/.aws/credentials or ~/.aws/config.',
+      },
+      {
+        value: 'keychain',
+        name: 'Access key in the keychain',
+        description: 'An access key id; its secret is kept in the OS keychain.',
+      },
+    ],
+  },
+  {
+    path: ['aws', 'profile'],
+    option: 'awsProfile',
+    label: 'AWS profile',
+    kind: 'text',
+    schema: z.string().min(1),
+    when: (d) => isAws(d) && d.aws?.credentials === 'profile',
+  },
+  {
+    path: ['aws', 'accessKeyId'],
+    option: 'awsAccessKeyId',
+    label: 'AWS access key id',
+    kind: 'text',
+    schema: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'an AWS access key id like AKIA...'),
+    when: (d) => isAws(d) && d.aws?.credentials === 'keychain',
+  },
+  {
+    path: ['aws', 'addressFrom'],
+    option: 'addressFrom',
+    label: 'Connect to',
+    kind: 'choice',
+    schema: z.enum(['config', 'public', 'private']),
+    when: isAws,
+    defaultValue: () => 'config',
+    choices: [
+      { value: 'config', name: 'The address above' },
+      { value: 'public', name: "The instance's public IP" },
+      { value: 'private', name: "The instance's private IP" },
+    ],
+  },
+  // Azure
+  {
+    path: ['azure', 'subscriptionId'],
+    option: 'subscription',
+    label: 'Azure subscription id',
+    kind: 'text',
+    schema: guidSchema,
+    when: isAzure,
+  },
+  {
+    path: ['azure', 'resourceGroup'],
+    option: 'resourceGroup',
+    label: 'Resource group',
+    kind: 'text',
+    schema: resourceGroupSchema,
+    when: isAzure,
+  },
+  {
+    path: ['azure', 'vmName'],
+    option: 'vmName',
+    label: 'VM name',
+    kind: 'text',
+    schema: vmNameSchema,
+    when: isAzure,
+  },
+  {
+    path: ['azure', 'auth'],
+    option: 'azureAuth',
+    label: 'Azure credentials',
+    kind: 'choice',
+    schema: z.enum(['default', 'managed-identity', 'client-secret']),
+    when: isAzure,
+    defaultValue: () => 'default',
+    choices: [
+      {
+        value: 'default',
+        name: 'Default chain',
+        description: 'Environment, managed identity or Azure CLI login.',
+      },
+      {
+        value: 'managed-identity',
+        name: 'Managed identity',
+        description: 'The identity of the machine Session Manager runs on.',
+      },
+      {
+        value: 'client-secret',
+        name: 'App registration',
+        description: 'Tenant, client id, and a client secret kept in the OS keychain.',
+      },
+    ],
+  },
+  {
+    path: ['azure', 'tenantId'],
+    option: 'tenantId',
+    label: 'Tenant id',
+    kind: 'text',
+    schema: guidSchema,
+    when: (d) => isAzure(d) && d.azure?.auth === 'client-secret',
+  },
+  {
+    path: ['azure', 'clientId'],
+    option: 'clientId',
+    label: 'Client id',
+    kind: 'text',
+    schema: guidSchema,
+    when: (d) => isAzure(d) && d.azure?.auth !== 'default',
+    optional: true,
+  },
+  {
+    path: ['azure', 'authorityHost'],
+    option: 'authorityHost',
+    label: 'Authority host (sovereign clouds)',
+    kind: 'text',
+    schema: httpUrlSchema,
+    when: isAzure,
+    optional: true,
+  },
+  {
+    path: ['azure', 'armEndpoint'],
+    option: 'armEndpoint',
+    label: 'ARM endpoint (sovereign clouds)',
+    kind: 'text',
+    schema: httpUrlSchema,
+    when: isAzure,
+    optional: true,
+  },
+];
+
+function addHostOptions(command: Command): Command {
+  for (const field of hostFields) {
+    const flag = `--${field.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} <value>`;
+    command.option(
+      flag,
+      field.choices ? `${field.label} (${field.choices.map((c) => c.value).join(' | ')})` : field.label,
+    );
+  }
+  return command
+    .option('--password-stdin', 'read the session password from standard input')
+    .option('--aws-secret-stdin', 'read the AWS secret access key from standard input')
+    .option('--azure-secret-stdin', 'read the Azure client secret from standard input')
+    .option('--power-off-unmanaged', 'allow powering off this host even if Session Manager did not start it')
+    .option('--json', 'print the result as JSON');
+}
+
+interface SecretPlan {
+  ref: string;
+  value: string;
+}
+
+/** Reads the secrets a host needs; nothing is stored until the whole host validates. */
+async function gatherSecrets(
+  ctx: CliContext,
+  host: Draft,
+  options: Record<string, unknown>,
+  editing: HostConfig | undefined,
+): Promise<SecretPlan[]> {
+  const id = host.id as string;
+  const plans: SecretPlan[] = [];
+  const wantsNew = (flag: string, env: string) => Boolean(options[flag]) || Boolean(ctx.io.env[env]);
+  const askAgain = async (what: string) =>
+    ctx.io.interactive &&
+    (await new Prompter(ctx.io).yesNo(`Change the ${what}? (it stays in the keychain otherwise)`, false));
+
+  if (
+    !editing ||
+    wantsNew('passwordStdin', 'SESSION_MANAGER_HOST_PASSWORD') ||
+    (await askAgain('session password'))
+  ) {
+    plans.push({
+      ref: makeSecretRef('host-password', id),
+      value: await readSecret(ctx, {
+        fromStdin: Boolean(options.passwordStdin),
+        envVar: 'SESSION_MANAGER_HOST_PASSWORD',
+        prompt: `Password of ${String(host.user)}`,
+        flag: '--password-stdin',
+      }),
+    });
+  }
+  host.password = makeSecretRef('host-password', id);
+
+  if (host.protocol === 'aws-ec2' && host.aws?.credentials === 'keychain') {
+    const had = editing?.aws?.secretAccessKey;
+    if (
+      !had ||
+      wantsNew('awsSecretStdin', 'SESSION_MANAGER_AWS_SECRET_ACCESS_KEY') ||
+      (await askAgain('AWS secret access key'))
+    ) {
+      plans.push({
+        ref: makeSecretRef('aws-secret', id),
+        value: await readSecret(ctx, {
+          fromStdin: Boolean(options.awsSecretStdin),
+          envVar: 'SESSION_MANAGER_AWS_SECRET_ACCESS_KEY',
+          prompt: 'AWS secret access key',
+          flag: '--aws-secret-stdin',
+        }),
+      });
+    }
+    host.aws.secretAccessKey = makeSecretRef('aws-secret', id);
+  } else if (host.aws) delete host.aws.secretAccessKey;
+
+  if (host.protocol === 'azure-vm' && host.azure?.auth === 'client-secret') {
+    const had = editing?.azure?.clientSecret;
+    if (
+      !had ||
+      wantsNew('azureSecretStdin', 'SESSION_MANAGER_AZURE_CLIENT_SECRET') ||
+      (await askAgain('Azure client secret'))
+    ) {
+      plans.push({
+        ref: makeSecretRef('azure-secret', id),
+        value: await readSecret(ctx, {
+          fromStdin: Boolean(options.azureSecretStdin),
+          envVar: 'SESSION_MANAGER_AZURE_CLIENT_SECRET',
+          prompt: 'Azure client secret',
+          flag: '--azure-secret-stdin',
+        }),
+      });
+    }
+    host.azure.clientSecret = makeSecretRef('azure-secret', id);
+  } else if (host.azure) delete host.azure.clientSecret;
+  return plans;
+}
+
+function cleanProtocolSettings(draft: Draft): void {
+  if (draft.protocol !== 'aws-ec2') delete draft.aws;
+  if (draft.protocol !== 'azure-vm') delete draft.azure;
+}
+
+/** Validates the new host inside the whole config, then stores secrets, then writes the file. */
+async function saveHost(
+  ctx: CliContext,
+  draft: Draft,
+  secrets: SecretPlan[],
+  replace: string | undefined,
+): Promise<HostConfig> {
+  const store = ctx.configStore();
+  const config = store.load();
+  const parsed = hostSchema.safeParse(draft);
+  if (!parsed.success)
+    throw new CliError(describeConfigProblems(parsed.error, 'host').join('\n'), ExitCode.usage);
+  const next: Config = structuredClone(config);
+  if (replace) next.hosts = next.hosts.map((host) => (host.id === replace ? parsed.data : host));
+  else {
+    if (next.hosts.some((host) => host.id === parsed.data.id))
+      throw new CliError(`--id: a host "${parsed.data.id}" exists already (use host edit)`, ExitCode.usage);
+    next.hosts.push(parsed.data);
+  }
+  store.parse(next); // the whole file must stay valid before anything is written
+  for (const secret of secrets) await ctx.secrets().set(secret.ref, secret.value);
+  store.save(next);
+  return parsed.data;
+}
+
+export function registerHost(program: Command, ctx: CliContext): void {
+  const host =
+    program.commands.find((c) => c.name() === 'host') ??
+    program.command('host').description('add, edit or remove the machines that hold sessions');
+
+  addHostOptions(
+    host.command('add').description('add a host (prompts for what flags do not give when run in a terminal)'),
+  ).action(async (options: Record<string, unknown>) => {
+    const draft: Draft = {};
+    const prompter = ctx.io.interactive ? new Prompter(ctx.io) : undefined;
+    await collectFields(hostFields, draft, options, {
+      interactive: ctx.io.interactive,
+      prompter,
+      editing: false,
+    });
+    cleanProtocolSettings(draft);
+    if (options.powerOffUnmanaged) draft.powerOffUnmanaged = true;
+    if (
+      ctx
+        .configStore()
+        .load()
+        .hosts.some((h) => h.id === draft.id)
+    )
+      throw new CliError(`--id: a host "${String(draft.id)}" exists already (use host edit)`, ExitCode.usage);
+    const secrets = await gatherSecrets(ctx, draft, options, undefined);
+    const saved = await saveHost(ctx, draft, secrets, undefined);
+    if (options.json) ctx.printJson(publicHost(saved));
+    else
+      ctx.print(
+        `Added host ${saved.id} (${saved.protocol}, ${saved.address}); its secrets are in the OS keychain.`,
+      );
+  });
+
+  addHostOptions(
+    host
+      .command('edit')
+      .argument('<id>', 'host id')
+      .description('change a host; flags not given keep their value'),
+  ).action(async (id: string, options: Record<string, unknown>) => {
+    const current = ctx
+      .configStore()
+      .load()
+      .hosts.find((h) => h.id === id);
+    if (!current) throw new CliError(`no host "${id}"`, ExitCode.usage);
+    if (options.id !== undefined && options.id !== id)
+      throw new CliError('--id: a host id cannot change; remove and add it again', ExitCode.usage);
+    const draft = structuredClone(current) as unknown as Draft;
+    const anyFlag = hostFields.some((field) => options[field.option] !== undefined);
+    const interactive = ctx.io.interactive && !anyFlag;
+    const prompter = interactive ? new Prompter(ctx.io) : undefined;
+    await collectFields(
+      hostFields.filter((field) => field.option !== 'id'),
+      draft,
+      options,
+      { interactive, prompter, editing: true },
+    );
+    cleanProtocolSettings(draft);
+    if (options.powerOffUnmanaged) draft.powerOffUnmanaged = true;
+    const secrets = await gatherSecrets(ctx, draft, options, current);
+    const saved = await saveHost(ctx, draft, secrets, id);
+    if (options.json) ctx.printJson(publicHost(saved));
+    else ctx.print(`Updated host ${saved.id}.`);
+  });
+
+  host
+    .command('remove')
+    .argument('<id>', 'host id')
+    .option('--release-runners', 'also release the runners attached to it')
+    .option('--json', 'print the result as JSON')
+    .description('remove a host and its keychain entries')
+    .action(async (id: string, options: { releaseRunners?: boolean; json?: boolean }) => {
+      const store = ctx.configStore();
+      const config = store.load();
+      const existing = config.hosts.find((h) => h.id === id);
+      if (!existing) throw new CliError(`no host "${id}"`, ExitCode.usage);
+      const attached = config.runners.filter((r) => r.host === id);
+      if (attached.length && !options.releaseRunners)
+        throw new CliError(
+          `host "${id}" has runners attached (${attached.map((r) => r.id).join(', ')}): release them first or pass --release-runners`,
+          ExitCode.usage,
+        );
+      const next = structuredClone(config);
+      next.hosts = next.hosts.filter((h) => h.id !== id);
+      next.runners = next.runners.filter((r) => r.host !== id);
+      store.save(next);
+      const refs = [
+        existing.password,
+        existing.aws?.secretAccessKey,
+        existing.azure?.clientSecret,
+        ...attached.map((r) => r.password),
+      ];
+      for (const ref of refs) if (ref) await ctx.secrets().delete(ref);
+      if (options.json) ctx.printJson({ removed: id, releasedRunners: attached.map((r) => r.id) });
+      else
+        ctx.print(
+          `Removed host ${id}${attached.length ? ` and released ${attached.map((r) => r.id).join(', ')}` : ''}.`,
+        );
+    });
+}
