@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Makes the fake Azure server's test certificate and trusts it via NODE_EXTRA_CA_CERTS in every worker.
+    globalSetup: ['./test/fakes/azure/global-setup.ts'],
     reporters: ['default', './test/helpers/plain-summary-reporter.ts'],
   },
 });

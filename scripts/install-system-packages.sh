@@ -7,7 +7,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-  ca-certificates dbus dbus-x11 gnome-keyring libsecret-tools \
+  ca-certificates openssl dbus dbus-x11 gnome-keyring libsecret-tools \
   xvfb xauth xterm x11-utils \
   xrdp xorgxrdp ssl-cert \
   freerdp2-x11 freerdp2-shadow-x11 winpr-utils \

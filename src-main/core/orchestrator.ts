@@ -40,6 +40,8 @@ export interface QueueObservation {
   upcoming: ScheduledRun[];
   /** Requests this observation cost (for metrics and benchmarks). */
   requests: number;
+  /** Things that did not make the observation incomplete but the operator should know (e.g. an unreadable schedule). */
+  warnings?: string[];
 }
 
 export interface OrchestratorAlert {

@@ -25,6 +25,10 @@ export interface HostView {
   lastError?: string;
   maxSessions: number;
   runners: string[];
+  /** Why the host is in its state now, in words ("runner fin-01 has 2 running tasks"). */
+  reason?: string;
+  /** Consecutive complete idle observations while draining before a stop. */
+  drainCount?: number;
 }
 
 export interface RunnerView {
@@ -35,6 +39,8 @@ export interface RunnerView {
   online?: boolean;
   oldestQueuedAt?: number;
   sessionMode: 'rdp' | 'console';
+  /** Epoch ms of its last queued, running or scheduled work. */
+  lastBusyAt?: number;
 }
 
 export interface SessionView {
@@ -48,6 +54,8 @@ export interface SessionView {
   width: number;
   height: number;
   error?: string;
+  /** Set when the session waits for the operator (authentication failure, changed certificate...). */
+  blocked?: string;
 }
 
 export interface ManagerState {

@@ -1,11 +1,26 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
+import { registerConsole } from './console.js';
 import { registerHost } from './host.js';
+import { registerHostTrust } from './host-trust.js';
 import { registerList } from './list.js';
+import { registerOrchestrator } from './orchestrator.js';
+import { registerRun } from './run.js';
 import { registerRunner } from './runner.js';
+import { registerService } from './service.js';
 
 /** Each command lives in its own file and exports `register(program, ctx)`. Add new ones here. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const commands: RegisterCommand[] = [registerHost, registerRunner, registerList, registerConfig];
+export const commands: RegisterCommand[] = [
+  registerHost,
+  registerHostTrust,
+  registerRunner,
+  registerList,
+  registerConfig,
+  registerOrchestrator,
+  registerRun,
+  registerConsole,
+  registerService,
+];

@@ -1,0 +1,326 @@
+/**
+ * `npm run demo`: the headless service against local stand-ins for BotCity Maestro and AWS EC2.
+ *
+ * It starts the fake orchestrator and the fake EC2 API as separate processes, writes a demo config that
+ * points at them the way a user points at real endpoints (the orchestrator's URL; AWS_ENDPOINT_URL_EC2),
+ * stores the demo secrets in the OS keychain (a private one when none is running), plays the part of the
+ * bots (tasks arrive, run on a host once its session is up, finish), runs the service, and prints the web
+ * console's URL. With xrdp installed and root rights, the hosts' sessions are real RDP sessions to
+ * 127.0.0.1; otherwise the runners use console mode (power only) and the demo says why.
+ *
+ * Options: --duration <seconds> (default: until Ctrl+C), --port <api port> (default 7870), --no-open.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    port: { type: 'string', default: '7870' },
+    'no-open': { type: 'boolean', default: false },
+  },
+});
+
+const say = (text: string) => console.log(`[demo] ${text}`);
+
+/** Secrets live only in a keychain: without a Secret Service on D-Bus, re-run inside a private one. */
+if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.SM_DEMO_IN_KEYCHAIN) {
+  const missing = ['dbus-run-session', 'gnome-keyring-daemon'].filter((bin) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length) {
+    console.error(
+      `[demo] Session Manager keeps secrets only in the OS keychain, and none is running here.\n` +
+        `[demo] Install one with: sudo apt-get install -y dbus gnome-keyring   (or: bash scripts/install-system-packages.sh)`,
+    );
+    process.exit(1);
+  }
+  say('no keychain is running: starting a private one (gnome-keyring in its own D-Bus session) for the demo');
+  const child = spawn(
+    'sh',
+    [
+      path.join(root, 'scripts/with-keychain.sh'),
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, SM_DEMO_IN_KEYCHAIN: '1' },
+    },
+  );
+  process.on('SIGINT', () => child.kill('SIGINT'));
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await runDemo();
+}
+
+/** A local account for xrdp to log in (PAM), with an xterm as its desktop. */
+function ensureLocalUser(user: string, password: string): void {
+  try {
+    execFileSync('id', [user], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['-m', '-s', '/bin/sh', user]);
+  }
+  execFileSync('chpasswd', { input: `${user}:${password}\n` });
+  const xsession = `/home/${user}/.xsession`;
+  if (!existsSync(xsession)) {
+    writeFileSync(xsession, 'exec xterm\n');
+    execFileSync('chown', [`${user}:`, xsession]);
+  }
+}
+
+async function startFake(
+  script: string,
+  extra: string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, script), '--port', '0', ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: root,
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+async function control(
+  base: string,
+  route: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
+) {
+  const response = await fetch(`${base}${route}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, unknown>>;
+}
+
+async function runDemo(): Promise<void> {
+  const { KeychainStore } = await import('../src-main/secrets/keychain-store.js');
+  const { ConfigStore } = await import('../src-main/config/config-store.js');
+  const { configSchema } = await import('../src-main/config/schema.js');
+  const { startService } = await import('../src-main/service/service.js');
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'session-manager-demo-'));
+  const children: ChildProcess[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const secrets = new KeychainStore();
+
+  if (!existsSync(path.join(root, 'dist-renderer/index.html'))) {
+    say('building the web console (once)...');
+    execFileSync('npm', ['run', '--silent', 'build:renderer'], { cwd: root, stdio: 'inherit' });
+  }
+
+  const botcity = await startFake('test/fakes/botcity/server.ts', [
+    '--login',
+    'demo',
+    '--key',
+    'demo-workspace-key',
+  ]);
+  const ec2 = await startFake('test/fakes/ec2/server.ts');
+  children.push(botcity.child, ec2.child);
+  say(`fake BotCity Maestro at ${botcity.url}, fake EC2 API at ${ec2.url}`);
+
+  // Real RDP sessions when this machine can host them; power-only otherwise.
+  let rdpAddress = '127.0.0.1:3389';
+  let sessionMode: 'rdp' | 'console' = 'console';
+  // One Windows user per host: a second login as the same user would take the first session over.
+  const demoUser = (index: number) => (sessionMode === 'rdp' ? `smdemo${index + 1}` : 'demo');
+  const rdpPassword = 'Dem0-Passw0rd!';
+  const canHostXrdp = existsSync('/usr/sbin/xrdp') && process.getuid?.() === 0;
+  if (canHostXrdp) {
+    try {
+      const { startXrdp } = await import('../test/helpers/rdp-servers.js');
+      const xrdp = await startXrdp();
+      cleanups.push(() => xrdp.stop());
+      for (const index of [0, 1, 2]) ensureLocalUser(`smdemo${index + 1}`, rdpPassword);
+      rdpAddress = `127.0.0.1:${xrdp.port}`;
+      sessionMode = 'rdp';
+      say(`xrdp is installed: the demo hosts open real RDP sessions to ${rdpAddress} as smdemo1..3`);
+    } catch (error) {
+      say(
+        `xrdp could not start (${(error as Error).message}): sessions are skipped, runners use console mode`,
+      );
+    }
+  } else {
+    say(
+      `sessions are skipped: ${existsSync('/usr/sbin/xrdp') ? 'starting xrdp needs root' : 'xrdp is not installed (apt-get install xrdp xorgxrdp)'}; ` +
+        'the runners use console mode (power only)',
+    );
+  }
+
+  const hosts = ['demo-01', 'demo-02', 'demo-03'];
+  const instanceIds = ['i-0de0000000000d001', 'i-0de0000000000d002', 'i-0de0000000000d003'];
+  await control(ec2.url, '/__control/transition-ms', { ms: 4000 });
+  await control(ec2.url, '/__control/instances', {
+    instances: instanceIds.map((id) => ({ id, state: 'stopped', privateIp: '127.0.0.1' })),
+  });
+  await control(ec2.url, '/__control/keys', { accessKeyIds: ['AKIADEMODEMODEMO0001'] });
+
+  await secrets.set('orchestrator-key:botcity', 'demo-workspace-key');
+  await secrets.set('aws-secret:demo', 'demo-aws-secret-access-key');
+  for (const id of hosts) await secrets.set(`host-password:${id}`, rdpPassword);
+
+  const configPath = path.join(dir, 'config.json');
+  const config = configSchema.parse({
+    version: 1,
+    orchestrator: {
+      kind: 'botcity',
+      server: botcity.url,
+      login: 'demo',
+      key: 'orchestrator-key:botcity',
+      pollSeconds: 3,
+    },
+    policy: {
+      idleGraceMinutes: 0.5,
+      minUptimeMinutes: 0.5,
+      bootTimeoutMinutes: 3,
+      maxHostsOn: 2,
+      drainObservations: 2,
+    },
+    hosts: hosts.map((id, index) => ({
+      id,
+      name: `Demo bot host ${index + 1}`,
+      address: rdpAddress,
+      protocol: 'aws-ec2',
+      user: demoUser(index),
+      password: `host-password:${id}`,
+      aws: {
+        instanceId: instanceIds[index],
+        region: 'us-east-1',
+        credentials: 'keychain',
+        accessKeyId: 'AKIADEMODEMODEMO0001',
+        secretAccessKey: 'aws-secret:demo',
+      },
+    })),
+    runners: hosts.map((id, index) => ({
+      id: `runner-${index + 1}`,
+      host: id,
+      sessionMode,
+      width: 1280,
+      height: 800,
+      activities: [`demo-activity-${index + 1}`],
+    })),
+    api: { port: Number(args.port) },
+  });
+  new ConfigStore(configPath).save(config);
+  // How a user points the AWS SDK at another EC2 endpoint.
+  process.env.AWS_ENDPOINT_URL_EC2 = ec2.url;
+
+  const service = await startService({
+    configPath,
+    dataDir: path.join(dir, 'data'),
+    logFile: path.join(dir, 'session-manager.log'),
+    logToStdout: false,
+  });
+  cleanups.unshift(() => service.stop());
+  say(`config: ${configPath}`);
+  say(`log: ${path.join(dir, 'session-manager.log')}`);
+  if (service.api) {
+    say(`web console: ${service.api.consoleUrl}`);
+    if (!args['no-open'] && process.env.DISPLAY && !process.env.CI)
+      spawn('xdg-open', [service.api.consoleUrl], { stdio: 'ignore', detached: true }).on('error', () => {});
+  }
+  service.port.events.subscribe((event) =>
+    say(`${new Date(event.at).toISOString().slice(11, 19)} ${event.severity.padEnd(7)} ${event.message}`),
+  );
+
+  const stopBots = playBots(botcity.url, service.port.state.bind(service.port), hosts.length);
+
+  const finish = async (why: string) => {
+    say(`${why}: stopping (nothing is powered off by a stop)...`);
+    stopBots();
+    for (const cleanup of cleanups) await cleanup();
+    for (const child of children) child.kill('SIGTERM');
+    say('done');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void finish('SIGINT'));
+  process.once('SIGTERM', () => void finish('SIGTERM'));
+  if (args.duration) setTimeout(() => void finish(`${args.duration} s passed`), Number(args.duration) * 1000);
+}
+
+/**
+ * Plays the bots and the people who queue work: a burst of tasks now and then, and each runner takes its
+ * queued tasks once its host's desktop is ready, runs them for a few seconds, and finishes them.
+ */
+function playBots(
+  orchestratorUrl: string,
+  state: () => import('../src-main/core/state.js').ManagerState,
+  runners: number,
+): () => void {
+  let round = 0;
+  const queueWork = async () => {
+    const runner = (round++ % runners) + 1;
+    const count = 1 + (round % 3);
+    for (let i = 0; i < count; i++)
+      await control(orchestratorUrl, '/__control/tasks', {
+        activityLabel: `demo-activity-${runner}`,
+        machineId: `runner-${runner}`,
+      });
+    say(`queued ${count} task(s) for runner-${runner}`);
+  };
+  const work = async () => {
+    const world = (await control(orchestratorUrl, '/__control/state')) as {
+      tasks: Array<{ id: number | string; state: string; machineId?: string; dateStartRunning?: string }>;
+    };
+    const view = state();
+    for (const runner of view.runners) {
+      const host = view.hosts.find((h) => h.id === runner.hostId);
+      const ready =
+        host?.stage === 'logged-in' ||
+        host?.stage === 'runner-online' ||
+        (runner.sessionMode === 'console' && host?.power === 'on');
+      await control(orchestratorUrl, `/__control/machines/${runner.id}`, { isOnline: Boolean(ready) });
+      if (!ready) continue;
+      const mine = world.tasks.filter((t) => t.machineId === runner.id);
+      const running = mine.find((t) => t.state === 'RUNNING');
+      if (running) {
+        const started = running.dateStartRunning ? Date.parse(running.dateStartRunning) : 0;
+        if (Date.now() - started > 8_000)
+          await control(orchestratorUrl, `/__control/tasks/${running.id}/finish`, {});
+      } else {
+        const next = mine.find((t) => t.state === 'START');
+        if (next) await control(orchestratorUrl, `/__control/tasks/${next.id}/start`, {});
+      }
+    }
+  };
+  const safely = (fn: () => Promise<void>) => () =>
+    void fn().catch((error: Error) => say(`bot simulation: ${error.message}`));
+  safely(queueWork)();
+  const arrivals = setInterval(safely(queueWork), 45_000);
+  const bots = setInterval(safely(work), 2_000);
+  return () => {
+    clearInterval(arrivals);
+    clearInterval(bots);
+  };
+}

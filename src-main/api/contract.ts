@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { fingerprintSchema, idSchema } from '../config/schema.js';
+import type { ManagerEvent } from '../core/events.js';
+import {
+  hostInputSchema,
+  hostPatchSchema,
+  hostReplySchema,
+  runnerInputSchema,
+  runnerPatchSchema,
+  runnerReplySchema,
+  settingsPatchSchema,
+  settingsReplySchema,
+} from './config-schemas.js';
+import { managerEventSchema, managerStateSchema, severitySchema } from './state-schema.js';
+
+/**
+ * The Session Manager API, declared once: operation name → zod schemas of its input and output.
+ * The HTTP server and client, the Electron IPC bridge (main and preload) and the UI all use this.
+ * Every operation takes one input object (absent when empty) and resolves to its output; failures
+ * are ApiError (errors.ts) with a code, a message and, for bad input, each field and reason.
+ */
+
+const none = z.strictObject({});
+const ok = z.object({ ok: z.literal(true) });
+
+export const checkResultSchema = z.object({
+  ok: z.boolean(),
+  detail: z.string().optional(),
+  error: z.string().optional(),
+  skipped: z.boolean().optional(),
+});
+
+export const sinkNameSchema = z.enum(['email', 'webhook', 'orchestrator', 'desktop']);
+
+export const listEventsInputSchema = z.strictObject({
+  /** Only events with a greater id. */
+  afterId: z.number().int().min(0).optional(),
+  /** The newest `limit` events that match (oldest first in the reply). */
+  limit: z.number().int().min(1).max(1000).default(200),
+  hostId: idSchema.optional(),
+  runnerId: idSchema.optional(),
+  /** This severity or worse. */
+  severity: severitySchema.optional(),
+});
+
+export const testHostInputSchema = z
+  .strictObject({
+    /** Test a stored host. */
+    hostId: idSchema.optional(),
+    /** Or test a host before saving it (the wizard): its secrets are used for the test only. */
+    host: hostInputSchema.optional(),
+  })
+  .refine((input) => (input.hostId === undefined) !== (input.host === undefined), {
+    message: 'give either hostId or host',
+    path: ['hostId'],
+  });
+
+export const operations = {
+  getState: { input: none, output: managerStateSchema },
+  listEvents: { input: listEventsInputSchema, output: z.array(managerEventSchema) },
+
+  listHosts: { input: none, output: z.array(hostReplySchema) },
+  addHost: { input: hostInputSchema, output: hostReplySchema },
+  editHost: { input: hostPatchSchema, output: hostReplySchema },
+  removeHost: { input: z.strictObject({ id: idSchema }), output: z.object({ removed: z.string() }) },
+
+  listRunners: { input: none, output: z.array(runnerReplySchema) },
+  attachRunner: { input: runnerInputSchema, output: runnerReplySchema },
+  editRunner: { input: runnerPatchSchema, output: runnerReplySchema },
+  releaseRunner: { input: z.strictObject({ id: idSchema }), output: z.object({ released: z.string() }) },
+
+  getSettings: { input: none, output: settingsReplySchema },
+  updateSettings: { input: settingsPatchSchema, output: settingsReplySchema },
+
+  testHostConnection: {
+    input: testHostInputSchema,
+    output: z.object({ rdp: checkResultSchema, cloud: checkResultSchema }),
+  },
+  sendTestNotification: {
+    input: z.strictObject({ sink: sinkNameSchema.optional() }),
+    output: z.object({
+      results: z.array(z.object({ sink: sinkNameSchema, ok: z.boolean(), error: z.string().optional() })),
+    }),
+  },
+
+  pause: { input: none, output: z.object({ paused: z.boolean() }) },
+  resume: { input: none, output: z.object({ paused: z.boolean() }) },
+  tickNow: { input: none, output: ok },
+
+  thumbnail: {
+    input: z.strictObject({
+      sessionKey: z.string().min(1).max(300),
+      maxWidth: z.number().int().min(16).max(4096).default(320),
+    }),
+    output: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'PNG bytes'),
+  },
+  trustCertificate: {
+    input: z.strictObject({
+      hostId: idSchema,
+      /** Absent: trust the certificate the host presented last (the one that was refused). */
+      fingerprint: fingerprintSchema.optional(),
+    }),
+    output: z.object({ hostId: z.string(), fingerprint: z.string() }),
+  },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+/** Push channels: SSE over HTTP, a push channel over IPC. Replays events after `afterId`, then live. */
+export const streams = {
+  events: {
+    input: z.strictObject({ afterId: z.number().int().min(0).optional() }),
+    item: managerEventSchema,
+  },
+} as const;
+
+export type OperationName = keyof typeof operations;
+export type OperationInput<K extends OperationName> = z.input<(typeof operations)[K]['input']>;
+export type OperationOutput<K extends OperationName> = z.output<(typeof operations)[K]['output']>;
+
+type Method<K extends OperationName> =
+  Record<string, never> extends OperationInput<K>
+    ? (input?: OperationInput<K>) => Promise<OperationOutput<K>>
+    : (input: OperationInput<K>) => Promise<OperationOutput<K>>;
+
+export type SessionManagerOperations = { [K in OperationName]: Method<K> };
+
+export interface EventSubscription {
+  /** Stops the stream. */
+  close(): void;
+}
+
+/** The whole API, as the UI sees it, whatever the transport. */
+export interface SessionManagerApi extends SessionManagerOperations {
+  /** Replays events after `afterId`, then streams new ones until closed. */
+  subscribeEvents(
+    input: z.input<typeof streams.events.input>,
+    onEvent: (event: ManagerEvent) => void,
+    onError?: (error: Error) => void,
+  ): EventSubscription;
+}
+
+export const operationNames = Object.keys(operations) as OperationName[];

@@ -1,0 +1,210 @@
+import type { z } from 'zod';
+import { hostSchema, parseAddress, type HostConfig } from '../config/schema.js';
+import type { ManagerEvent, Severity } from '../core/events.js';
+import { ConfigWriter, hostSecretFields, mergePatch } from './config-writes.js';
+import {
+  operations,
+  streams,
+  type EventSubscription,
+  type OperationName,
+  type SessionManagerApi,
+} from './contract.js';
+import { ApiError, parseInput } from './errors.js';
+import type { CheckResult, ManagerPort, SecretReader } from './manager-port.js';
+import { hostReply, runnerReply, settingsReply } from './redact.js';
+import { probeTcp, type TcpProbe } from './tcp-probe.js';
+import { makeSecretRef } from '../secrets/secret-ref.js';
+
+/**
+ * The API's behaviour, once, over a ManagerPort. The HTTP server and the Electron IPC handlers are
+ * thin transports over this object: every input is parsed here with the contract's schemas.
+ */
+
+export interface HandlerOptions {
+  probeTcp?: TcpProbe;
+}
+
+type ParsedInput<K extends OperationName> = z.output<(typeof operations)[K]['input']>;
+
+const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export function createSessionManagerApi(port: ManagerPort, options: HandlerOptions = {}): SessionManagerApi {
+  const writer = new ConfigWriter(port.configStore, port.secrets, () => port.configChanged());
+  const probe = options.probeTcp ?? probeTcp;
+  const input = <K extends OperationName>(name: K, value: unknown): ParsedInput<K> =>
+    parseInput(operations[name].input as z.ZodType, value ?? {}) as ParsedInput<K>;
+
+  async function testHost(host: HostConfig, secrets: SecretReader) {
+    const address = parseAddress(host.address);
+    const rdp: Promise<CheckResult> = address
+      ? probe(address.host, address.port)
+      : Promise.resolve({ ok: false, error: 'the address cannot be parsed' });
+    const cloud: Promise<CheckResult> =
+      host.protocol === 'rdp'
+        ? Promise.resolve({ ok: true, skipped: true, detail: 'an rdp host is always on: no cloud to check' })
+        : port.checkCloud(host, secrets).catch((error: unknown) => ({
+            ok: false,
+            error: error instanceof Error ? error.message : String(error),
+          }));
+    return { rdp: await rdp, cloud: await cloud };
+  }
+
+  return {
+    async getState(value) {
+      input('getState', value);
+      return port.state();
+    },
+
+    async listEvents(value) {
+      const query = input('listEvents', value);
+      const minRank = query.severity ? severityRank[query.severity] : 0;
+      const matching = port.events
+        .history()
+        .filter(
+          (event) =>
+            (query.afterId === undefined || event.id > query.afterId) &&
+            (query.hostId === undefined || event.hostId === query.hostId) &&
+            (query.runnerId === undefined || event.runnerId === query.runnerId) &&
+            severityRank[event.severity] >= minRank,
+        );
+      return matching.slice(-query.limit);
+    },
+
+    subscribeEvents(value, onEvent, onError): EventSubscription {
+      const { afterId } = parseInput(streams.events.input, value ?? {});
+      const history = port.events.history();
+      let last = afterId ?? history.at(-1)?.id ?? 0;
+      let replaying = true;
+      const buffered: ManagerEvent[] = [];
+      const deliver = (event: ManagerEvent) => {
+        if (event.id <= last) return;
+        last = event.id;
+        try {
+          onEvent(event);
+        } catch (error) {
+          onError?.(error instanceof Error ? error : new Error(String(error)));
+        }
+      };
+      // Subscribe before replaying, so nothing emitted in between is lost; ids drop duplicates.
+      const unsubscribe = port.events.subscribe((event) =>
+        replaying ? buffered.push(event) : deliver(event),
+      );
+      for (const event of port.events.history()) deliver(event);
+      replaying = false;
+      for (const event of buffered) deliver(event);
+      return { close: unsubscribe };
+    },
+
+    async listHosts(value) {
+      input('listHosts', value);
+      return writer.load().hosts.map(hostReply);
+    },
+    async addHost(value) {
+      return hostReply(await writer.addHost(input('addHost', value)));
+    },
+    async editHost(value) {
+      return hostReply(await writer.editHost(input('editHost', value) as Record<string, unknown>));
+    },
+    async removeHost(value) {
+      const { id } = input('removeHost', value);
+      await writer.removeHost(id);
+      return { removed: id };
+    },
+
+    async listRunners(value) {
+      input('listRunners', value);
+      return writer.load().runners.map(runnerReply);
+    },
+    async attachRunner(value) {
+      return runnerReply(await writer.attachRunner(input('attachRunner', value)));
+    },
+    async editRunner(value) {
+      return runnerReply(await writer.editRunner(input('editRunner', value) as Record<string, unknown>));
+    },
+    async releaseRunner(value) {
+      const { id } = input('releaseRunner', value);
+      await writer.releaseRunner(id);
+      return { released: id };
+    },
+
+    async getSettings(value) {
+      input('getSettings', value);
+      return settingsReply(writer.load());
+    },
+    async updateSettings(value) {
+      return settingsReply(
+        await writer.updateSettings(input('updateSettings', value) as Record<string, unknown>),
+      );
+    },
+
+    async testHostConnection(value) {
+      const request = input('testHostConnection', value);
+      if (request.hostId !== undefined) {
+        const host = writer.load().hosts.find((h) => h.id === request.hostId);
+        if (!host) throw new ApiError('not-found', `no host with id "${request.hostId}"`);
+        return testHost(host, port.secrets);
+      }
+      // A candidate host: its plain secrets answer for the refs it would get, for this test only.
+      const candidate = structuredClone(request.host!) as Record<string, unknown>;
+      const plain = new Map<string, string>();
+      for (const field of hostSecretFields) {
+        const holder = field.path
+          .slice(0, -1)
+          .reduce<Record<string, unknown> | undefined>(
+            (at, key) => at?.[key] as Record<string, unknown> | undefined,
+            candidate,
+          );
+        const key = field.path.at(-1)!;
+        if (typeof holder?.[key] === 'string') {
+          const ref = makeSecretRef(field.kind, String(candidate.id));
+          plain.set(ref, holder[key] as string);
+          holder[key] = ref;
+        }
+      }
+      const host = hostSchema.parse(mergePatch({}, candidate));
+      return testHost(host, { get: async (ref) => plain.get(ref) ?? (await port.secrets.get(ref)) });
+    },
+
+    async sendTestNotification(value) {
+      const { sink } = input('sendTestNotification', value);
+      return { results: await port.sendTestNotification(sink) };
+    },
+
+    async pause(value) {
+      input('pause', value);
+      await port.pause();
+      return { paused: port.state().paused };
+    },
+    async resume(value) {
+      input('resume', value);
+      await port.resume();
+      return { paused: port.state().paused };
+    },
+    async tickNow(value) {
+      input('tickNow', value);
+      await port.tickNow();
+      return { ok: true as const };
+    },
+
+    async thumbnail(value) {
+      const { sessionKey, maxWidth } = input('thumbnail', value);
+      const png = await port.thumbnail(sessionKey, maxWidth);
+      if (!png) throw new ApiError('not-found', `no live session "${sessionKey}"`);
+      return png;
+    },
+
+    async trustCertificate(value) {
+      const { hostId, fingerprint } = input('trustCertificate', value);
+      if (!writer.load().hosts.some((host) => host.id === hostId))
+        throw new ApiError('not-found', `no host with id "${hostId}"`);
+      const chosen = fingerprint ?? port.presentedCertificate(hostId);
+      if (!chosen)
+        throw new ApiError(
+          'conflict',
+          `host "${hostId}" has not presented a certificate yet: give the fingerprint to trust`,
+        );
+      await writer.setHostCertificate(hostId, chosen);
+      return { hostId, fingerprint: chosen };
+    },
+  };
+}

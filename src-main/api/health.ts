@@ -1,0 +1,57 @@
+import type { HostView, ManagerState } from '../core/state.js';
+
+/**
+ * The monitoring answer (as the webots session server gives one): can work be taken now?
+ * A host can take work when it is not failed or gone and either it is on with a free session slot,
+ * or it is off and the budget allows one more host on.
+ */
+export type HealthStatus = 'ok' | 'busy' | 'degraded' | 'paused' | 'unconfigured';
+
+export interface Health {
+  status: HealthStatus;
+  hostsAvailable: number;
+  hostsTotal: number;
+  hostsFailed: number;
+  paused: boolean;
+  orchestrator: ManagerState['orchestrator']['status'];
+}
+
+const activeSessionStates = new Set(['connecting', 'open', 'reconnecting']);
+
+function canTakeWork(host: HostView, state: ManagerState): boolean {
+  if (host.failed || host.power === 'gone') return false;
+  if (host.power === 'on' || host.power === 'starting') {
+    const active = state.sessions.filter(
+      (s) => s.hostId === host.id && activeSessionStates.has(s.state),
+    ).length;
+    return active < host.maxSessions;
+  }
+  return state.hostsOn < state.maxHostsOn;
+}
+
+export function computeHealth(state: ManagerState): Health {
+  const hostsAvailable = state.hosts.filter((host) => canTakeWork(host, state)).length;
+  const hostsFailed = state.hosts.filter((host) => host.failed).length;
+  const status: HealthStatus = state.paused
+    ? 'paused'
+    : state.hosts.length === 0
+      ? 'unconfigured'
+      : state.orchestrator.status === 'unreachable'
+        ? 'degraded'
+        : hostsAvailable > 0
+          ? 'ok'
+          : hostsFailed > 0
+            ? 'degraded'
+            : 'busy';
+  return {
+    status,
+    hostsAvailable,
+    hostsTotal: state.hosts.length,
+    hostsFailed,
+    paused: state.paused,
+    orchestrator: state.orchestrator.status,
+  };
+}
+
+/** 200 while the service can take work or is only busy; 503 otherwise (for load balancers and probes). */
+export const healthHttpStatus = (status: HealthStatus) => (status === 'ok' || status === 'busy' ? 200 : 503);

@@ -1,0 +1,76 @@
+import type { ConfigStore } from '../config/config-store.js';
+import type { HostConfig } from '../config/schema.js';
+import type { ManagerEvent } from '../core/events.js';
+import type { ManagerState } from '../core/state.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+
+/**
+ * What the API needs from the running service. The service implements it over the reconciler; tests
+ * implement it with a small fake. Everything here is already safe to show: no secrets cross it.
+ */
+
+export interface EventFeed {
+  /** The retained events, oldest first (the service keeps a bounded history). */
+  history(): readonly ManagerEvent[];
+  /** Calls the listener for each new event, in id order; returns the unsubscribe function. */
+  subscribe(listener: (event: ManagerEvent) => void): () => void;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  /** What was checked or found, in words ("instance i-0abc is stopped"). */
+  detail?: string;
+  /** Why it failed, in words; never a secret. */
+  error?: string;
+  /** True when there was nothing to check (an `rdp` host has no cloud credentials). */
+  skipped?: boolean;
+}
+
+/** Reads a secret by ref: the keychain, or a candidate's not-yet-stored secrets for a connection test. */
+export interface SecretReader {
+  get(ref: string): Promise<string | undefined>;
+}
+
+export type NotificationSinkName = 'email' | 'webhook' | 'orchestrator' | 'desktop';
+
+export interface SinkResult {
+  sink: NotificationSinkName;
+  ok: boolean;
+  error?: string;
+}
+
+/** Monotonic totals since the service started, for /metrics. */
+export interface ManagerCounters {
+  ticks: number;
+  errors: number;
+  /** Host-minutes of cloud hosts powered on, by host id. */
+  vmMinutes: Record<string, number>;
+  orchestratorRequests: number;
+  cloudCalls: number;
+  backoffs: number;
+}
+
+export interface ManagerPort {
+  state(): ManagerState;
+  readonly events: EventFeed;
+  counters(): ManagerCounters;
+
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Runs one tick now (observe → plan → act); resolves when it is done. */
+  tickNow(): Promise<void>;
+
+  /** PNG of a live session's screen, at most maxWidth wide; undefined when there is no such session. */
+  thumbnail(sessionKey: string, maxWidth: number): Promise<Uint8Array | undefined>;
+  /** Checks the host's cloud credentials and instance (e.g. DescribeInstances), reading secrets from `secrets`. */
+  checkCloud(host: HostConfig, secrets: SecretReader): Promise<CheckResult>;
+  /** Sends a test notification to one sink or to all configured ones. */
+  sendTestNotification(sink?: NotificationSinkName): Promise<SinkResult[]>;
+  /** The SHA-256 fingerprint a host last presented (e.g. the changed certificate that was refused). */
+  presentedCertificate(hostId: string): string | undefined;
+
+  readonly configStore: ConfigStore;
+  readonly secrets: SecretStore;
+  /** The API changed the config file: apply it now rather than at the next file-watch event. */
+  configChanged(): void;
+}

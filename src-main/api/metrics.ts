@@ -1,0 +1,139 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { HostStage } from '../core/state.js';
+import type { ManagerPort } from './manager-port.js';
+
+/** Prometheus metrics, read from the service at scrape time (no bookkeeping of their own). */
+
+const hostStages: HostStage[] = [
+  'off',
+  'powering-on',
+  'rdp-answering',
+  'logged-in',
+  'runner-online',
+  'stopping',
+  'failed',
+];
+const sessionStates = ['connecting', 'open', 'reconnecting', 'closed', 'failed'] as const;
+
+export interface Metrics {
+  contentType: string;
+  render(): Promise<string>;
+}
+
+export function createMetrics(port: ManagerPort): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const prefix = 'session_manager_';
+
+  new Gauge({
+    name: `${prefix}queued_tasks`,
+    help: 'Tasks waiting for each runner (queue depth).',
+    labelNames: ['runner'],
+    registers,
+    collect() {
+      this.reset();
+      for (const runner of port.state().runners) this.set({ runner: runner.id }, runner.queued);
+    },
+  });
+  new Gauge({
+    name: `${prefix}running_tasks`,
+    help: 'Tasks running on each runner.',
+    labelNames: ['runner'],
+    registers,
+    collect() {
+      this.reset();
+      for (const runner of port.state().runners) this.set({ runner: runner.id }, runner.running);
+    },
+  });
+  new Gauge({
+    name: `${prefix}hosts`,
+    help: 'Hosts by stage (off, powering-on, ..., failed).',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const counts = new Map<string, number>(hostStages.map((stage) => [stage, 0]));
+      for (const host of port.state().hosts) {
+        const stage = host.failed ? 'failed' : host.stage;
+        counts.set(stage, (counts.get(stage) ?? 0) + 1);
+      }
+      for (const [state, count] of counts) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: `${prefix}hosts_on`,
+    help: 'Hosts powered on or starting.',
+    registers,
+    collect() {
+      this.set(port.state().hostsOn);
+    },
+  });
+  new Gauge({
+    name: `${prefix}max_hosts_on`,
+    help: 'The budget cap: most hosts allowed on at once.',
+    registers,
+    collect() {
+      this.set(port.state().maxHostsOn);
+    },
+  });
+  new Gauge({
+    name: `${prefix}sessions`,
+    help: 'Sessions by state.',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const counts = new Map<string, number>(sessionStates.map((state) => [state, 0]));
+      for (const session of port.state().sessions)
+        counts.set(session.state, (counts.get(session.state) ?? 0) + 1);
+      for (const [state, count] of counts) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: `${prefix}paused`,
+    help: '1 while the manager is paused.',
+    registers,
+    collect() {
+      this.set(port.state().paused ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}orchestrator_up`,
+    help: '1 when the last orchestrator read succeeded.',
+    registers,
+    collect() {
+      this.set(port.state().orchestrator.status === 'ok' ? 1 : 0);
+    },
+  });
+
+  // Totals kept by the service: reset-then-inc gives Prometheus the counter type with the service's value.
+  const total = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name: `${prefix}${name}_total`,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  total('ticks', 'Reconciler ticks since start.', () => port.counters().ticks);
+  total('errors', 'Errors reported since start.', () => port.counters().errors);
+  total(
+    'orchestrator_requests',
+    'Requests made to the orchestrator.',
+    () => port.counters().orchestratorRequests,
+  );
+  total('cloud_calls', 'Calls made to cloud APIs.', () => port.counters().cloudCalls);
+  total('backoffs', 'Retries deferred by back-off.', () => port.counters().backoffs);
+  new Counter({
+    name: `${prefix}vm_minutes_total`,
+    help: 'Minutes cloud hosts have been powered on since start, by host.',
+    labelNames: ['host'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [host, minutes] of Object.entries(port.counters().vmMinutes)) this.inc({ host }, minutes);
+    },
+  });
+
+  return { contentType: registry.contentType, render: () => registry.metrics() };
+}

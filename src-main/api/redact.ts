@@ -1,0 +1,58 @@
+import type { Config, HostConfig, RunnerConfig } from '../config/schema.js';
+import type { HostReply, RunnerReply, SettingsReply } from './config-schemas.js';
+
+/** Config → API replies: secret refs become `has…` flags; nothing secret is copied. */
+
+export function hostReply(host: HostConfig): HostReply {
+  const { password, aws, azure, ...rest } = host;
+  const reply: HostReply = { ...rest, hasPassword: Boolean(password) };
+  if (aws) {
+    const { secretAccessKey, ...awsRest } = aws;
+    reply.aws = { ...awsRest, hasSecretAccessKey: Boolean(secretAccessKey) };
+  }
+  if (azure) {
+    const { clientSecret, ...azureRest } = azure;
+    reply.azure = { ...azureRest, hasClientSecret: Boolean(clientSecret) };
+  }
+  return reply;
+}
+
+export function runnerReply(runner: RunnerConfig): RunnerReply {
+  const { password, ...rest } = runner;
+  return { ...rest, hasPassword: Boolean(password) };
+}
+
+/** Slack and Teams webhook URLs carry their credential in the path: show the origin only. */
+export function webhookTarget(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname === '/' && !parsed.search ? parsed.origin : `${parsed.origin}/…`;
+  } catch {
+    return '…';
+  }
+}
+
+export function settingsReply(config: Config): SettingsReply {
+  const { notifications } = config;
+  const reply: SettingsReply = {
+    policy: config.policy,
+    notifications: { desktop: notifications.desktop, orchestratorAlerts: notifications.orchestratorAlerts },
+    api: config.api,
+    app: config.app,
+  };
+  if (config.orchestrator) {
+    const { key, ...rest } = config.orchestrator;
+    reply.orchestrator = { ...rest, hasKey: Boolean(key) };
+  }
+  if (notifications.email) {
+    const { password, ...rest } = notifications.email;
+    reply.notifications.email = { ...rest, hasPassword: Boolean(password) };
+  }
+  if (notifications.webhook)
+    reply.notifications.webhook = {
+      format: notifications.webhook.format,
+      target: webhookTarget(notifications.webhook.url),
+      hasUrl: true,
+    };
+  return reply;
+}

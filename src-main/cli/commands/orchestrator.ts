@@ -1,0 +1,259 @@
+import type { Command } from 'commander';
+import { orchestratorSchema, type Config, type OrchestratorConfig } from '../../config/schema.js';
+import { computeDemand } from '../../core/demand.js';
+import type { QueueObservation } from '../../core/orchestrator.js';
+import {
+  BotCityError,
+  createBotCityOrchestrator,
+  type BotCityErrorKind,
+} from '../../orchestrators/botcity/index.js';
+import { makeSecretRef } from '../../secrets/secret-ref.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
+import { Prompter } from '../prompter.js';
+import { readSecret } from '../secret-input.js';
+import { describeConfigProblems } from './shared.js';
+
+export const ORCHESTRATOR_KEY_ENV = 'SESSION_MANAGER_ORCHESTRATOR_KEY';
+const KEY_REF = makeSecretRef('orchestrator-key', 'botcity');
+
+/** What a failed `orchestrator test` step means for scripts. */
+const exitCodeOf: Record<BotCityErrorKind, number> = {
+  dns: ExitCode.unreachable,
+  tls: ExitCode.unreachable,
+  refused: ExitCode.unreachable,
+  timeout: ExitCode.unreachable,
+  dropped: ExitCode.unreachable,
+  network: ExitCode.unreachable,
+  auth: ExitCode.auth,
+  secret: ExitCode.keychain,
+  'rate-limited': ExitCode.unexpected,
+  server: ExitCode.unexpected,
+  http: ExitCode.unexpected,
+  malformed: ExitCode.unexpected,
+};
+
+const headline: Record<BotCityErrorKind, string> = {
+  dns: 'DNS: the server name does not resolve',
+  tls: 'TLS: the secure connection failed',
+  refused: 'Connection refused',
+  timeout: 'Timeout',
+  dropped: 'Connection dropped',
+  network: 'Network error',
+  auth: 'Login refused (401/403)',
+  secret: 'Keychain',
+  'rate-limited': 'Rate limited (429)',
+  server: 'Server error (5xx)',
+  http: 'Unexpected response',
+  malformed: 'Unexpected response',
+};
+
+interface SetOptions {
+  server?: string;
+  login?: string;
+  keyStdin?: boolean;
+  pollSeconds?: string;
+  json?: boolean;
+}
+
+async function setOrchestrator(ctx: CliContext, options: SetOptions): Promise<void> {
+  const store = ctx.configStore();
+  const current = store.load().orchestrator;
+  const prompter = ctx.io.interactive ? new Prompter(ctx.io) : undefined;
+  const check = (field: 'server' | 'login') => (value: string) => {
+    const result = orchestratorSchema.shape[field].safeParse(value);
+    return result.success || (result.error.issues[0]?.message ?? 'invalid');
+  };
+
+  const server =
+    options.server ??
+    (prompter
+      ? await prompter.text('BotCity server URL', {
+          default: current?.server ?? 'https://developers.botcity.dev',
+          check: check('server'),
+        })
+      : current?.server);
+  const login =
+    options.login ??
+    (prompter
+      ? await prompter.text('Workspace login', { default: current?.login, check: check('login') })
+      : current?.login);
+  if (!server) throw new CliError('--server is required (the BotCity server URL)', ExitCode.usage);
+  if (!login) throw new CliError('--login is required (the workspace login)', ExitCode.usage);
+
+  // A new key is needed the first time; later it is kept unless one is given (or the person asks to replace it).
+  const keyGiven = Boolean(options.keyStdin || ctx.io.env[ORCHESTRATOR_KEY_ENV]);
+  const wantKey =
+    keyGiven ||
+    !current?.key ||
+    (prompter !== undefined && (await prompter.yesNo('Replace the stored workspace key?', false)));
+  const key = wantKey
+    ? await readSecret(ctx, {
+        fromStdin: Boolean(options.keyStdin),
+        envVar: ORCHESTRATOR_KEY_ENV,
+        prompt: 'Workspace key',
+        flag: '--key-stdin',
+      })
+    : undefined;
+
+  const parsed = orchestratorSchema.safeParse({
+    kind: 'botcity',
+    server,
+    login,
+    key: current?.key ?? KEY_REF,
+    pollSeconds:
+      options.pollSeconds !== undefined ? Number(options.pollSeconds) : (current?.pollSeconds ?? 15),
+  });
+  if (!parsed.success)
+    throw new CliError(describeConfigProblems(parsed.error, 'orchestrator').join('\n'), ExitCode.usage);
+  if (key !== undefined) await ctx.secrets().set(parsed.data.key, key);
+  const saved = store.update((config: Config) => ({ ...config, orchestrator: parsed.data })).orchestrator!;
+
+  const summary = {
+    server: saved.server,
+    login: saved.login,
+    pollSeconds: saved.pollSeconds,
+    keyStored: true,
+    keyRef: saved.key,
+  };
+  if (options.json) ctx.printJson(summary);
+  else
+    ctx.print(
+      `Orchestrator set: ${saved.server}, workspace ${saved.login}, polled every ${saved.pollSeconds} s; ` +
+        `the key is ${key !== undefined ? 'stored' : 'kept'} in the keychain (${saved.key}).\n` +
+        'Check it with: session-manager orchestrator test',
+    );
+}
+
+interface TestReport {
+  ok: boolean;
+  server: string;
+  version?: string;
+  organization?: string;
+  step?: 'version' | 'login' | 'queue';
+  kind?: BotCityErrorKind;
+  reason?: string;
+  runners?: Array<{ id: string; online: boolean | null; queued: number; running: number }>;
+  queuedTotal?: number;
+  runningTotal?: number;
+  warnings?: string[];
+}
+
+async function testOrchestrator(
+  ctx: CliContext,
+  options: { json?: boolean; timeoutSeconds?: string },
+): Promise<void> {
+  const config = ctx.configStore().load();
+  const settings: OrchestratorConfig | undefined = config.orchestrator;
+  if (!settings)
+    throw new CliError(
+      'No orchestrator is configured: run `session-manager orchestrator set` first',
+      ExitCode.usage,
+    );
+  const timeoutSeconds = Number(options.timeoutSeconds ?? 30);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new CliError('--timeout-seconds must be a positive number', ExitCode.usage);
+  const client = createBotCityOrchestrator(settings, ctx.secrets(), {
+    timeoutMs: timeoutSeconds * 1000,
+    maxAttempts: 2,
+  });
+  const report: TestReport = { ok: false, server: settings.server };
+
+  const fail = (step: TestReport['step'], error: unknown): never => {
+    const known = error instanceof BotCityError ? error : undefined;
+    const kind = known?.kind ?? 'http';
+    report.step = step;
+    report.kind = kind;
+    report.reason = error instanceof Error ? error.message : String(error);
+    if (options.json) ctx.printJson(report);
+    throw new CliError(`${headline[kind]} — ${report.reason}`, known ? exitCodeOf[kind] : ExitCode.failure);
+  };
+
+  try {
+    report.version = await client.version();
+  } catch (error) {
+    fail('version', error);
+  }
+  try {
+    report.organization = await client.connect();
+  } catch (error) {
+    fail('login', error);
+  }
+  const observation: QueueObservation = await client.observe(Date.now());
+  if (!observation.complete)
+    fail('queue', client.lastFailure ?? new BotCityError('http', observation.problem ?? 'incomplete'));
+
+  const demand = computeDemand(observation.tasks, {
+    runners: config.runners,
+    leadFor: () => 0,
+    now: Date.now(),
+  });
+  report.runners = config.runners.map((runner) => ({
+    id: runner.id,
+    online: observation.runnersOnline[runner.id] ?? null,
+    queued: (demand.byRunner.get(runner.id)?.queued ?? 0) + (demand.byRunner.get(runner.id)?.deferred ?? 0),
+    running: demand.byRunner.get(runner.id)?.running ?? 0,
+  }));
+  report.queuedTotal = demand.queuedTotal;
+  report.runningTotal = demand.runningTotal;
+  if (observation.warnings?.length) report.warnings = observation.warnings;
+  report.ok = true;
+
+  if (options.json) {
+    ctx.printJson(report);
+    return;
+  }
+  const lines = [
+    `Server     ${settings.server} (Maestro ${report.version})`,
+    `Workspace  ${settings.login} (organization ${report.organization})`,
+    `Queue      ${demand.queuedTotal} queued, ${demand.runningTotal} running in the workspace`,
+  ];
+  if (report.runners.length) {
+    const rows = [['RUNNER', 'ONLINE', 'QUEUED', 'RUNNING']].concat(
+      report.runners.map((r) => [
+        r.id,
+        r.online === null ? 'unknown' : r.online ? 'yes' : 'no',
+        String(r.queued),
+        String(r.running),
+      ]),
+    );
+    const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+    lines.push(
+      '',
+      ...rows.map((row) =>
+        row
+          .map((cell, column) => cell.padEnd(widths[column]!))
+          .join('  ')
+          .trimEnd(),
+      ),
+    );
+  } else lines.push('No runners are configured yet (session-manager runner attach).');
+  for (const warning of report.warnings ?? []) lines.push(`warning: ${warning}`);
+  lines.push('', 'OK: the orchestrator answers and the workspace login works.');
+  ctx.print(lines.join('\n'));
+}
+
+export function registerOrchestrator(program: Command, ctx: CliContext): void {
+  const orchestrator = program
+    .command('orchestrator')
+    .description('connect Session Manager to BotCity Maestro');
+  orchestrator
+    .command('set')
+    .description('set the BotCity server, workspace login and key (the key goes to the OS keychain)')
+    .option('--server <url>', 'the BotCity server, e.g. https://developers.botcity.dev')
+    .option('--login <login>', 'the workspace login (Dev. Environment page)')
+    .option('--key-stdin', `read the workspace key from standard input (or set $${ORCHESTRATOR_KEY_ENV})`)
+    .option('--poll-seconds <n>', 'how often the queue is read (default 15)')
+    .option('--json', 'print the result as JSON')
+    .action((options: SetOptions) => setOrchestrator(ctx, options));
+  orchestrator
+    .command('test')
+    .description('check the server, log in and show queued/running tasks per configured runner')
+    .option('--timeout-seconds <n>', 'per request (default 30)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 2 not configured, 3 keychain, 4 unreachable (DNS, TLS, refused, timeout), 5 login refused, 6 unexpected response.',
+    )
+    .action((options: { json?: boolean; timeoutSeconds?: string }) => testOrchestrator(ctx, options));
+}

@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { systemdUnit } from '../../service/systemd-unit.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
+
+const UNIT = 'session-manager.service';
+const binPath = () =>
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/session-manager.js');
+
+/** The Windows recipe: Node is not a service binary, so a maintained wrapper (WinSW) hosts it. */
+export function windowsRecipe(bin: string, config: string): string {
+  return [
+    'On Windows, run Session Manager as a service with WinSW (https://github.com/winsw/winsw):',
+    '  1. Download WinSW-x64.exe, rename it to session-manager-service.exe, put it in a folder of its own.',
+    '  2. Beside it, write session-manager-service.xml:',
+    '       <service>',
+    '         <id>session-manager</id>',
+    '         <name>Session Manager</name>',
+    '         <description>Powers RPA hosts on demand and keeps bot sessions connected</description>',
+    `         <executable>${process.execPath}</executable>`,
+    `         <arguments>"${bin}" run local --config "${config}"</arguments>`,
+    '         <stoptimeout>90 sec</stoptimeout>',
+    '         <onfailure action="restart" delay="5 sec"/>',
+    '         <serviceaccount><username>.\\BOTADMIN</username><allowservicelogon>true</allowservicelogon></serviceaccount>',
+    '       </service>',
+    '  3. As administrator: session-manager-service.exe install, then session-manager-service.exe start.',
+    'The service account must be the user whose Credential Manager holds the secrets (log in as it once and run the CLI).',
+  ].join('\n');
+}
+
+export function registerService(program: Command, ctx: CliContext): void {
+  const service = program
+    .command('service')
+    .description('run Session Manager as a system service (systemd; Windows recipe)');
+  service
+    .command('install')
+    .option('--user', 'a user unit (systemctl --user), the default when not root')
+    .option('--system', 'a system unit in /etc/systemd/system, the default as root')
+    .option('--unit-dir <dir>', 'write the unit here instead of the standard directory')
+    .option('--run-as <user>', 'the user a system unit runs as (its keychain holds the secrets)')
+    .description('write the service definition and say how to enable it')
+    .action((options: { user?: boolean; system?: boolean; unitDir?: string; runAs?: string }) => {
+      const config = ctx.configStore().path;
+      if (process.platform === 'win32') {
+        ctx.print(windowsRecipe(binPath(), config));
+        return;
+      }
+      if (process.platform !== 'linux')
+        throw new CliError(
+          'service install supports Linux (systemd) and prints the Windows recipe; on macOS use the desktop app with start at login.',
+          ExitCode.usage,
+        );
+      const scope = options.system
+        ? 'system'
+        : options.user
+          ? 'user'
+          : process.getuid?.() === 0
+            ? 'system'
+            : 'user';
+      const dir =
+        options.unitDir ??
+        (scope === 'system' ? '/etc/systemd/system' : path.join(homedir(), '.config/systemd/user'));
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, UNIT);
+      writeFileSync(
+        file,
+        systemdUnit({
+          node: process.execPath,
+          bin: binPath(),
+          config,
+          scope,
+          user: options.runAs ?? userInfo().username,
+        }),
+      );
+      const systemctl = scope === 'system' ? 'systemctl' : 'systemctl --user';
+      ctx.print(
+        `Wrote ${file}\nEnable and start it with:\n  ${systemctl} daemon-reload && ${systemctl} enable --now session-manager`,
+      );
+    });
+  service
+    .command('uninstall')
+    .option('--user', 'the user unit')
+    .option('--system', 'the system unit')
+    .option('--unit-dir <dir>', 'the directory the unit was written to')
+    .description('remove the service definition (stop it first)')
+    .action((options: { user?: boolean; system?: boolean; unitDir?: string }) => {
+      if (process.platform === 'win32') {
+        ctx.print(
+          'As administrator: session-manager-service.exe stop, then session-manager-service.exe uninstall.',
+        );
+        return;
+      }
+      const scope = options.system
+        ? 'system'
+        : options.user
+          ? 'user'
+          : process.getuid?.() === 0
+            ? 'system'
+            : 'user';
+      const dir =
+        options.unitDir ??
+        (scope === 'system' ? '/etc/systemd/system' : path.join(homedir(), '.config/systemd/user'));
+      const file = path.join(dir, UNIT);
+      if (!existsSync(file)) throw new CliError(`no unit at ${file}`, ExitCode.usage);
+      rmSync(file);
+      const systemctl = scope === 'system' ? 'systemctl' : 'systemctl --user';
+      ctx.print(
+        `Removed ${file}\nRun: ${systemctl} disable --now session-manager; ${systemctl} daemon-reload`,
+      );
+    });
+}

@@ -1,0 +1,116 @@
+import type { Config, HostConfig, RunnerConfig } from '../config/schema.js';
+import { parseAddress } from '../config/schema.js';
+import { hostTimers, type HostTimers } from './policies/effective-policy.js';
+
+/** One RDP session wanted per distinct Windows user of a host's `rdp`-mode runners. */
+export interface SessionGroup {
+  key: string;
+  hostId: string;
+  user: string;
+  domain?: string;
+  passwordRef: string;
+  width: number;
+  height: number;
+  runnerIds: string[];
+  /** Positions of those runners in PlanContext.runners. */
+  runnerIndexes: number[];
+  /** Identifies the credentials and pinned certificate: when it changes, a blocked session may retry. */
+  credentials: string;
+}
+
+/** The config indexed for `plan`: built once per config object (configs are replaced, never mutated). */
+export interface PlanContext {
+  hosts: readonly HostConfig[];
+  hostById: ReadonlyMap<string, HostConfig>;
+  runners: readonly RunnerConfig[];
+  /** Per host (same order as `hosts`): positions of its runners in `runners`. */
+  runnerIndexesByHost: readonly (readonly number[])[];
+  runnersByHost: ReadonlyMap<string, readonly RunnerConfig[]>;
+  groupsByHost: ReadonlyMap<string, readonly SessionGroup[]>;
+  groupByKey: ReadonlyMap<string, SessionGroup>;
+  address: ReadonlyMap<string, { host: string; port: number }>;
+  /** Runner ids of each host (frozen: shared by every tick's actions and views). */
+  runnerIdsByHost: ReadonlyMap<string, readonly string[]>;
+  timers: ReadonlyMap<string, HostTimers>;
+}
+
+const cache = new WeakMap<Config, PlanContext>();
+
+export function sessionKey(hostId: string, user: string): string {
+  return `${hostId}/${user}`;
+}
+
+export function planContext(config: Config): PlanContext {
+  const cached = cache.get(config);
+  if (cached) return cached;
+  const hostById = new Map(config.hosts.map((host) => [host.id, host]));
+  const runnersByHost = new Map<string, RunnerConfig[]>();
+  const groupsByHost = new Map<string, SessionGroup[]>();
+  const groupByKey = new Map<string, SessionGroup>();
+  const runners = config.runners.filter((runner) => hostById.has(runner.host));
+  runners.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const indexOf = new Map(runners.map((runner, index) => [runner.id, index]));
+  for (const runner of runners) {
+    const host = hostById.get(runner.host)!;
+    const list = runnersByHost.get(host.id);
+    if (list) list.push(runner);
+    else runnersByHost.set(host.id, [runner]);
+    if (runner.sessionMode !== 'rdp') continue;
+    const user = runner.user ?? host.user;
+    const key = sessionKey(host.id, user);
+    const existing = groupByKey.get(key);
+    if (existing) {
+      existing.runnerIds.push(runner.id);
+      existing.runnerIndexes.push(indexOf.get(runner.id)!);
+      continue;
+    }
+    const domain = runner.user ? runner.domain : (runner.domain ?? host.domain);
+    const passwordRef = runner.password ?? host.password;
+    const group: SessionGroup = {
+      key,
+      hostId: host.id,
+      user,
+      domain,
+      passwordRef,
+      width: runner.width,
+      height: runner.height,
+      runnerIds: [runner.id],
+      runnerIndexes: [indexOf.get(runner.id)!],
+      credentials: [user, domain ?? '', passwordRef, host.certificate ?? ''].join('|'),
+    };
+    groupByKey.set(key, group);
+    const groups = groupsByHost.get(host.id);
+    if (groups) groups.push(group);
+    else groupsByHost.set(host.id, [group]);
+  }
+  const address = new Map<string, { host: string; port: number }>();
+  for (const host of config.hosts) {
+    const parsed = parseAddress(host.address);
+    if (parsed) address.set(host.id, parsed);
+  }
+  const runnerIdsByHost = new Map<string, readonly string[]>();
+  const timers = new Map<string, HostTimers>();
+  for (const host of config.hosts) {
+    runnerIdsByHost.set(
+      host.id,
+      Object.freeze((runnersByHost.get(host.id) ?? []).map((runner) => runner.id)),
+    );
+    timers.set(host.id, hostTimers(host, config.policy));
+  }
+  const context: PlanContext = {
+    hosts: config.hosts,
+    hostById,
+    runners,
+    runnerIndexesByHost: config.hosts.map((host) =>
+      (runnersByHost.get(host.id) ?? []).map((runner) => indexOf.get(runner.id)!),
+    ),
+    runnersByHost,
+    groupsByHost,
+    groupByKey,
+    address,
+    runnerIdsByHost,
+    timers,
+  };
+  cache.set(config, context);
+  return context;
+}

@@ -1,0 +1,24 @@
+import type { HostConfig, PolicyConfig } from '../../config/schema.js';
+
+/** The timers of one host: its own overrides, else the global policy. In ms. */
+export interface HostTimers {
+  graceMs: number;
+  minUptimeMs: number;
+  bootTimeoutMs: number;
+}
+
+export function hostTimers(host: HostConfig, policy: PolicyConfig): HostTimers {
+  return {
+    graceMs: (host.idleGraceMinutes ?? policy.idleGraceMinutes) * 60_000,
+    minUptimeMs: (host.minUptimeMinutes ?? policy.minUptimeMinutes) * 60_000,
+    bootTimeoutMs: policy.bootTimeoutMinutes * 60_000,
+  };
+}
+
+/** Boot lead assumed before a host's first measured boot. */
+export const DEFAULT_BOOT_LEAD_MS = 4 * 60_000;
+
+/** Learned boot lead: moving average weighting the latest boot by half. */
+export function learnBootLead(previous: number | undefined, measured: number): number {
+  return previous === undefined ? measured : Math.round((previous + measured) / 2);
+}

@@ -1,0 +1,136 @@
+import type { Config } from '../../config/schema.js';
+import type { Action } from '../actions.js';
+import type { MemoryDraft } from '../memory-draft.js';
+import { planContext } from '../plan-context.js';
+import type { SessionErrorKind } from '../session-driver.js';
+import { AUTH_ERRORS } from '../session-driver.js';
+import type { ActionOutcome } from '../snapshot.js';
+import { formatDuration, plural } from '../words.js';
+import { backoffDelay } from './backoff.js';
+import { learnBootLead } from './effective-policy.js';
+
+/** Session errors that only the operator can fix: retrying with the same credentials would not help. */
+export const NEEDS_OPERATOR: ReadonlySet<string> = new Set<SessionErrorKind>([
+  ...AUTH_ERRORS,
+  'certificate-changed',
+]);
+
+/** Power errors that retrying will not fix. */
+const POWER_NEEDS_OPERATOR = new Set(['not-found', 'auth']);
+
+/**
+ * Folds how the previous tick's actions ended into memory: failed starts and opens count towards
+ * back-off and `failed`; a first open session after a start teaches the host's boot lead.
+ */
+export function foldOutcomes(
+  outcomes: readonly ActionOutcome[],
+  config: Config,
+  mem: MemoryDraft,
+  out: Action[],
+  now: number,
+): void {
+  const context = planContext(config);
+  const maxAttempts = config.policy.maxStartAttempts;
+  for (const outcome of outcomes) {
+    const action = outcome.action;
+    if (action.kind === 'alert' || action.kind === 'note' || !context.hostById.has(action.hostId)) continue;
+    if (action.kind === 'powerOn' && !outcome.ok && !outcome.canceled) {
+      const hm = mem.host(action.hostId);
+      hm.attempts++;
+      hm.startedAt = undefined;
+      hm.lastError = outcome.message;
+      if (POWER_NEEDS_OPERATOR.has(outcome.errorKind ?? '') || hm.attempts >= maxAttempts) {
+        const reason = `${action.hostId} could not be started (${outcome.message}; ${plural(hm.attempts, 'attempt')})`;
+        hm.failed = { at: now, reason };
+        hm.retryAt = undefined;
+        out.push({ kind: 'markFailed', hostId: action.hostId, reason });
+        out.push({
+          kind: 'alert',
+          event: 'host.failed',
+          severity: 'error',
+          title: `Host ${action.hostId} failed`,
+          reason: `${reason}. Session Manager will not start it again until you retry it.`,
+          hostId: action.hostId,
+        });
+      } else {
+        hm.retryAt = outcome.at + backoffDelay(hm.attempts, outcome.retryAfterMs);
+      }
+    } else if (action.kind === 'powerOff' && outcome.ok) {
+      // Our stop went through: an "off" seen from now on is that stop, not a start still on its way.
+      const hm = mem.host(action.hostId);
+      hm.startedAt = undefined;
+      hm.readyAt = undefined;
+    } else if (action.kind === 'powerOff' && !outcome.ok && outcome.canceled) {
+      // New demand appeared between plan and act: the drain starts over.
+      const hm = mem.host(action.hostId);
+      hm.drainCount = 0;
+      hm.drainSince = undefined;
+    } else if (action.kind === 'openSession') {
+      const key = action.spec.key;
+      const group = context.groupByKey.get(key);
+      if (!group) continue;
+      if (outcome.ok) {
+        const sm = mem.session(key);
+        sm.attempts = 0;
+        sm.retryAt = undefined;
+        sm.lastError = undefined;
+        const hm = mem.host(action.hostId);
+        if (hm.startedAt !== undefined && !hm.leadLearned && outcome.at >= hm.startedAt) {
+          hm.bootLeadMs = learnBootLead(hm.bootLeadMs, outcome.at - hm.startedAt);
+          hm.leadLearned = true;
+        }
+        continue;
+      }
+      if (outcome.canceled) continue;
+      const sm = mem.session(key);
+      sm.lastError = outcome.message;
+      if (NEEDS_OPERATOR.has(outcome.errorKind ?? '')) {
+        sm.blocked = { at: now, reason: outcome.message, credentials: group.credentials };
+        out.push(
+          sessionAlert(
+            key,
+            action.hostId,
+            `${outcome.message} (${outcome.errorKind}). Not retried until its credentials change or you retry it.`,
+          ),
+        );
+        continue;
+      }
+      sm.attempts++;
+      if (sm.attempts >= maxAttempts) {
+        sm.blocked = {
+          at: now,
+          reason: `${plural(sm.attempts, 'failed attempt')}: ${outcome.message}`,
+          credentials: group.credentials,
+        };
+        out.push(
+          sessionAlert(
+            key,
+            action.hostId,
+            `${plural(sm.attempts, 'failed attempt')}, last: ${outcome.message}. Not retried until you retry it.`,
+          ),
+        );
+      } else {
+        const delay = backoffDelay(sm.attempts, outcome.retryAfterMs);
+        sm.retryAt = outcome.at + delay;
+        out.push({
+          kind: 'note',
+          event: 'session.failed',
+          severity: 'warning',
+          hostId: action.hostId,
+          reason: `Opening ${key} failed (${outcome.message}); next try in ${formatDuration(delay)}`,
+        });
+      }
+    }
+  }
+}
+
+function sessionAlert(key: string, hostId: string, text: string): Action {
+  return {
+    kind: 'alert',
+    event: 'session.failed',
+    severity: 'error',
+    title: `Session ${key} needs attention`,
+    reason: `Session ${key} failed: ${text}`,
+    hostId,
+  };
+}

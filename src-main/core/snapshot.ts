@@ -1,0 +1,34 @@
+import type { Action } from './actions.js';
+import type { QueueObservation } from './orchestrator.js';
+import type { HostPower } from './power-driver.js';
+import type { SessionStatus } from './session-driver.js';
+
+/** How an action of the previous tick ended, fed back to `plan` so it can count failures and back off. */
+export type ActionOutcome =
+  | { action: Action; ok: true; at: number }
+  | {
+      action: Action;
+      ok: false;
+      at: number;
+      /** The reconciler's re-check found new demand and did not run it. */
+      canceled?: boolean;
+      /** PowerErrorKind or SessionErrorKind, when the driver said. */
+      errorKind?: string;
+      message: string;
+      retryAfterMs?: number;
+    };
+
+/** Everything one tick saw. `plan` reads only this, the config and its memory. */
+export interface Snapshot {
+  /** Epoch ms the observation finished. */
+  now: number;
+  queue: QueueObservation;
+  /** Host id → power. A cloud host missing here is unknown; `rdp` hosts need no entry (always on). */
+  power: ReadonlyMap<string, HostPower>;
+  /** The session driver's own list. */
+  sessions: readonly SessionStatus[];
+  /** Host id → its RDP port accepted a TCP connection. Missing = not probed (treated as not answering). */
+  readiness: ReadonlyMap<string, boolean>;
+  /** Outcomes of the actions run since the previous plan. */
+  outcomes: readonly ActionOutcome[];
+}

@@ -1,0 +1,172 @@
+import type { Config } from '../config/schema.js';
+import { onlineRunners, type DemandIndex } from './demand.js';
+import type { PlanMemory } from './memory.js';
+import type { PlanContext } from './plan-context.js';
+import type { HostPower } from './power-driver.js';
+import type { SessionStatus } from './session-driver.js';
+import type { Snapshot } from './snapshot.js';
+import type { HostStage, HostView, ManagerState, RunnerView, SessionView } from './state.js';
+
+/** What plan decided about one host, for the view. */
+export interface HostDecision {
+  power: HostPower;
+  answering: boolean;
+  reason?: string;
+  idleDeadline?: number;
+}
+
+export interface ViewInput {
+  snapshot: Snapshot;
+  config: Config;
+  context: PlanContext;
+  memory: PlanMemory;
+  demand: DemandIndex;
+  /** One per configured host, in the config's order (empty before the first plan). */
+  decisions: readonly HostDecision[];
+  now: number;
+  hostsOn: number;
+}
+
+/** The ManagerState shown by the API, the UI and the tray, from one tick's snapshot and decisions. */
+export function buildView(input: ViewInput): ManagerState {
+  const { snapshot, config, context, memory, demand, decisions, now } = input;
+  const reported = snapshot.queue.runnersOnline;
+  const online = onlineRunners(reported);
+  const known = new Set(Object.keys(reported));
+  const openByHost = new Map<string, number>();
+  for (const session of snapshot.sessions)
+    if (session.state === 'open') openByHost.set(session.hostId, (openByHost.get(session.hostId) ?? 0) + 1);
+
+  const hosts: HostView[] = context.hosts.map((host, index) => {
+    const decision = decisions[index];
+    const power = decision?.power ?? { hostId: host.id, state: 'unknown' as const, managed: false };
+    const hm = memory.hosts.get(host.id);
+    const runners = (context.runnerIdsByHost.get(host.id) ?? []) as string[];
+    let anyOnline = false;
+    for (const id of runners) if (online.has(id)) anyOnline = true;
+    const view: HostView = {
+      id: host.id,
+      name: host.name ?? host.id,
+      protocol: host.protocol,
+      address: power.address ?? host.address,
+      power: power.state,
+      managed: power.managed,
+      stage: stageOf(
+        power,
+        decision?.answering ?? false,
+        openByHost.get(host.id) ?? 0,
+        anyOnline,
+        !!hm?.failed,
+        hm?.startedAt !== undefined,
+      ),
+      failed: !!hm?.failed,
+      maxSessions: host.maxSessions,
+      runners,
+    };
+    if (hm?.startedAt !== undefined) view.bootStartedAt = hm.startedAt;
+    if (decision?.idleDeadline !== undefined) view.idleDeadline = decision.idleDeadline;
+    if (hm?.bootLeadMs !== undefined) view.bootLeadMs = hm.bootLeadMs;
+    const lastError = hm?.failed?.reason ?? hm?.lastError;
+    if (lastError !== undefined) view.lastError = lastError;
+    if (decision?.reason !== undefined) view.reason = decision.reason;
+    if (hm && hm.drainCount > 0) view.drainCount = hm.drainCount;
+    return view;
+  });
+
+  const runners: RunnerView[] = context.runners.map((runner, index) => {
+    const rd = demand.list[index];
+    const view: RunnerView = {
+      id: runner.id,
+      hostId: runner.host,
+      queued: rd?.queued ?? 0,
+      running: rd?.running ?? 0,
+      sessionMode: runner.sessionMode,
+    };
+    if (known.has(runner.id)) view.online = online.has(runner.id);
+    if (rd?.oldestQueuedAt !== undefined) view.oldestQueuedAt = rd.oldestQueuedAt;
+    const lastBusyAt = memory.runners.get(runner.id)?.lastBusyAt;
+    if (lastBusyAt !== undefined) view.lastBusyAt = lastBusyAt;
+    return view;
+  });
+
+  const sessions = snapshot.sessions.map((session) => sessionView(session, memory));
+  const listed = new Set(snapshot.sessions.map((session) => session.key));
+  for (const [key, sm] of memory.sessions) {
+    if (!sm.blocked || listed.has(key)) continue;
+    const group = context.groupByKey.get(key);
+    if (!group) continue;
+    sessions.push({
+      key,
+      hostId: group.hostId,
+      user: group.user,
+      state: 'failed',
+      since: sm.blocked.at,
+      reconnects: 0,
+      width: group.width,
+      height: group.height,
+      error: sm.lastError ?? sm.blocked.reason,
+      blocked: sm.blocked.reason,
+    });
+  }
+
+  return {
+    at: now,
+    paused: false,
+    orchestrator: config.orchestrator
+      ? snapshot.queue.complete
+        ? { status: 'ok', lastObservedAt: snapshot.now }
+        : { status: 'unreachable', ...(snapshot.queue.problem ? { problem: snapshot.queue.problem } : {}) }
+      : { status: 'unconfigured' },
+    queueDepth: demand.queuedTotal,
+    hostsOn: input.hostsOn,
+    maxHostsOn: config.policy.maxHostsOn,
+    hosts,
+    runners,
+    sessions,
+    ticks: 0,
+    lastTickAt: now,
+  };
+}
+
+function sessionView(session: SessionStatus, memory: PlanMemory): SessionView {
+  const view: SessionView = {
+    key: session.key,
+    hostId: session.hostId,
+    user: session.user,
+    state: session.state,
+    since: session.since,
+    reconnects: session.reconnects,
+    width: session.width,
+    height: session.height,
+  };
+  if (session.connectedAt !== undefined) view.connectedAt = session.connectedAt;
+  if (session.error) view.error = session.error.message;
+  const blocked = memory.sessions.get(session.key)?.blocked;
+  if (blocked) view.blocked = blocked.reason;
+  return view;
+}
+
+function stageOf(
+  power: HostPower,
+  answering: boolean,
+  openSessions: number,
+  runnerOnline: boolean,
+  failed: boolean,
+  booting: boolean,
+): HostStage {
+  if (failed) return 'failed';
+  switch (power.state) {
+    case 'stopping':
+      return 'stopping';
+    case 'starting':
+      return 'powering-on';
+    case 'on':
+      if (runnerOnline) return 'runner-online';
+      if (openSessions > 0) return 'logged-in';
+      return answering ? 'rdp-answering' : 'powering-on';
+    case 'off':
+      return booting ? 'powering-on' : 'off';
+    default:
+      return 'off';
+  }
+}

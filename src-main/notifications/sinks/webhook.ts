@@ -1,0 +1,73 @@
+import type { z } from 'zod';
+import type { webhookSchema } from '../../config/schema.js';
+import { notificationText, type Notification, type NotificationSink } from '../notification.js';
+
+export type WebhookConfig = z.output<typeof webhookSchema>;
+
+const teamsColour = { info: '2E7D32', warning: 'F9A825', error: 'C62828' } as const;
+
+/** The JSON each format expects: ours, Slack's incoming webhook `{text}`, or a Teams MessageCard. */
+export function webhookPayload(format: WebhookConfig['format'], notification: Notification): unknown {
+  const text = notificationText(notification);
+  switch (format) {
+    case 'slack':
+      return { text: `*${notification.title}*\n${text}` };
+    case 'teams':
+      return {
+        '@type': 'MessageCard',
+        '@context': 'https://schema.org/extensions',
+        summary: notification.title,
+        themeColor: teamsColour[notification.severity],
+        title: notification.title,
+        text: text.replace(/\n/g, '\n\n'),
+      };
+    case 'json':
+      return {
+        source: 'session-manager',
+        kind: notification.kind,
+        subject: notification.subject,
+        severity: notification.severity,
+        title: notification.title,
+        message: notification.message,
+        at: new Date(notification.at).toISOString(),
+        hostId: notification.hostId ?? null,
+        runnerId: notification.runnerId ?? null,
+        suppressed: notification.suppressed,
+      };
+  }
+}
+
+export interface WebhookSinkOptions {
+  config: WebhookConfig;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+/** A JSON POST. Errors name the receiver's origin only: the URL's path is often its credential. */
+export class WebhookSink implements NotificationSink {
+  readonly name = 'webhook' as const;
+
+  constructor(private readonly options: WebhookSinkOptions) {}
+
+  async send(notification: Notification): Promise<void> {
+    const { url, format } = this.options.config;
+    const origin = new URL(url).origin;
+    const doFetch = this.options.fetch ?? fetch;
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(webhookPayload(format, notification)),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        redirect: 'error',
+      });
+    } catch (error) {
+      const cause =
+        (error as { cause?: { code?: string } })?.cause?.code ?? (error as Error)?.name ?? 'error';
+      throw new Error(`webhook at ${origin} could not be reached (${cause})`);
+    }
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`webhook at ${origin} answered HTTP ${response.status}`);
+  }
+}

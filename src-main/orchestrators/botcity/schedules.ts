@@ -1,0 +1,87 @@
+import { Cron } from 'croner';
+import type { ScheduledRun } from '../../core/orchestrator.js';
+import { BotCityError } from './errors.js';
+import { parseJson } from './http.js';
+import { quartzToCroner } from './quartz.js';
+import { schedulePageSchema, type BotCitySchedule } from './schemas.js';
+import type { BotCitySession } from './session.js';
+
+const PATH = '/api/v2/scheduling';
+
+/** Every schedule of the workspace; undefined when the server has no schedules listing (404). */
+export async function listSchedules(
+  session: BotCitySession,
+  options: { pageSize: number; maxPages: number },
+): Promise<BotCitySchedule[] | undefined> {
+  const schedules: BotCitySchedule[] = [];
+  for (let page = 0; page < options.maxPages; page++) {
+    const what = `GET ${PATH} (page ${page})`;
+    const response = await session.call({
+      method: 'GET',
+      path: PATH,
+      query: { page, size: options.pageSize },
+    });
+    if (response.status === 404 && page === 0) return undefined;
+    if (response.status !== 200)
+      throw new BotCityError('http', `${what}: unexpected HTTP ${response.status}`, {
+        status: response.status,
+      });
+    const body = parseJson(response, schedulePageSchema, what);
+    schedules.push(...body.content);
+    const ended =
+      body.last === true ||
+      body.empty === true ||
+      body.content.length === 0 ||
+      (body.totalPages != null && page + 1 >= body.totalPages) ||
+      (body.last == null && body.totalPages == null && body.content.length < options.pageSize);
+    if (ended) return schedules;
+  }
+  throw new BotCityError('malformed', `GET ${PATH}: more than ${options.maxPages} pages of schedules`);
+}
+
+export interface UpcomingRuns {
+  runs: ScheduledRun[];
+  /** Schedules whose cron or time zone could not be read, in words. */
+  warnings: string[];
+}
+
+/** The fire times of every enabled schedule in [from, from + horizon], at most `perSchedule` each. */
+export function upcomingRuns(
+  schedules: BotCitySchedule[],
+  from: number,
+  horizonMs: number,
+  perSchedule = 20,
+): UpcomingRuns {
+  const runs: ScheduledRun[] = [];
+  const warnings: string[] = [];
+  for (const schedule of schedules) {
+    if (schedule.enabled === false || schedule.active === false) continue;
+    let cron: Cron;
+    try {
+      cron = new Cron(quartzToCroner(schedule.cron), {
+        timezone: schedule.timeZone ?? schedule.timezone ?? 'UTC',
+        mode: '6-or-7-parts',
+        paused: true,
+      });
+    } catch (error) {
+      warnings.push(
+        `schedule ${schedule.id ?? schedule.activityLabel}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      continue;
+    }
+    // croner's nextRun(start) is strictly after start; start one ms early so a run at `from` counts.
+    let cursor = new Date(from - 1);
+    for (let n = 0; n < perSchedule; n++) {
+      const next = cron.nextRun(cursor);
+      if (!next || next.getTime() > from + horizonMs) break;
+      runs.push({
+        activity: schedule.activityLabel,
+        ...(schedule.machineId ? { runnerId: schedule.machineId } : {}),
+        at: next.getTime(),
+      });
+      cursor = next;
+    }
+  }
+  runs.sort((a, b) => a.at - b.at);
+  return { runs, warnings };
+}

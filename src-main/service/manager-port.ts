@@ -1,0 +1,96 @@
+import type { CheckResult, ManagerPort, NotificationSinkName, SecretReader } from '../api/manager-port.js';
+import type { ConfigStore } from '../config/config-store.js';
+import type { HostConfig } from '../config/schema.js';
+import type { EventLog } from '../core/event-log.js';
+import type { Reconciler } from '../core/reconciler.js';
+import type { SessionDriver } from '../core/session-driver.js';
+import { createPowerDriver, type PowerDriverDeps } from '../drivers/power/index.js';
+import type { NotificationDispatcher } from '../notifications/dispatcher.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { Counters } from './counters.js';
+
+export interface ManagerPortParts {
+  reconciler: Reconciler;
+  events: EventLog;
+  counters: Counters;
+  sessions: SessionDriver;
+  secrets: SecretStore;
+  store: ConfigStore;
+  dispatcher: NotificationDispatcher;
+  powerDeps: PowerDriverDeps;
+  onConfigChanged(): void;
+}
+
+const HISTORY_LIMIT = 10_000;
+const fingerprintIn = (text: string | undefined) => /SHA-256 ([0-9a-f]{64})/.exec(text ?? '')?.[1];
+
+/** The running service as the API (HTTP and IPC) sees it. */
+export function createManagerPort(parts: ManagerPortParts): ManagerPort {
+  const presented = new Map<string, string>();
+  parts.sessions.onChange((status) => {
+    const fingerprint =
+      status.error?.kind === 'certificate-changed' ? fingerprintIn(status.error.message) : undefined;
+    if (fingerprint) presented.set(status.hostId, fingerprint);
+  });
+  parts.events.subscribe((event) => {
+    if (event.kind === 'certificate.changed' && event.hostId) {
+      const fingerprint =
+        typeof event.data?.fingerprint === 'string' ? event.data.fingerprint : fingerprintIn(event.message);
+      if (fingerprint) presented.set(event.hostId, fingerprint);
+    }
+  });
+
+  return {
+    state: () => parts.reconciler.state(),
+    events: {
+      history: () => parts.events.list({ limit: HISTORY_LIMIT }),
+      subscribe: (listener) => parts.events.subscribe(listener),
+    },
+    counters: () => parts.counters.snapshot(),
+    pause: async () => parts.reconciler.pause(),
+    resume: async () => parts.reconciler.resume(),
+    tickNow: async () => {
+      await parts.reconciler.tickNow();
+    },
+    thumbnail: (key, maxWidth) => parts.sessions.thumbnail(key, maxWidth),
+    checkCloud: (host, secrets) => checkCloud(host, secrets, parts.powerDeps),
+    sendTestNotification: (sink?: NotificationSinkName) => parts.dispatcher.sendTest(sink),
+    presentedCertificate: (hostId) => presented.get(hostId),
+    configStore: parts.store,
+    secrets: parts.secrets,
+    configChanged: () => {
+      parts.onConfigChanged();
+      // Whatever was blocked on this config (an auth failure, a refused certificate) may be tried again.
+      for (const host of parts.store.load().hosts) parts.reconciler.retry(host.id);
+    },
+  };
+}
+
+/** Reads the host's instance through its own driver with the candidate secrets: proves credentials and id. */
+async function checkCloud(
+  host: HostConfig,
+  secrets: SecretReader,
+  deps: PowerDriverDeps,
+): Promise<CheckResult> {
+  if (host.protocol === 'rdp')
+    return { ok: true, skipped: true, detail: 'an RDP host has no cloud credentials' };
+  const store: SecretStore = { get: (ref) => secrets.get(ref), set: async () => {}, delete: async () => {} };
+  const driver = createPowerDriver(host.protocol, { ...deps, secrets: store });
+  try {
+    const observation = await driver.observe([host]);
+    const power = observation.hosts.get(host.id);
+    if (!power || power.state === 'unknown')
+      return { ok: false, error: observation.problems[0] ?? 'the cloud did not report this host' };
+    if (power.state === 'gone')
+      return {
+        ok: false,
+        error: `the ${host.protocol === 'aws-ec2' ? 'instance' : 'VM'} does not exist (${power.detail ?? 'gone'})`,
+      };
+    return {
+      ok: true,
+      detail: `${host.protocol === 'aws-ec2' ? host.aws?.instanceId : host.azure?.vmName} is ${power.detail ?? power.state}${power.managed ? ' (managed)' : ''}`,
+    };
+  } finally {
+    (driver as { close?: () => void }).close?.();
+  }
+}

@@ -1,0 +1,219 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { ManagerPort } from '../api/manager-port.js';
+import { startApiServer, type RunningApiServer } from '../api/server.js';
+import { getOrCreateApiToken } from '../api/token.js';
+import { ConfigStore, platformPaths } from '../config/config-store.js';
+import type { Config } from '../config/schema.js';
+import { EventLog } from '../core/event-log.js';
+import { createTcpProbe } from '../core/readiness.js';
+import { Reconciler } from '../core/reconciler.js';
+import type { SessionDriver } from '../core/session-driver.js';
+import { createPowerDriver, type PowerDriverDeps } from '../drivers/power/index.js';
+import { createRdpSessionDriver } from '../drivers/session/rdp/index.js';
+import { buildSinks } from '../notifications/build-sinks.js';
+import { NotificationDispatcher } from '../notifications/dispatcher.js';
+import type { NotificationSink } from '../notifications/notification.js';
+import { KeychainStore } from '../secrets/keychain-store.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { ConfigWatcher } from './config-watcher.js';
+import { Counters, countingOrchestrator, countingPowerDriver } from './counters.js';
+import { createLogger } from './logger.js';
+import { createManagerPort } from './manager-port.js';
+import { OrchestratorSlot } from './orchestrator-slot.js';
+
+export interface ServiceOptions {
+  /** The config file (resolveConfigPath()). */
+  configPath: string;
+  /** Rotating log file; default: the platform's log dir. */
+  logFile?: string;
+  /** Also log to stdout (the service's journal). Default true. */
+  logToStdout?: boolean;
+  /** Where the event history is kept; default: the platform's data dir. */
+  dataDir?: string;
+  /** Serve the HTTP API and web console (config api.bind/port). Default true. */
+  api?: boolean;
+  /** Overrides config api.port (0 = any free port). */
+  apiPort?: number;
+  /** The web console's built files; default dist-renderer/ beside the sources, when built. */
+  consoleDir?: string;
+  /** Sinks added to the configured ones (the desktop app's notifier). */
+  extraSinks?: NotificationSink[];
+  /** Replaced only by tests that are not about the keychain or RDP. */
+  secrets?: SecretStore;
+  sessions?: SessionDriver;
+  powerDeps?: Omit<PowerDriverDeps, 'secrets'>;
+  logger?: Logger;
+  /** Tick interval; default the orchestrator's pollSeconds. */
+  intervalMs?: number;
+}
+
+export interface RunningService {
+  port: ManagerPort;
+  reconciler: Reconciler;
+  api?: RunningApiServer;
+  logger: Logger;
+  /** Finishes in-flight actions and stops: nothing is powered off, sessions stay logged in on the hosts. */
+  stop(): Promise<void>;
+}
+
+const defaultConsoleDir = () => path.resolve(import.meta.dirname ?? '.', '../../dist-renderer');
+
+/**
+ * Builds the whole core from the config and starts it: the one wiring used by `run local`, the demo
+ * and the desktop app. On start it observes first, so busy runners' sessions reopen at once.
+ */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const store = new ConfigStore(options.configPath);
+  let config: Config = store.load(); // a broken file stops the start with ConfigError
+  const dirs = platformPaths();
+  const dataDir = options.dataDir ?? dirs.data;
+  mkdirSync(dataDir, { recursive: true });
+  const logger =
+    options.logger ??
+    createLogger({
+      file: options.logFile ?? path.join(dirs.log, 'session-manager.log'),
+      stdout: options.logToStdout ?? true,
+    });
+  const secrets = options.secrets ?? new KeychainStore();
+  // Fail closed before anything runs: without the keychain no secret can be read and the API has no token.
+  const apiToken = await getOrCreateApiToken(secrets);
+  const counters = new Counters();
+  const events = await EventLog.open({
+    file: path.join(dataDir, 'events.jsonl'),
+    logger: logger.child({ module: 'events' }),
+  });
+
+  const orchestrator = new OrchestratorSlot(secrets, (o) => countingOrchestrator(o, counters));
+  orchestrator.configure(config.orchestrator);
+  const powerDeps: PowerDriverDeps = { secrets, ...options.powerDeps };
+  const powerDrivers = (['aws-ec2', 'azure-vm'] as const).map((protocol) =>
+    countingPowerDriver(createPowerDriver(protocol, powerDeps), counters),
+  );
+  const sessions = options.sessions ?? createRdpSessionDriver(secrets);
+
+  const dispatcher = new NotificationDispatcher({
+    sinks: [...buildSinks(config.notifications, { secrets, orchestrator }), ...(options.extraSinks ?? [])],
+    report: (event) => events.append(event),
+  });
+  events.subscribe((event) => {
+    counters.onEvent(event);
+    void dispatcher.handle(event);
+    if (event.kind === 'certificate.pinned' && event.hostId && typeof event.data?.fingerprint === 'string')
+      pinCertificate(store, event.hostId, event.data.fingerprint, logger);
+  });
+
+  const reconciler = new Reconciler({
+    config,
+    orchestrator,
+    powerDrivers,
+    sessions,
+    readiness: createTcpProbe(),
+    events,
+    ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+  });
+  reconciler.onState((state) => counters.onState(state));
+
+  const applyConfig = (next: Config) => {
+    config = next;
+    orchestrator.configure(next.orchestrator);
+    dispatcher.setSinks([
+      ...buildSinks(next.notifications, { secrets, orchestrator }),
+      ...(options.extraSinks ?? []),
+    ]);
+    reconciler.setConfig(next);
+  };
+  const watcher = new ConfigWatcher(
+    store,
+    {
+      changed: (next) => {
+        applyConfig(next); // the reconciler reports the reload as an event
+        void reconciler.tickNow();
+      },
+      rejected: (error) =>
+        events.append({
+          kind: 'config.rejected',
+          severity: 'error',
+          message: `The config file was changed but is invalid; the last good config stays in force. ${error.problems.join('; ')}`,
+        }),
+    },
+    200,
+    config,
+  );
+  watcher.start();
+
+  const port = createManagerPort({
+    reconciler,
+    events,
+    counters,
+    sessions,
+    secrets,
+    store,
+    dispatcher,
+    powerDeps,
+    onConfigChanged: () => watcher.reload(),
+  });
+  let api: RunningApiServer | undefined;
+  if (options.api ?? true) {
+    const consoleDir = options.consoleDir ?? defaultConsoleDir();
+    try {
+      api = await startApiServer({
+        port,
+        token: apiToken,
+        bind: config.api.bind,
+        listenPort: options.apiPort ?? config.api.port,
+        ...(existsSync(path.join(consoleDir, 'index.html')) ? { staticDir: consoleDir } : {}),
+      });
+    } catch (error) {
+      // E.g. the port is taken: nothing may be left running (the loop has not started yet).
+      watcher.stop();
+      dispatcher.dispose();
+      await sessions.dispose();
+      await orchestrator.close();
+      await events.flush();
+      throw error;
+    }
+    logger.info({ url: api.url }, 'HTTP API listening');
+  }
+  // The loop starts once everything it reports to is up.
+  reconciler.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    reconciler,
+    api,
+    logger,
+    stop: () =>
+      (stopping ??= (async () => {
+        events.append({
+          kind: 'service.stopping',
+          severity: 'info',
+          message: 'Session Manager is stopping; nothing is powered off.',
+        });
+        watcher.stop();
+        await api?.close();
+        await reconciler.stop();
+        dispatcher.dispose();
+        await sessions.dispose();
+        await orchestrator.close();
+        await events.flush();
+        logger.flush?.();
+      })()),
+  };
+}
+
+/** Trust on first use: the fingerprint the driver pinned goes into the config, unless one is there already. */
+function pinCertificate(store: ConfigStore, hostId: string, fingerprint: string, logger: Logger): void {
+  try {
+    store.update((config) => ({
+      ...config,
+      hosts: config.hosts.map((host) =>
+        host.id === hostId && !host.certificate ? { ...host, certificate: fingerprint } : host,
+      ),
+    }));
+  } catch (error) {
+    logger.error({ hostId, err: error }, 'could not save the pinned certificate');
+  }
+}

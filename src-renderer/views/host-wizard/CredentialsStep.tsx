@@ -1,0 +1,124 @@
+import { Input, PasswordInput, SegmentedControl, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { inputId, textProps, type Binder } from './binder.js';
+
+const keptHint = 'Stored in the keychain: leave empty to keep it.';
+
+/** Secrets typed here go to the service's keychain when saved and are never shown again. */
+export function CredentialsStep({ bind }: { bind: Binder }) {
+  const { draft, stored } = bind;
+  return (
+    <Stack gap="sm">
+      <Text size="sm" c="dimmed">
+        The Windows user whose desktop session the runners use (as in BotCity). Passwords and keys are kept in
+        the OS keychain of the machine running Session Manager, and never shown again.
+      </Text>
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <TextInput label="Session user" required autoComplete="off" {...textProps(bind, 'user')} />
+        <TextInput
+          label="Domain"
+          description="Optional, e.g. CORP."
+          autoComplete="off"
+          {...textProps(bind, 'domain')}
+        />
+        <PasswordInput
+          label="Password"
+          required={!stored.password}
+          description={stored.password ? keptHint : undefined}
+          autoComplete="new-password"
+          {...textProps(bind, 'password')}
+        />
+      </SimpleGrid>
+
+      {draft.protocol === 'aws-ec2' && (
+        <Stack gap="sm">
+          <Input.Wrapper
+            id={inputId('aws.credentials')}
+            label="AWS credentials"
+            description={
+              draft.aws.credentials === 'default'
+                ? 'The default chain: environment, shared files, SSO, or the instance role of the machine running Session Manager.'
+                : draft.aws.credentials === 'profile'
+                  ? 'A named profile from the shared AWS config and credentials files.'
+                  : 'An access key kept in the keychain (prefer a role or profile when you can).'
+            }
+          >
+            <SegmentedControl
+              mt={4}
+              aria-labelledby={`${inputId('aws.credentials')}-label`}
+              value={draft.aws.credentials}
+              onChange={(value) =>
+                bind.update((d) => void (d.aws.credentials = value as typeof d.aws.credentials))
+              }
+              data={[
+                { value: 'default', label: 'Default chain' },
+                { value: 'profile', label: 'Profile' },
+                { value: 'keychain', label: 'Access key' },
+              ]}
+            />
+          </Input.Wrapper>
+          {draft.aws.credentials === 'profile' && (
+            <TextInput label="Profile name" required {...textProps(bind, 'aws.profile')} />
+          )}
+          {draft.aws.credentials === 'keychain' && (
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput
+                label="Access key id"
+                required
+                autoComplete="off"
+                {...textProps(bind, 'aws.accessKeyId')}
+              />
+              <PasswordInput
+                label="Secret access key"
+                required={!stored.secretAccessKey}
+                description={stored.secretAccessKey ? keptHint : undefined}
+                autoComplete="new-password"
+                {...textProps(bind, 'aws.secretAccessKey')}
+              />
+            </SimpleGrid>
+          )}
+        </Stack>
+      )}
+
+      {draft.protocol === 'azure-vm' && (
+        <Stack gap="sm">
+          <Input.Wrapper
+            id={inputId('azure.auth')}
+            label="Azure identity"
+            description={
+              draft.azure.auth === 'default'
+                ? 'DefaultAzureCredential: environment, workload or managed identity, Azure CLI login.'
+                : draft.azure.auth === 'managed-identity'
+                  ? 'The managed identity of the machine running Session Manager.'
+                  : 'An app registration with a client secret kept in the keychain.'
+            }
+          >
+            <SegmentedControl
+              mt={4}
+              aria-labelledby={`${inputId('azure.auth')}-label`}
+              value={draft.azure.auth}
+              onChange={(value) => bind.update((d) => void (d.azure.auth = value as typeof d.azure.auth))}
+              data={[
+                { value: 'default', label: 'Default chain' },
+                { value: 'managed-identity', label: 'Managed identity' },
+                { value: 'client-secret', label: 'Client secret' },
+              ]}
+            />
+          </Input.Wrapper>
+          {draft.azure.auth === 'client-secret' && (
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
+              <TextInput label="Tenant id" required {...textProps(bind, 'azure.tenantId')} />
+              <TextInput label="Client id" required {...textProps(bind, 'azure.clientId')} />
+              <PasswordInput
+                label="Client secret"
+                required={!stored.clientSecret}
+                description={stored.clientSecret ? keptHint : undefined}
+                autoComplete="new-password"
+                {...textProps(bind, 'azure.clientSecret')}
+              />
+            </SimpleGrid>
+          )}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

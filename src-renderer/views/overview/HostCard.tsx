@@ -1,0 +1,158 @@
+import { Badge, Card, Group, Progress, Stack, Table, Text, Tooltip } from '@mantine/core';
+import type { HostView, ManagerState } from '../../../src-main/core/state.js';
+import { duration, plural } from '../../lib/format.js';
+import { bootStages, powerColor, protocolLabel, stageProgress } from './stages.js';
+
+/**
+ * One host at a glance. Every line is always rendered (with "—" when empty) so live updates never
+ * move the cards around.
+ */
+export function HostCard({ host, state, now }: { host: HostView; state: ManagerState; now: number }) {
+  const progress = stageProgress(host);
+  const runners = host.runners.map(
+    (id) => state.runners.find((r) => r.id === id) ?? { id, queued: 0, running: 0 },
+  );
+  const sessions = state.sessions.filter((s) => s.hostId === host.id);
+  const open = sessions.filter((s) => s.state === 'open').length;
+  const titleId = `host-${host.id}-title`;
+
+  const elapsed =
+    host.bootStartedAt === undefined
+      ? '—'
+      : progress.booting
+        ? `booting for ${duration(now - host.bootStartedAt)}${host.bootLeadMs ? ` (usually ${duration(host.bootLeadMs)})` : ''}`
+        : host.power === 'on'
+          ? `on for ${duration(now - host.bootStartedAt)}`
+          : '—';
+  const idle =
+    host.idleDeadline === undefined
+      ? '—'
+      : host.idleDeadline > now
+        ? `powers off in ${duration(host.idleDeadline - now)} if still idle`
+        : 'powering off: idle';
+
+  return (
+    <Card
+      withBorder
+      radius="md"
+      padding="md"
+      component="article"
+      aria-labelledby={titleId}
+      data-testid={`host-card-${host.id}`}
+    >
+      <Group justify="space-between" wrap="nowrap" mb="xs">
+        <Stack gap={0} style={{ minWidth: 0 }}>
+          <Text id={titleId} fw={600} truncate="end" component="h3" m={0} size="md">
+            {host.name || host.id}
+          </Text>
+          <Text size="xs" c="dimmed" truncate="end">
+            {host.id} · {host.address}
+          </Text>
+        </Stack>
+        <Group gap={6} wrap="nowrap">
+          <Badge variant="default">{protocolLabel[host.protocol]}</Badge>
+          <Badge color={powerColor[host.power]} data-testid="power">
+            {host.power}
+          </Badge>
+        </Group>
+      </Group>
+
+      <Group justify="space-between" mb={4}>
+        <Text size="sm" fw={500} data-testid="stage">
+          {progress.label}
+          {progress.reached > 0 ? ` (${progress.reached} of ${bootStages.length})` : ''}
+        </Text>
+        <Text size="xs" c="dimmed" className="tabular" data-testid="elapsed">
+          {elapsed}
+        </Text>
+      </Group>
+      <Tooltip label={bootStages.map((s) => s.label).join(' → ')}>
+        <Progress.Root
+          size="lg"
+          role="progressbar"
+          aria-label={`Boot progress of ${host.name || host.id}`}
+          aria-valuemin={0}
+          aria-valuemax={bootStages.length}
+          aria-valuenow={progress.reached}
+          aria-valuetext={`${progress.label} (${progress.reached} of ${bootStages.length})`}
+          data-testid="boot-progress"
+        >
+          {bootStages.map((s, index) => (
+            <Progress.Section
+              key={s.stage}
+              withAria={false}
+              value={100 / bootStages.length}
+              color={index < progress.reached ? progress.color : 'gray.3'}
+              animated={progress.booting && index === progress.reached - 1}
+            />
+          ))}
+        </Progress.Root>
+      </Tooltip>
+
+      <Table mt="sm" verticalSpacing={2} fz="sm" layout="fixed" aria-label={`Runners of ${host.id}`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Runner</Table.Th>
+            <Table.Th w={80} ta="right">
+              Queued
+            </Table.Th>
+            <Table.Th w={80} ta="right">
+              Running
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {runners.length === 0 ? (
+            <Table.Tr>
+              <Table.Td colSpan={3}>
+                <Text size="sm" c="dimmed">
+                  No runner attached
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ) : (
+            runners.map((runner) => (
+              <Table.Tr key={runner.id} data-testid={`runner-row-${runner.id}`}>
+                <Table.Td>
+                  <Text size="sm" truncate="end">
+                    {runner.id}
+                    {'online' in runner && runner.online === false ? ' (offline)' : ''}
+                  </Text>
+                </Table.Td>
+                <Table.Td className="tabular" ta="right" data-testid="queued">
+                  {runner.queued}
+                </Table.Td>
+                <Table.Td className="tabular" ta="right" data-testid="running">
+                  {runner.running}
+                </Table.Td>
+              </Table.Tr>
+            ))
+          )}
+        </Table.Tbody>
+      </Table>
+
+      <Stack gap={2} mt="sm">
+        <Text size="sm" data-testid="sessions">
+          Sessions: {sessions.length === 0 ? 'none' : `${open} open of ${plural(sessions.length, 'session')}`}{' '}
+          · at most {host.maxSessions}
+        </Text>
+        <Text size="sm" className="tabular" data-testid="idle">
+          Idle: {idle}
+        </Text>
+        <Text size="sm" c="dimmed" lineClamp={1} h={22} data-testid="reason">
+          {host.reason ?? ' '}
+        </Text>
+        <Text
+          size="sm"
+          c={host.lastError ? 'red' : 'dimmed'}
+          lineClamp={2}
+          h={40}
+          data-testid="last-error"
+          title={host.lastError}
+        >
+          {host.lastError ? `Last error: ${host.lastError}` : 'No error'}
+        </Text>
+      </Stack>
+    </Card>
+  );
+}

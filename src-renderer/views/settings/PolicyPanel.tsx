@@ -1,0 +1,77 @@
+import { NumberInput, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import type { SettingsReply } from '../../../src-main/api/config-schemas.js';
+import { policySchema, type KeepWarmWindow } from '../../../src-main/config/schema.js';
+import { errorsOf, type FieldErrors } from '../../lib/validation.js';
+import { KeepWarmEditor } from './KeepWarmEditor.js';
+import { numericPolicies, policyDefaults, type NumericPolicy } from './policy-fields.js';
+import { SectionFooter } from './SectionFooter.js';
+import { useSectionSave } from './use-section-save.js';
+
+/** When hosts go on and off: every number with its default and what it does. */
+export function PolicyPanel(props: {
+  settings: SettingsReply;
+  hostIds: string[];
+  onSaved(s: SettingsReply): void;
+}) {
+  const [policy, setPolicy] = useState(props.settings.policy);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const { save, saving, problem, saved, apiErrors } = useSectionSave(props.onSaved);
+
+  const submit = () => {
+    const result = policySchema.safeParse(policy);
+    const found = result.success
+      ? {}
+      : Object.fromEntries(Object.entries(errorsOf(result.error)).map(([k, v]) => [`policy.${k}`, v]));
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    void save({ policy });
+  };
+  const error = (key: string) => errors[`policy.${key}`] ?? apiErrors[`policy.${key}`];
+
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="policy-title">
+      <Stack gap="sm">
+        <Title order={3} size="h4" id="policy-title">
+          Policies
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+          {numericPolicies.map((field) => (
+            <NumberInput
+              key={field.key}
+              label={field.label}
+              description={`${field.help} Default ${policyDefaults[field.key]}.`}
+              min={0}
+              value={policy[field.key]}
+              onChange={(value) => setPolicy({ ...policy, [field.key as NumericPolicy]: Number(value) })}
+              error={error(field.key)}
+            />
+          ))}
+        </SimpleGrid>
+        <Switch
+          label="Start hosts ahead of scheduled work"
+          description={`Starts a host before a scheduled run or a future task, by the host's learned boot time. Default ${policyDefaults.prewarm ? 'on' : 'off'}.`}
+          checked={policy.prewarm}
+          onChange={(e) => setPolicy({ ...policy, prewarm: e.currentTarget.checked })}
+        />
+        <Text size="xs" c="dimmed">
+          Whatever these say, a host with a running task is never stopped, and nothing is started or stopped
+          while the orchestrator cannot be read.
+        </Text>
+        <KeepWarmEditor
+          windows={policy.keepWarm}
+          hostIds={props.hostIds}
+          errors={{ ...apiErrors, ...errors }}
+          onChange={(keepWarm: KeepWarmWindow[]) => setPolicy({ ...policy, keepWarm })}
+        />
+        <SectionFooter
+          saving={saving}
+          saved={saved}
+          problem={problem}
+          onSave={submit}
+          label="Save policies"
+        />
+      </Stack>
+    </Paper>
+  );
+}

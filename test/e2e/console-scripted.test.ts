@@ -1,0 +1,458 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { href } from '../../src-renderer/lib/route.js';
+import { openConsole, tcpPorts, type Console } from './helpers/console-fixture.js';
+import { screenshot, screenshotDir, seriousA11yViolations } from './helpers/browser.js';
+import { knownInstanceId, ScriptedManager } from './helpers/scripted-manager.js';
+
+/**
+ * The whole console in Chromium against the real API server, with a scripted ManagerPort standing in
+ * for the reconciler: add an EC2 host through the wizard (a failing connection test first), watch it
+ * boot to a session and power off, and check every view's accessibility.
+ */
+
+const password = 'Sup3r-Secret-Pw!';
+const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+describe('web console over a scripted manager', () => {
+  let manager: ScriptedManager;
+  let console_: Console;
+  let ports: Awaited<ReturnType<typeof tcpPorts>>;
+
+  beforeAll(async () => {
+    manager = new ScriptedManager();
+    ports = await tcpPorts();
+    console_ = await openConsole(manager);
+  }, 120_000);
+
+  afterAll(async () => {
+    await console_?.close();
+    await ports?.close();
+    manager?.dispose();
+  });
+
+  const page = () => console_.page;
+  const go = async (hash: string, heading: string) => {
+    await page().evaluate((target) => (window.location.hash = target), hash);
+    await page().getByRole('heading', { level: 2, name: heading }).waitFor();
+  };
+  const click = (name: string | RegExp) =>
+    page()
+      .getByRole('button', { name, exact: typeof name === 'string' })
+      .click();
+  const card = () => page().getByTestId('host-card-bot-01');
+  const waitStage = (text: string) => card().getByTestId('stage').filter({ hasText: text }).waitFor();
+
+  it('takes the token from the URL fragment, keeps it for the tab and clears it from the address bar', async () => {
+    await page().goto(console_.server.consoleUrl);
+    await page().getByRole('heading', { level: 2, name: 'Overview' }).waitFor();
+    await page().getByText('No host yet').waitFor();
+    expect(page().url()).not.toContain('token');
+    expect(await page().evaluate(() => sessionStorage.getItem('session-manager.token'))).toBe(console_.token);
+    // A reload still works from sessionStorage.
+    await page().reload();
+    await page().getByTestId('orchestrator-status').filter({ hasText: 'Orchestrator OK' }).waitFor();
+  });
+
+  it('refuses to work without a token, and says how to open it', async () => {
+    const other = await console_.context.newPage();
+    await other.goto(console_.server.url);
+    await other.getByText('Open the console with its link').waitFor();
+    await other.close();
+  });
+
+  it('adds an EC2 host through the wizard: field rules, a failing test, then a passing one', async () => {
+    await page().getByRole('link', { name: 'Add a host' }).click();
+    await page().getByRole('heading', { name: 'Add a host' }).waitFor();
+    await page().getByTestId('protocol-aws-ec2').click();
+    await click('Next');
+
+    // Connection: the same rules as the CLI and the API, field by field.
+    await page().locator('#host-id').fill('bot-01');
+    await page().locator('#host-address').fill(`127.0.0.1:${ports.closed}`);
+    await page().locator('#host-aws-instanceId').fill('i-123');
+    await page().locator('#host-aws-region').fill('eu-west-1');
+    await click('Next');
+    await page().getByText('an EC2 instance id like i-0123456789abcdef0').waitFor();
+    await page().locator('#host-aws-instanceId').fill('i-00000000000000dea');
+    await click('Next');
+
+    // Credentials: the cross-field rule (a key kept in the keychain needs its id and secret).
+    await page().locator('#host-user').fill('botuser');
+    await page().locator('#host-password').fill(password);
+    await page().getByText('Access key', { exact: true }).click();
+    await click('Next');
+    await page().getByText('keychain credentials need an access key id and secret').waitFor();
+    await page().locator('#host-aws-accessKeyId').fill('AKIAIOSFODNN7EXAMPLE');
+    await page().locator('#host-aws-secretAccessKey').fill(awsSecret);
+    await click('Next');
+
+    // Runners attached with the host.
+    await click('Add a runner');
+    await page().locator('#host-runners-0-id').fill('fin-01');
+    await click('Next');
+
+    // Test: wrong instance and nothing listening on the RDP port: both say why.
+    await click('Test connection');
+    const cloud = page().getByTestId('test-cloud');
+    await cloud.filter({ hasText: 'Cloud: failed' }).waitFor();
+    expect(await cloud.innerText()).toContain(
+      'InvalidInstanceID.NotFound: the instance i-00000000000000dea does not exist in eu-west-1',
+    );
+    await page().getByTestId('test-rdp').filter({ hasText: 'RDP: failed' }).waitFor();
+    await screenshot(page(), 'wizard-test-failed');
+    expect(await seriousA11yViolations(page())).toEqual([]);
+
+    // Fix the connection and test again.
+    await page()
+      .getByRole('button', { name: /Connection/ })
+      .first()
+      .click();
+    await page().locator('#host-aws-instanceId').fill(knownInstanceId);
+    await page().locator('#host-address').fill(`127.0.0.1:${ports.open}`);
+    await click('Next');
+    await click('Next');
+    await click('Next');
+    await click('Test connection');
+    await page().getByTestId('test-cloud').filter({ hasText: 'Cloud: passed' }).waitFor();
+    await page().getByTestId('test-rdp').filter({ hasText: 'RDP: passed' }).waitFor();
+    await screenshot(page(), 'wizard-test-passed');
+    await click('Next');
+    await page().getByText('will be stored in the keychain').first().waitFor();
+    await screenshot(page(), 'wizard-review');
+    expect(await seriousA11yViolations(page())).toEqual([]);
+    await click('Save host');
+
+    await page().getByTestId('host-row-bot-01').waitFor();
+    expect(await page().getByTestId('host-row-bot-01').textContent()).toContain('password stored');
+    // Secrets went to the keychain (here the in-memory store), never into the config or back to the page.
+    expect(manager.secrets.values.get('host-password:bot-01')).toBe(password);
+    expect(manager.secrets.values.get('aws-secret:bot-01')).toBe(awsSecret);
+    const config = manager.configStore.load();
+    expect(config.hosts[0]).toMatchObject({
+      id: 'bot-01',
+      protocol: 'aws-ec2',
+      aws: { instanceId: knownInstanceId },
+    });
+    expect(config.runners).toEqual([expect.objectContaining({ id: 'fin-01', host: 'bot-01' })]);
+    expect(JSON.stringify(config)).not.toContain(password);
+    await go(href('hosts', 'edit', 'bot-01'), 'Edit host bot-01');
+    await page().locator('#host-user').waitFor({ state: 'detached' });
+    expect(await page().content()).not.toContain(password);
+    await screenshot(page(), 'hosts-edit');
+
+    // Editing: a stored host opens with its secrets empty ("leave empty to keep"); saving keeps them.
+    await page()
+      .getByRole('button', { name: /Connection/ })
+      .first()
+      .click();
+    await page().locator('#host-name').fill('Finance bot');
+    await page().getByRole('button', { name: /Save/ }).first().click();
+    await click('Save changes');
+    await page().getByTestId('host-row-bot-01').filter({ hasText: 'Finance bot' }).waitFor();
+    expect(manager.configStore.load().hosts[0]?.name).toBe('Finance bot');
+    expect(manager.secrets.values.get('host-password:bot-01')).toBe(password);
+  });
+
+  it('attaches a second runner with the runner form, checking its fields', async () => {
+    await go(href('runners', 'new'), 'Attach a runner');
+    await page().locator('#runner-id').fill('fin 02');
+    await click('Attach runner');
+    await page()
+      .getByText('letters, digits, ".", "_" or "-", at most 64, not starting with a symbol')
+      .waitFor();
+    await page().locator('#runner-id').fill('fin-02');
+    await page().locator('#runner-width').fill('1366');
+    await page().locator('#runner-height').fill('768');
+    await screenshot(page(), 'runner-form');
+    await click('Attach runner');
+    await page().getByTestId('runner-fin-02').waitFor();
+    expect(manager.configStore.load().runners.find((r) => r.id === 'fin-02')).toMatchObject({
+      width: 1366,
+      height: 768,
+    });
+    await screenshot(page(), 'runners');
+  });
+
+  it('shows the host going through its stages to a session, then idle and off', async () => {
+    await go(href('overview'), 'Overview');
+    await waitStage('Off');
+    await card().getByTestId('last-error').filter({ hasText: 'No error' }).waitFor();
+
+    manager.demand.set('fin-01', { queued: 2, running: 0 });
+    manager.setHost('bot-01', {
+      power: 'starting',
+      stage: 'powering-on',
+      bootStartedAt: manager.now,
+      reason: 'runner fin-01 has 2 queued tasks',
+    });
+    manager.emit({
+      kind: 'host.starting',
+      severity: 'info',
+      hostId: 'bot-01',
+      runnerId: 'fin-01',
+      message: 'Starting host bot-01: runner fin-01 has 2 queued tasks',
+    });
+    await waitStage('Powering on (1 of 4)');
+    await page().getByTestId('queue-depth').filter({ hasText: 'Queue 2' }).waitFor();
+    await page().getByTestId('hosts-on').filter({ hasText: 'Hosts on 1 / 10' }).waitFor();
+    expect(await card().getByRole('progressbar').getAttribute('aria-valuenow')).toBe('1');
+
+    manager.advance(40_000);
+    manager.setHost('bot-01', { power: 'on', stage: 'rdp-answering' });
+    manager.emit({
+      kind: 'host.started',
+      severity: 'info',
+      hostId: 'bot-01',
+      message: 'Host bot-01 is on; RDP answers',
+    });
+    await waitStage('RDP answering (2 of 4)');
+
+    manager.advance(20_000);
+    manager.setHost('bot-01', { stage: 'logged-in' });
+    manager.sessions.set('bot-01/botuser', {
+      key: 'bot-01/botuser',
+      hostId: 'bot-01',
+      user: 'botuser',
+      state: 'open',
+      since: manager.now,
+      connectedAt: manager.now,
+      reconnects: 0,
+      width: 1920,
+      height: 1080,
+    });
+    manager.emit({
+      kind: 'session.opened',
+      severity: 'info',
+      hostId: 'bot-01',
+      runnerId: 'fin-01',
+      message: 'Session for botuser on bot-01 is open at 1920×1080',
+    });
+    await waitStage('Logged in (3 of 4)');
+
+    manager.advance(15_000);
+    manager.demand.set('fin-01', { queued: 1, running: 1 });
+    manager.setHost('bot-01', { stage: 'runner-online', reason: 'runner fin-01 has 1 running task' });
+    manager.emit({
+      kind: 'host.ready',
+      severity: 'info',
+      hostId: 'bot-01',
+      runnerId: 'fin-01',
+      message: 'Runner fin-01 is online on bot-01',
+    });
+    await waitStage('Runner online (4 of 4)');
+    await card().getByTestId('runner-row-fin-01').getByTestId('running').filter({ hasText: '1' }).waitFor();
+    await card().getByTestId('sessions').filter({ hasText: '1 open of 1 session' }).waitFor();
+    await screenshot(page(), 'overview-busy');
+
+    // The live session: its thumbnail, resolution, reconnects; enlarged on click.
+    await go(href('sessions'), 'Live sessions');
+    const session = page().getByTestId('session-bot-01/botuser');
+    await session.getByText('1920 × 1080').waitFor();
+    await session.getByRole('img', { name: 'Screen of botuser on bot-01' }).waitFor();
+    const width = await session.getByRole('img').evaluate((img) => (img as HTMLImageElement).naturalWidth);
+    expect(width).toBe(480);
+    await screenshot(page(), 'sessions');
+    await session.getByRole('button', { name: /Enlarge/ }).click();
+    await page()
+      .getByRole('dialog')
+      .getByRole('img', { name: /enlarged/ })
+      .waitFor();
+    const modalProblems = await seriousA11yViolations(page());
+    writeFileSync(
+      path.join(screenshotDir, '..', 'a11y-modal.json'),
+      JSON.stringify(modalProblems, undefined, 1),
+    );
+    expect(JSON.stringify(modalProblems, undefined, 1)).toBe('[]');
+    await screenshot(page(), 'session-enlarged');
+    await page().keyboard.press('Escape');
+    await page().getByRole('dialog').waitFor({ state: 'detached' });
+
+    // Tasks finish: idle countdown, then stopping, then off.
+    await go(href('overview'), 'Overview');
+    manager.advance(600_000);
+    manager.demand.set('fin-01', { queued: 0, running: 0 });
+    manager.setHost('bot-01', { idleDeadline: manager.now + 10 * 60_000, reason: 'idle since 09:12' });
+    manager.emit({
+      kind: 'info',
+      severity: 'info',
+      hostId: 'bot-01',
+      runnerId: 'fin-01',
+      message: 'Runner fin-01 has no work; bot-01 powers off in 10 minutes if it stays idle',
+    });
+    await card()
+      .getByTestId('idle')
+      .filter({ hasText: /powers off in \d+:\d\d if still idle/ })
+      .waitFor();
+    await page().getByTestId('queue-depth').filter({ hasText: 'Queue 0' }).waitFor();
+    await screenshot(page(), 'overview-idle');
+
+    manager.advance(600_000);
+    manager.sessions.delete('bot-01/botuser');
+    manager.setHost('bot-01', { power: 'stopping', stage: 'stopping', idleDeadline: undefined });
+    manager.emit({
+      kind: 'session.closed',
+      severity: 'info',
+      hostId: 'bot-01',
+      message: 'Session for botuser on bot-01 closed: idle',
+    });
+    manager.emit({
+      kind: 'host.stopping',
+      severity: 'info',
+      hostId: 'bot-01',
+      message: 'Stopping host bot-01: idle for 10 minutes',
+    });
+    await waitStage('Stopping');
+    manager.advance(30_000);
+    manager.setHost('bot-01', { power: 'off', stage: 'off', bootStartedAt: undefined, reason: undefined });
+    manager.emit({ kind: 'host.stopped', severity: 'info', hostId: 'bot-01', message: 'Host bot-01 is off' });
+    await waitStage('Off');
+    await card().getByTestId('power').filter({ hasText: 'off' }).waitFor();
+    await page().getByTestId('hosts-on').filter({ hasText: 'Hosts on 0 / 10' }).waitFor();
+  }, 60_000);
+
+  it('filters the live event log by host, runner and severity', async () => {
+    await go(href('events'), 'Event log');
+    const rows = page().getByTestId('event-row');
+    await rows.filter({ hasText: 'Host bot-01 is off' }).waitFor();
+    const kinds = await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-kind')));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'host.starting',
+        'host.started',
+        'session.opened',
+        'host.ready',
+        'host.stopping',
+        'host.stopped',
+      ]),
+    );
+
+    // Live: a new error appears without reloading.
+    manager.emit({
+      kind: 'action.failed',
+      severity: 'error',
+      hostId: 'bot-01',
+      message: 'StartInstances on bot-01 failed: throttled',
+    });
+    await rows.filter({ hasText: 'StartInstances on bot-01 failed' }).waitFor();
+    await page().getByText('Errors', { exact: true }).click();
+    await page().getByText('1 of').waitFor();
+    expect(await rows.count()).toBe(1);
+    await page().getByText('All', { exact: true }).click();
+
+    await page().getByPlaceholder('All runners').click();
+    await page().getByRole('option', { name: 'fin-01' }).click();
+    await rows.first().waitFor();
+    const runnersShown = await rows.evaluateAll((all) => all.map((row) => row.children[4]?.textContent));
+    expect(new Set(runnersShown)).toEqual(new Set(['fin-01']));
+    await screenshot(page(), 'events');
+  });
+
+  it('draws the timeline and VM-hours against an always-on fleet', async () => {
+    // Two hours pass with the host off: that is what an always-on fleet would have paid for.
+    manager.advance(2 * 3_600_000);
+    manager.emit({ kind: 'info', severity: 'info', message: 'Orchestrator polled: nothing queued' });
+    await go(href('timeline'), 'Timeline');
+    await page().locator('.recharts-line').first().waitFor();
+    await page()
+      .getByTestId('vm-saved')
+      .filter({ hasText: /[1-9]\d* % saved/ })
+      .waitFor();
+    const summary = await page().getByTestId('vm-hours').innerText();
+    expect(summary).toMatch(/VM-hours spent/);
+    expect(summary).toMatch(/VM-hours for the same fleet always on/);
+    await screenshot(page(), 'timeline');
+  });
+
+  it('saves settings with the schema rules and sends a test notification', async () => {
+    await go(href('settings'), 'Settings');
+    const idle = page().getByRole('textbox', { name: /Idle grace/ });
+    await idle.fill('20');
+    await click('Add a window');
+    await click('Save policies');
+    await page().getByText('Saved').first().waitFor();
+    expect(manager.configStore.load().policy).toMatchObject({
+      idleGraceMinutes: 20,
+      keepWarm: [expect.objectContaining({ from: '08:00', to: '18:00' })],
+    });
+
+    await page().getByLabel('Webhook URL').fill('not a url');
+    await click('Save notifications');
+    await page().getByText('a URL like https://example.botcity.dev').waitFor();
+    await page().getByLabel('Webhook URL').fill('https://hooks.example.com/services/T000/B000/XXXX');
+    await click('Save notifications');
+    await click('Test webhook');
+    await page().getByTestId('notification-test-results').filter({ hasText: 'webhook: sent' }).waitFor();
+    expect(manager.notified).toContain('webhook');
+    expect(await page().content()).not.toContain('XXXX');
+    await screenshot(page(), 'settings');
+    expect(await seriousA11yViolations(page())).toEqual([]);
+  });
+
+  it('pauses and resumes from the header', async () => {
+    await go(href('overview'), 'Overview');
+    await click('Pause');
+    await page().getByRole('button', { name: 'Resume', exact: true }).waitFor();
+    expect(manager.paused).toBe(true);
+    await click('Resume');
+    await page().getByRole('button', { name: 'Pause', exact: true }).waitFor();
+    expect(manager.paused).toBe(false);
+  });
+
+  it('is keyboard navigable: skip link, then views by their links', async () => {
+    await page().reload();
+    await page().getByRole('heading', { level: 2, name: 'Overview' }).waitFor();
+    await page().keyboard.press('Tab');
+    expect(await page().evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page().keyboard.press('Enter');
+    expect(await page().evaluate(() => document.activeElement?.id)).toBe('main');
+    await page().getByRole('link', { name: 'Event log' }).focus();
+    await page().keyboard.press('Enter');
+    await page().getByRole('heading', { level: 2, name: 'Event log' }).waitFor();
+  });
+
+  it('has no serious accessibility violations on any view, light or dark', async () => {
+    const views: [string, string][] = [
+      [href('overview'), 'Overview'],
+      [href('hosts'), 'Hosts'],
+      [href('hosts', 'new'), 'Add a host'],
+      [href('hosts', 'edit', 'bot-01'), 'Edit host bot-01'],
+      [href('runners'), 'Runners'],
+      [href('runners', 'new'), 'Attach a runner'],
+      [href('sessions'), 'Live sessions'],
+      [href('events'), 'Event log'],
+      [href('timeline'), 'Timeline'],
+      [href('settings'), 'Settings'],
+    ];
+    const found: Record<string, unknown> = {};
+    // Dark mode: the views whose components differ (cards, forms, tables, charts).
+    const darkViews = new Set([
+      href('overview'),
+      href('hosts', 'new'),
+      href('runners', 'new'),
+      href('events'),
+      href('timeline'),
+      href('settings'),
+    ]);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page().emulateMedia({ colorScheme: scheme });
+      await page().evaluate((s) => localStorage.setItem('mantine-color-scheme-value', s), scheme);
+      await page().reload();
+      for (const [hash, heading] of views) {
+        if (scheme === 'dark' && !darkViews.has(hash)) continue;
+        await go(hash, heading);
+        const violations = await seriousA11yViolations(page());
+        if (violations.length) found[`${scheme} ${hash}`] = violations;
+        if (scheme === 'dark' && (hash === href('overview') || hash === href('timeline')))
+          await screenshot(page(), `${hash.replace(/\W+/g, '')}-dark`);
+      }
+    }
+    writeFileSync(path.join(screenshotDir, '..', 'a11y.json'), JSON.stringify(found, undefined, 1));
+    expect(JSON.stringify(found, undefined, 1)).toBe('{}');
+  }, 180_000);
+
+  it('logged no page errors (CSP, React) along the way', () => {
+    expect(console_.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigStore } from '../../../src-main/config/config-store.js';
+import type { HostConfig } from '../../../src-main/config/schema.js';
+import type { ManagerEvent, NewEvent } from '../../../src-main/core/events.js';
+import type { ManagerState } from '../../../src-main/core/state.js';
+import type {
+  CheckResult,
+  ManagerCounters,
+  ManagerPort,
+  NotificationSinkName,
+  SecretReader,
+  SinkResult,
+} from '../../../src-main/api/manager-port.js';
+import { KeychainStore } from '../../../src-main/secrets/keychain-store.js';
+
+/** A ManagerPort over a real config file and the real keychain, with state and events set by the test. */
+export class FakeManager implements ManagerPort {
+  readonly dir = mkdtempSync(path.join(os.tmpdir(), 'sm-api-'));
+  readonly configStore = new ConfigStore(path.join(this.dir, 'config.json'));
+  /** A keychain service of its own, so parallel suites never see each other's entries. */
+  readonly secrets = new KeychainStore(
+    `session-manager-test-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
+  readonly calls: string[] = [];
+  configChanges = 0;
+  cloudCheck: (host: HostConfig, secrets: SecretReader) => Promise<CheckResult> = async () => ({ ok: true });
+  thumbnails = new Map<string, Uint8Array>();
+  presented = new Map<string, string>();
+  counterValues: ManagerCounters = {
+    ticks: 0,
+    errors: 0,
+    vmMinutes: {},
+    orchestratorRequests: 0,
+    cloudCalls: 0,
+    backoffs: 0,
+  };
+  current: ManagerState = {
+    at: 0,
+    paused: false,
+    orchestrator: { status: 'ok' },
+    queueDepth: 0,
+    hostsOn: 0,
+    maxHostsOn: 10,
+    hosts: [],
+    runners: [],
+    sessions: [],
+    ticks: 0,
+  };
+  private readonly log: ManagerEvent[] = [];
+  private readonly listeners = new Set<(event: ManagerEvent) => void>();
+  private nextId = 1;
+
+  readonly events = {
+    history: () => this.log,
+    subscribe: (listener: (event: ManagerEvent) => void) => {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
+    },
+  };
+
+  emit(event: NewEvent): ManagerEvent {
+    const full: ManagerEvent = {
+      ...event,
+      id: this.nextId++,
+      at: event.at ?? 1_700_000_000_000 + this.nextId,
+    };
+    this.log.push(full);
+    for (const listener of this.listeners) listener(full);
+    return full;
+  }
+
+  listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  state(): ManagerState {
+    return this.current;
+  }
+  counters(): ManagerCounters {
+    return this.counterValues;
+  }
+  async pause() {
+    this.calls.push('pause');
+    this.current = { ...this.current, paused: true };
+  }
+  async resume() {
+    this.calls.push('resume');
+    this.current = { ...this.current, paused: false };
+  }
+  async tickNow() {
+    this.calls.push('tickNow');
+  }
+  async thumbnail(key: string, maxWidth: number) {
+    this.calls.push(`thumbnail:${key}:${maxWidth}`);
+    return this.thumbnails.get(key);
+  }
+  checkCloud(host: HostConfig, secrets: SecretReader) {
+    return this.cloudCheck(host, secrets);
+  }
+  async sendTestNotification(sink?: NotificationSinkName): Promise<SinkResult[]> {
+    this.calls.push(`notify:${sink ?? 'all'}`);
+    return [{ sink: sink ?? 'webhook', ok: true }];
+  }
+  presentedCertificate(hostId: string) {
+    return this.presented.get(hostId);
+  }
+  configChanged() {
+    this.configChanges++;
+  }
+
+  /** Removes every keychain entry the config still names, and the temp dir. */
+  async dispose(refs: Iterable<string>) {
+    for (const ref of refs) await this.secrets.delete(ref).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

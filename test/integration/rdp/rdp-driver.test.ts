@@ -1,0 +1,201 @@
+import { PNG } from 'pngjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionSpec, SessionStatus } from '../../../src-main/core/session-driver.js';
+import { connectRdp, type Connector } from '../../../src-main/drivers/session/rdp/rdp-connection.js';
+import { RdpSessionDriver } from '../../../src-main/drivers/session/rdp/rdp-session-driver.js';
+import type { SecretStore } from '../../../src-main/secrets/secret-store.js';
+import {
+  ensureTestUser,
+  startShadowServer,
+  startXrdp,
+  TEST_PASSWORD,
+  TEST_USER,
+  waitFor,
+  type XrdpServer,
+} from '../../helpers/rdp-servers.js';
+
+/** Secrets for logic that is not about the keychain (the keychain has its own tests). */
+class MapSecrets implements SecretStore {
+  readonly values = new Map<string, string>();
+  get(ref: string) {
+    return Promise.resolve(this.values.get(ref));
+  }
+  set(ref: string, value: string) {
+    this.values.set(ref, value);
+    return Promise.resolve();
+  }
+  delete(ref: string) {
+    this.values.delete(ref);
+    return Promise.resolve();
+  }
+}
+
+const fastReconnect = { backoff: { initialMs: 200, maxMs: 1_000, factor: 2, jitter: 0 } };
+
+function spec(key: string, port: number, extra: Partial<SessionSpec> = {}): SessionSpec {
+  return {
+    key,
+    hostId: key,
+    host: '127.0.0.1',
+    port,
+    user: TEST_USER,
+    passwordRef: 'host-password:test',
+    width: 1024,
+    height: 768,
+    ...extra,
+  };
+}
+
+function setup(options = {}) {
+  const secrets = new MapSecrets();
+  secrets.values.set('host-password:test', TEST_PASSWORD);
+  let connects = 0;
+  const connect: Connector = (params) => {
+    connects++;
+    return connectRdp(params);
+  };
+  const driver = new RdpSessionDriver({ secrets, connect, options: { ...fastReconnect, ...options } });
+  const changes: SessionStatus[] = [];
+  driver.onChange((status) => changes.push(status));
+  return { secrets, driver, changes, connects: () => connects };
+}
+
+const drivers: RdpSessionDriver[] = [];
+const servers: { stop(): Promise<void> }[] = [];
+function track<T extends { driver: RdpSessionDriver }>(value: T): T {
+  drivers.push(value.driver);
+  return value;
+}
+async function server<T extends { stop(): Promise<void> }>(started: Promise<T>): Promise<T> {
+  const value = await started;
+  servers.push(value);
+  return value;
+}
+
+beforeAll(() => ensureTestUser());
+afterEach(async () => {
+  await Promise.all(drivers.splice(0).map((driver) => driver.dispose()));
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, () => {
+  it('logs in with the right password, pins the certificate, receives frames and makes a thumbnail', async () => {
+    const shadow = await server(startShadowServer());
+    const { driver } = track(setup());
+    const result = await driver.open(spec('nla/ok', shadow.port));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.status.state).toBe('open');
+    expect(result.pinnedCertificate).toMatch(/^[0-9a-f]{64}$/);
+    const info = await waitFor(() => {
+      const fb = driver.framebufferInfo('nla/ok');
+      return fb && fb.updates > 0 ? fb : undefined;
+    }, 'frames');
+    expect([info.width, info.height]).toEqual([1024, 768]);
+    const png = await driver.thumbnail('nla/ok', 320);
+    expect(png).toBeDefined();
+    const image = PNG.sync.read(Buffer.from(png!));
+    expect([image.width, image.height]).toEqual([320, 240]);
+
+    await driver.close('nla/ok');
+    await driver.close('nla/ok'); // idempotent
+    expect(driver.list()).toEqual([]);
+  });
+
+  it('reports a wrong password as an authentication failure and does not retry it', async () => {
+    const shadow = await server(startShadowServer());
+    const { driver, secrets, connects } = track(setup());
+    secrets.values.set('host-password:test', 'not-the-password');
+    const first = await driver.open(spec('nla/bad', shadow.port));
+    expect(first).toMatchObject({ ok: false, error: { kind: 'logon-failure' } });
+    expect(driver.list()[0]?.state).toBe('failed');
+
+    const again = await driver.open(spec('nla/bad', shadow.port));
+    expect(again).toMatchObject({ ok: false, error: { kind: 'logon-failure' } });
+    expect(connects()).toBe(1); // the same password is never sent again
+
+    secrets.values.set('host-password:test', TEST_PASSWORD);
+    const fixed = await driver.open(spec('nla/bad', shadow.port));
+    expect(fixed.ok).toBe(true);
+    expect(connects()).toBe(2);
+  });
+
+  it('comes back by itself after the server is killed and restarted', async () => {
+    const shadow = await server(startShadowServer());
+    const { driver, changes } = track(setup());
+    expect((await driver.open(spec('nla/restart', shadow.port))).ok).toBe(true);
+    await shadow.kill();
+    await waitFor(() => changes.find((c) => c.state === 'reconnecting'), 'reconnecting');
+    await shadow.start();
+    const back = await waitFor(
+      () => driver.list().find((s) => s.state === 'open' && s.reconnects === 1),
+      'reconnected',
+    );
+    expect(back.error).toBeUndefined();
+    expect(changes.map((c) => c.state)).toContain('reconnecting');
+  });
+
+  it('refuses a different certificate on the same address', async () => {
+    const shadow = await server(startShadowServer());
+    const { driver } = track(setup());
+    const first = await driver.open(spec('nla/cert', shadow.port));
+    expect(first.ok).toBe(true);
+    const pinned = first.ok ? first.pinnedCertificate : undefined;
+    expect(pinned).toBeDefined();
+    await shadow.kill();
+    await shadow.start(`${shadow.configDir}-other`); // a new config dir: a newly generated certificate
+
+    const failed = await waitFor(() => driver.list().find((s) => s.state === 'failed'), 'refusal');
+    expect(failed.error?.kind).toBe('certificate-changed');
+
+    const { driver: fresh } = track(setup());
+    const refused = await fresh.open(spec('nla/cert2', shadow.port, { certificate: pinned! }));
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'certificate-changed' } });
+  });
+
+  it('keeps one session untouched when the other session’s server dies', async () => {
+    const [a, b] = await Promise.all([server(startShadowServer()), server(startShadowServer())]);
+    const { driver, changes } = track(
+      setup({ backoff: { initialMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 } }),
+    );
+    const [ra, rb] = await Promise.all([
+      driver.open(spec('two/a', a.port)),
+      driver.open(spec('two/b', b.port)),
+    ]);
+    expect(ra.ok && rb.ok).toBe(true);
+    const updatesBefore = driver.framebufferInfo('two/b')!.updates;
+    await a.kill();
+    await waitFor(
+      () => driver.list().find((s) => s.key === 'two/a' && s.state === 'reconnecting'),
+      'a dropped',
+    );
+    expect(driver.list().find((s) => s.key === 'two/b')?.state).toBe('open');
+    expect(changes.filter((c) => c.key === 'two/b').map((c) => c.state)).toEqual(['connecting', 'open']);
+    // b still draws: move something on its screen and see the update arrive.
+    b.runOnDisplay('xterm', ['-geometry', '40x10+10+10']);
+    await waitFor(() => driver.framebufferInfo('two/b')!.updates > updatesBefore, 'b frames');
+  });
+});
+
+describe('RDP driver against xrdp (TLS only)', { timeout: 90_000 }, () => {
+  let xrdp: XrdpServer;
+  beforeAll(async () => {
+    xrdp = await startXrdp();
+  });
+  afterAll(async () => {
+    await xrdp?.stop();
+  });
+
+  it('logs on without the login screen at the requested resolution', async () => {
+    const { driver } = track(setup());
+    const result = await driver.open(spec('xrdp/ok', xrdp.port, { width: 1280, height: 800 }));
+    expect(result).toMatchObject({ ok: true, status: { state: 'open', width: 1280, height: 800 } });
+    const info = await waitFor(() => {
+      const fb = driver.framebufferInfo('xrdp/ok');
+      return fb && fb.updates > 0 ? fb : undefined;
+    }, 'frames');
+    expect([info.width, info.height]).toEqual([1280, 800]);
+    await waitFor(() => xrdp.log().includes(`login successful for user ${TEST_USER}`), 'xrdp login log');
+    await driver.close('xrdp/ok');
+  });
+});

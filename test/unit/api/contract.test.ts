@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { mergePatch } from '../../../src-main/api/config-writes.js';
+import { hostPatchSchema, settingsPatchSchema } from '../../../src-main/api/config-schemas.js';
+import { operations } from '../../../src-main/api/contract.js';
+import { computeHealth } from '../../../src-main/api/health.js';
+import { hostReply, settingsReply, webhookTarget } from '../../../src-main/api/redact.js';
+import { configSchema, hostSchema } from '../../../src-main/config/schema.js';
+import type { HostView, ManagerState } from '../../../src-main/core/state.js';
+
+describe('patches', () => {
+  it('never fill in defaults over stored values', () => {
+    expect(hostPatchSchema.parse({ id: 'bot-01', name: 'x' })).toEqual({ id: 'bot-01', name: 'x' });
+    expect(settingsPatchSchema.parse({ policy: { idleGraceMinutes: 3 } })).toEqual({
+      policy: { idleGraceMinutes: 3 },
+    });
+  });
+
+  it('validate each field with the config rule and name it', () => {
+    const result = settingsPatchSchema.safeParse({ policy: { maxHostsOn: -1 }, api: { port: 'x' } });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'api.port',
+      'policy.maxHostsOn',
+    ]);
+  });
+
+  it('merge: null removes, objects merge, arrays and values replace', () => {
+    expect(
+      mergePatch(
+        { a: 1, b: { c: 2, d: 3 }, e: [1, 2], f: 'x' },
+        { a: null, b: { c: 5 }, e: [3], f: undefined, g: true },
+      ),
+    ).toEqual({ b: { c: 5, d: 3 }, e: [3], f: 'x', g: true });
+  });
+
+  it('the contract takes plain secrets on write and parses a full host', () => {
+    const input = operations.addHost.input.parse({
+      id: 'bot-01',
+      address: 'bot-01.corp:3390',
+      protocol: 'rdp',
+      user: 'bot',
+      password: 'plain',
+    });
+    expect(input).toMatchObject({ password: 'plain', maxSessions: 1, powerOffUnmanaged: false });
+  });
+});
+
+describe('replies', () => {
+  it('replace secret refs with flags', () => {
+    const host = hostSchema.parse({
+      id: 'ec2-01',
+      address: 'a.example.com',
+      protocol: 'aws-ec2',
+      user: 'bot',
+      password: 'host-password:ec2-01',
+      aws: {
+        instanceId: 'i-0123456789abcdef0',
+        credentials: 'keychain',
+        accessKeyId: 'AKIAABCDEFGHIJKLMNOP',
+        secretAccessKey: 'aws-secret:ec2-01',
+      },
+    });
+    const reply = hostReply(host);
+    expect(JSON.stringify(reply)).not.toContain('host-password');
+    expect(JSON.stringify(reply)).not.toContain('aws-secret');
+    expect(reply).toMatchObject({
+      hasPassword: true,
+      aws: { hasSecretAccessKey: true, accessKeyId: 'AKIAABCDEFGHIJKLMNOP' },
+    });
+    expect(operations.listHosts.output.parse([reply])).toHaveLength(1);
+  });
+
+  it('show a webhook only by its origin', () => {
+    expect(webhookTarget('https://hooks.slack.com/services/T/B/secret')).toBe('https://hooks.slack.com/…');
+    expect(webhookTarget('https://example.com/?token=x')).toBe('https://example.com/…');
+    expect(webhookTarget('https://example.com')).toBe('https://example.com');
+    const config = configSchema.parse({
+      version: 1,
+      notifications: { webhook: { url: 'https://x.example/hook' } },
+    });
+    expect(operations.getSettings.output.parse(settingsReply(config)).notifications.webhook).toEqual({
+      format: 'json',
+      target: 'https://x.example/…',
+      hasUrl: true,
+    });
+  });
+});
+
+describe('health', () => {
+  const hostView = (over: Partial<HostView>): HostView => ({
+    id: 'h',
+    name: 'h',
+    protocol: 'aws-ec2',
+    address: 'a',
+    power: 'off',
+    managed: true,
+    stage: 'off',
+    failed: false,
+    maxSessions: 1,
+    runners: [],
+    ...over,
+  });
+  const state = (over: Partial<ManagerState>): ManagerState => ({
+    at: 0,
+    paused: false,
+    orchestrator: { status: 'ok' },
+    queueDepth: 0,
+    hostsOn: 0,
+    maxHostsOn: 1,
+    hosts: [],
+    runners: [],
+    sessions: [],
+    ticks: 0,
+    ...over,
+  });
+
+  it.each([
+    ['no hosts', state({}), 'unconfigured'],
+    ['an off host under the cap', state({ hosts: [hostView({})] }), 'ok'],
+    ['an off host at the cap', state({ hosts: [hostView({})], hostsOn: 1 }), 'busy'],
+    ['a failed host only', state({ hosts: [hostView({ failed: true })] }), 'degraded'],
+    ['paused', state({ hosts: [hostView({})], paused: true }), 'paused'],
+    [
+      'orchestrator unreachable',
+      state({ hosts: [hostView({})], orchestrator: { status: 'unreachable' } }),
+      'degraded',
+    ],
+    [
+      'an on host with its one session open',
+      state({
+        hostsOn: 1,
+        hosts: [hostView({ power: 'on' })],
+        sessions: [
+          { key: 'h/u', hostId: 'h', user: 'u', state: 'open', since: 0, reconnects: 0, width: 1, height: 1 },
+        ],
+      }),
+      'busy',
+    ],
+  ])('%s → %s', (_name, input, status) => {
+    expect(computeHealth(input).status).toBe(status);
+  });
+});

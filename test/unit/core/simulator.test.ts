@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { merge, simulateAlwaysOn, simulateOfflineOptimum } from '../../../src-main/sim/baselines.js';
+import { simulatePolicy } from '../../../src-main/sim/simulate.js';
+import { mean, percentile } from '../../../src-main/sim/stats.js';
+import { traceSchema, type Trace } from '../../../src-main/sim/trace.js';
+import { T0 } from './world.js';
+
+const MIN = 60_000;
+
+/** One host, one runner, two 10-min tasks two hours apart, a 2-min boot. */
+const twoTasks: Trace = {
+  name: 'two',
+  description: 'two tasks',
+  seed: 1,
+  start: T0,
+  durationMs: 4 * 60 * MIN,
+  hosts: [{ id: 'h', bootMs: 2 * MIN }],
+  runners: [{ id: 'r', host: 'h' }],
+  tasks: [
+    { id: 'a', runner: 'r', arriveAt: 30 * MIN, durationMs: 10 * MIN, priority: 5 },
+    { id: 'b', runner: 'r', arriveAt: 150 * MIN, durationMs: 10 * MIN, priority: 5 },
+  ],
+  schedules: [],
+};
+
+describe('simulator', () => {
+  it('always-on: every host billed the whole trace, no waits', () => {
+    expect(simulateAlwaysOn(twoTasks)).toMatchObject({
+      vmHours: 4,
+      meanWaitS: 0,
+      interruptions: 0,
+      tasksDone: 2,
+    });
+  });
+
+  it('offline optimum: boot + logon lead before each need, a stop after each', () => {
+    // Each task: 2 min boot + 10 s logon + 10 min work + 1 min stop.
+    const result = simulateOfflineOptimum(twoTasks);
+    expect(result.vmHours * 60).toBeCloseTo(2 * (2 + 1 / 6 + 10 + 1), 6);
+    expect(result).toMatchObject({ meanWaitS: 0, starts: 2 });
+  });
+
+  it('the policy: pays boot waits, stops when idle, interrupts nothing', () => {
+    const result = simulatePolicy(twoTasks, { policy: { idleGraceMinutes: 10, minUptimeMinutes: 0 } });
+    expect(result.interruptions).toBe(0);
+    expect(result.tasksDone).toBe(2);
+    expect(result.starts).toBe(2);
+    // Each task waits the boot (2 min), a tick or two and the logon.
+    expect(result.meanWaitS).toBeGreaterThan(120);
+    expect(result.meanWaitS).toBeLessThan(180);
+    // Between always-on (4 h) and the optimum.
+    expect(result.vmHours).toBeLessThan(1.2);
+    expect(result.vmHours).toBeGreaterThan(simulateOfflineOptimum(twoTasks).vmHours);
+  });
+
+  it('pre-warm before a scheduled run removes the boot wait', () => {
+    const scheduled = {
+      ...twoTasks,
+      schedules: [
+        { runner: 'r', at: 30 * MIN },
+        { runner: 'r', at: 150 * MIN },
+      ],
+    };
+    const result = simulatePolicy(scheduled, { policy: { idleGraceMinutes: 10 } });
+    expect(result.meanWaitS).toBeLessThan(30);
+  });
+
+  it('stats: mean and nearest-rank p95', () => {
+    expect(mean([])).toBe(0);
+    expect(mean([1, 2, 3])).toBe(2);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
+    expect(
+      merge([
+        [5, 7],
+        [1, 3],
+        [2, 4],
+      ]),
+    ).toEqual([
+      [1, 4],
+      [5, 7],
+    ]);
+  });
+
+  it.each(['office-hours', 'trickle-24-7', 'nightly-batches'])('the shipped trace %s is valid', (name) => {
+    const trace = traceSchema.parse(
+      JSON.parse(readFileSync(new URL(`../../../bench/traces/${name}.json`, import.meta.url), 'utf8')),
+    );
+    expect(trace.tasks.length).toBeGreaterThan(100);
+  });
+});
