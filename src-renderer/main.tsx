@@ -3,6 +3,7 @@ import './app.css';
 import { MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { z } from 'zod';
 import { chooseApi } from './api/choose-api.js';
 import { Root } from './Root.js';
 
@@ -24,6 +25,9 @@ const cssVariablesResolver: CSSVariablesResolver = () => ({
   light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
   dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
 });
+
+// Zod compiles validators with `new Function` unless told not to; the strict CSP forbids eval.
+z.config({ jitless: true });
 
 const api = chooseApi();
 
