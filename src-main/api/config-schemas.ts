@@ -12,6 +12,7 @@ import {
   policySchema,
   runnerSchema,
   webhookSchema,
+  webhookUrlSchema,
 } from '../config/schema.js';
 
 /**
@@ -102,7 +103,10 @@ export const runnerPatchSchema = typedPatch<{ id: string } & DeepPatch<Omit<Runn
 const settingsWriteShape = {
   orchestrator: orchestratorSchema.extend({ key: plainSecretSchema }),
   policy: policySchema,
-  notifications: notificationsSchema.extend({ email: emailSchema.extend({ password: plainSecretSchema }) }),
+  notifications: notificationsSchema.extend({
+    email: emailSchema.extend({ password: plainSecretSchema }),
+    webhook: webhookSchema.extend({ url: webhookUrlSchema }),
+  }),
   api: apiSchema,
   app: appSchema,
 };
@@ -143,9 +147,17 @@ export const settingsReplySchema = z.object({
     email: z
       .object({ ...emailSchema.shape, password: z.never().optional(), hasPassword: z.boolean() })
       .optional(),
-    /** A webhook URL is itself a credential (Slack, Teams): only its origin is shown. */
+    /**
+     * A webhook URL is itself a credential (Slack, Teams): it lives in the keychain and only its
+     * origin is shown. `target` is absent when the keychain cannot give the URL back right now.
+     */
     webhook: z
-      .object({ format: webhookSchema.shape.format, target: z.string(), hasUrl: z.literal(true) })
+      .object({
+        format: webhookSchema.shape.format,
+        url: z.never().optional(),
+        target: z.string().optional(),
+        hasUrl: z.literal(true),
+      })
       .optional(),
   }),
   api: apiSchema,

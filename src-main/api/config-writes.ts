@@ -26,6 +26,7 @@ export const runnerSecretFields: SecretField[] = [{ path: ['password'], kind: 'r
 export const settingsSecretFields: SecretField[] = [
   { path: ['orchestrator', 'key'], kind: 'orchestrator-key' },
   { path: ['notifications', 'email', 'password'], kind: 'smtp-password' },
+  { path: ['notifications', 'webhook', 'url'], kind: 'webhook-url' },
 ];
 /** Settings are one of a kind: their secrets live under `<kind>:default`. */
 export const SETTINGS_SECRET_ID = 'default';

@@ -11,7 +11,7 @@ import {
 } from './contract.js';
 import { ApiError, parseInput } from './errors.js';
 import type { CheckResult, ManagerPort, SecretReader } from './manager-port.js';
-import { hostReply, runnerReply, settingsReply } from './redact.js';
+import { hostReply, readWebhookUrl, runnerReply, settingsReply } from './redact.js';
 import { probeTcp, type TcpProbe } from './tcp-probe.js';
 import { makeSecretRef } from '../secrets/secret-ref.js';
 
@@ -129,12 +129,12 @@ export function createSessionManagerApi(port: ManagerPort, options: HandlerOptio
 
     async getSettings(value) {
       input('getSettings', value);
-      return settingsReply(writer.load());
+      const config = writer.load();
+      return settingsReply(config, await readWebhookUrl(config, port.secrets));
     },
     async updateSettings(value) {
-      return settingsReply(
-        await writer.updateSettings(input('updateSettings', value) as Record<string, unknown>),
-      );
+      const config = await writer.updateSettings(input('updateSettings', value) as Record<string, unknown>);
+      return settingsReply(config, await readWebhookUrl(config, port.secrets));
     },
 
     async testHostConnection(value) {

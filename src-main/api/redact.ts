@@ -32,7 +32,21 @@ export function webhookTarget(url: string): string {
   }
 }
 
-export function settingsReply(config: Config): SettingsReply {
+/**
+ * The webhook URL read back from the keychain, only to show its origin. Undefined when there is none
+ * or the keychain cannot answer: showing settings must not depend on the keychain.
+ */
+export async function readWebhookUrl(
+  config: Config,
+  secrets: { get(ref: string): Promise<string | undefined> },
+): Promise<string | undefined> {
+  const ref = config.notifications.webhook?.url;
+  if (!ref) return undefined;
+  return secrets.get(ref).catch(() => undefined);
+}
+
+/** `webhookUrl` is the plain URL from the keychain (see readWebhookUrl); only its origin is copied. */
+export function settingsReply(config: Config, webhookUrl?: string): SettingsReply {
   const { notifications } = config;
   const reply: SettingsReply = {
     policy: config.policy,
@@ -51,7 +65,7 @@ export function settingsReply(config: Config): SettingsReply {
   if (notifications.webhook)
     reply.notifications.webhook = {
       format: notifications.webhook.format,
-      target: webhookTarget(notifications.webhook.url),
+      ...(webhookUrl ? { target: webhookTarget(webhookUrl) } : {}),
       hasUrl: true,
     };
   return reply;

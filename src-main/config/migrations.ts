@@ -3,6 +3,8 @@ import { CONFIG_VERSION } from './schema.js';
 /**
  * Each migration takes the raw object of version N and returns version N+1.
  * Version 0 is a file written before versions existed (or by hand without one).
+ * A change that would need the keychain (a plain webhook URL becoming a secret ref) cannot be a
+ * migration: the schema reports such a field instead (see PLAIN_WEBHOOK_URL_PROBLEM in schema.ts).
  */
 const migrations: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
   0: (raw) => ({ ...raw, version: 1 }),

@@ -248,8 +248,34 @@ export const emailSchema = z.object({
   to: z.array(z.string().email()).min(1),
 });
 
+/** A webhook URL as a person gives it (to the API, CLI or UI): http(s), kept exactly as typed. */
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .max(4096, 'at most 4096 characters')
+  .url('a URL like https://hooks.slack.com/services/…')
+  .refine((value) => /^https?:\/\//i.test(value), 'an http:// or https:// URL');
+
+/**
+ * Files written before webhook URLs moved to the keychain hold the plain URL here. No migration can
+ * fix that (migrations are pure and cannot write the keychain), so the load names the field and says
+ * what to do; the config version stays 1.
+ */
+export const PLAIN_WEBHOOK_URL_PROBLEM =
+  'holds a plain URL, but a webhook URL is a credential and lives only in the OS keychain. ' +
+  'Delete "webhook" from "notifications" in this file, then set the URL again in the UI ' +
+  '(Settings → Notifications) or with `session-manager notifications webhook set`';
+
+/** The config's side of a webhook URL: a keychain reference such as `webhook-url:default`. */
+const webhookUrlRef = z.string().superRefine((value, ctx) => {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+    ctx.addIssue({ code: 'custom', message: PLAIN_WEBHOOK_URL_PROBLEM });
+  else if (!secretRef.safeParse(value).success)
+    ctx.addIssue({ code: 'custom', message: 'a keychain reference like webhook-url:default' });
+});
+
 export const webhookSchema = z.object({
-  url: httpUrlSchema,
+  url: webhookUrlRef,
   format: z.enum(['json', 'slack', 'teams']).default('json'),
 });
 

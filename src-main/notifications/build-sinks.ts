@@ -29,7 +29,13 @@ export function buildSinks(config: NotificationsConfig, deps: SinkDependencies):
       }),
     );
   if (config.webhook)
-    sinks.push(new WebhookSink({ config: config.webhook, ...(deps.fetch ? { fetch: deps.fetch } : {}) }));
+    sinks.push(
+      new WebhookSink({
+        config: config.webhook,
+        secrets: deps.secrets,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      }),
+    );
   if (config.orchestratorAlerts && deps.orchestrator)
     sinks.push(new OrchestratorAlertSink(deps.orchestrator));
   if (config.desktop && deps.desktop) sinks.push(new DesktopSink(deps.desktop));

@@ -11,6 +11,8 @@ export const secretKinds = [
   'aws-secret',
   'azure-secret',
   'smtp-password',
+  /** A Slack/Teams incoming-webhook URL: whoever has it can post, so it is a credential. */
+  'webhook-url',
   'api-token',
 ] as const;
 export type SecretKind = (typeof secretKinds)[number];

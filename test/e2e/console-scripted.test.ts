@@ -379,9 +379,19 @@ describe('web console over a scripted manager', () => {
 
     await page().getByLabel('Webhook URL').fill('not a url');
     await click('Save notifications');
-    await page().getByText('a URL like https://example.botcity.dev').waitFor();
+    await page().getByText('a URL like https://hooks.slack.com/services/…').waitFor();
     await page().getByLabel('Webhook URL').fill('https://hooks.example.com/services/T000/B000/XXXX');
     await click('Save notifications');
+    // Write-only, like a password: the URL goes to the keychain, the field empties, the file holds a ref.
+    await page().getByText('Stored in the keychain (https://hooks.example.com/…)').waitFor();
+    expect(await page().getByLabel('Webhook URL').inputValue()).toBe('');
+    expect(await manager.secrets.get('webhook-url:default')).toBe(
+      'https://hooks.example.com/services/T000/B000/XXXX',
+    );
+    expect(manager.configStore.load().notifications.webhook).toEqual({
+      url: 'webhook-url:default',
+      format: 'json',
+    });
     await click('Test webhook');
     await page().getByTestId('notification-test-results').filter({ hasText: 'webhook: sent' }).waitFor();
     expect(manager.notified).toContain('webhook');

@@ -5,6 +5,7 @@ import { registerConsole } from './console.js';
 import { registerHost } from './host.js';
 import { registerHostTrust } from './host-trust.js';
 import { registerList } from './list.js';
+import { registerNotifications } from './notifications.js';
 import { registerOrchestrator } from './orchestrator.js';
 import { registerRun } from './run.js';
 import { registerRunner } from './runner.js';
@@ -20,6 +21,7 @@ export const commands: RegisterCommand[] = [
   registerList,
   registerConfig,
   registerOrchestrator,
+  registerNotifications,
   registerRun,
   registerConsole,
   registerService,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { webhookSchema } from '../../config/schema.js';
+import { MissingSecretError } from '../../secrets/secret-store.js';
 import { notificationText, type Notification, type NotificationSink } from '../notification.js';
 
 export type WebhookConfig = z.output<typeof webhookSchema>;
@@ -38,20 +39,41 @@ export function webhookPayload(format: WebhookConfig['format'], notification: No
 }
 
 export interface WebhookSinkOptions {
+  /** `url` is the keychain reference of the URL, not the URL. */
   config: WebhookConfig;
+  /** Reads the URL by its ref (the keychain). */
+  secrets: { get(ref: string): Promise<string | undefined> };
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
 
-/** A JSON POST. Errors name the receiver's origin only: the URL's path is often its credential. */
+/**
+ * A JSON POST. The URL is read from the keychain for each message and never kept; errors name the
+ * receiver's origin only, as the URL's path is often its credential.
+ */
 export class WebhookSink implements NotificationSink {
   readonly name = 'webhook' as const;
 
   constructor(private readonly options: WebhookSinkOptions) {}
 
+  private async target(): Promise<{ url: string; origin: string }> {
+    const ref = this.options.config.url;
+    const url = await this.options.secrets.get(ref);
+    if (url === undefined) throw new MissingSecretError(ref);
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // Never quote the value: it is the credential.
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:'))
+      throw new Error(`The keychain entry ${ref} does not hold an http(s) URL; set the webhook URL again.`);
+    return { url, origin: parsed.origin };
+  }
+
   async send(notification: Notification): Promise<void> {
-    const { url, format } = this.options.config;
-    const origin = new URL(url).origin;
+    const { format } = this.options.config;
+    const { url, origin } = await this.target();
     const doFetch = this.options.fetch ?? fetch;
     let response: Response;
     try {

@@ -134,10 +134,10 @@ export function NotificationsPanel({
             label="Webhook URL"
             description={
               current.webhook
-                ? `Set (${current.webhook.target}). The URL is a credential: leave empty to keep it.`
-                : 'A Slack, Teams or JSON endpoint. Kept like a secret.'
+                ? `Stored in the keychain${current.webhook.target ? ` (${current.webhook.target})` : ''}: leave empty to keep it.`
+                : 'A Slack, Teams or JSON endpoint. The URL is a credential: it is stored in the keychain.'
             }
-            autoComplete="off"
+            autoComplete="new-password"
             value={webhookUrl}
             onChange={(e) => setWebhookUrl(e.currentTarget.value)}
             error={error('webhook.url')}

@@ -117,8 +117,27 @@ describe('secrets never leave the keychain through the API', () => {
     expect(await manager.secrets.get('runner-password:finance-01')).toBe(canary('runner'));
     expect(await manager.secrets.get('orchestrator-key:default')).toBe(canary('orch'));
     expect(await manager.secrets.get('smtp-password:default')).toBe(canary('smtp'));
+    expect(await manager.secrets.get('webhook-url:default')).toBe(
+      `https://hooks.slack.com/services/T0/B0/${canary('webhook')}`,
+    );
     expect(config.orchestrator?.key).toBe('orchestrator-key:default');
     expect(config.notifications.email?.password).toBe('smtp-password:default');
+    expect(config.notifications.webhook).toEqual({ url: 'webhook-url:default', format: 'slack' });
+
+    // Changing only the format keeps the stored URL; a new URL replaces it under the same ref.
+    expect(
+      (await client.updateSettings({ notifications: { webhook: { format: 'json' } } })).notifications.webhook,
+    ).toEqual({ format: 'json', target: 'https://hooks.slack.com/…', hasUrl: true });
+    await client.updateSettings({
+      notifications: { webhook: { url: `https://hooks.slack.com/services/T1/B1/${canary('webhook')}` } },
+    });
+    expect(await manager.secrets.get('webhook-url:default')).toBe(
+      `https://hooks.slack.com/services/T1/B1/${canary('webhook')}`,
+    );
+    expect(manager.configStore.load().notifications.webhook).toEqual({
+      url: 'webhook-url:default',
+      format: 'json',
+    });
 
     // A candidate host's secrets reach the cloud check for the test only.
     let seenByCheck: string | undefined;
@@ -166,9 +185,10 @@ describe('secrets never leave the keychain through the API', () => {
     readable.push((await readSse(`${server.url}${EVENTS_STREAM_PATH}?after=0`, headers, 1)).raw);
     expect(readable.length).toBeGreaterThan(15);
     for (const text of readable) for (const secret of CANARIES) expect(text).not.toContain(secret);
-    // The config schema keeps the webhook URL in the file (see docs/api.md); every other secret is a ref.
+    // The config file holds refs only: the webhook URL is a secret like the others.
     const file = readFileSync(manager.configStore.path, 'utf8');
-    for (const secret of CANARIES.filter((c) => c !== canary('webhook'))) expect(file).not.toContain(secret);
+    for (const secret of CANARIES) expect(file).not.toContain(secret);
+    expect(file).not.toContain('hooks.slack.com');
   });
 
   it('removes a released runner’s and a removed host’s secrets from the keychain', async () => {
@@ -179,6 +199,9 @@ describe('secrets never leave the keychain through the API', () => {
     expect(await manager.secrets.get('aws-secret:ec2-01')).toBeUndefined();
     await client.updateSettings({ notifications: { email: null } });
     expect(await manager.secrets.get('smtp-password:default')).toBeUndefined();
+    await client.updateSettings({ notifications: { webhook: null } });
+    expect(await manager.secrets.get('webhook-url:default')).toBeUndefined();
+    expect(manager.configStore.load().notifications.webhook).toBeUndefined();
     expect(await manager.secrets.get('orchestrator-key:default')).toBe(canary('orch'));
   });
 });

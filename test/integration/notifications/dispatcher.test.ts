@@ -27,6 +27,11 @@ const event = (kind: ManagerEvent['kind'], at: number, extra: Partial<ManagerEve
   ...extra,
 });
 
+/** Secrets by ref, for tests that are not about the keychain (the webhook test uses the real one). */
+const secretsWith = (values: Record<string, string>) => ({
+  get: async (ref: string) => values[ref],
+});
+
 /** A clock and a timer queue the test moves by hand. */
 function manualTime() {
   const time = { now: 0 };
@@ -50,9 +55,9 @@ describe('the notification dispatcher', () => {
   it('fans a transition out to the webhook and the orchestrator built from the config', async () => {
     receiver.posts.length = 0;
     const alerts: OrchestratorAlert[] = [];
-    const config = notificationsSchema.parse({ webhook: { url: `${receiver.url}/hook`, format: 'slack' } });
+    const config = notificationsSchema.parse({ webhook: { url: 'webhook-url:default', format: 'slack' } });
     const sinks = buildSinks(config, {
-      secrets: { get: async () => undefined },
+      secrets: secretsWith({ 'webhook-url:default': `${receiver.url}/hook` }),
       orchestrator: { alert: async (alert) => void alerts.push(alert) },
     });
     expect(sinks.map((s) => s.name)).toEqual(['webhook', 'orchestrator']);
@@ -142,9 +147,9 @@ describe('the notification dispatcher', () => {
 
   it('sends a test notification to the chosen sink and says when a sink is not configured', async () => {
     receiver.posts.length = 0;
-    const config = notificationsSchema.parse({ webhook: { url: `${receiver.url}/t`, format: 'json' } });
+    const config = notificationsSchema.parse({ webhook: { url: 'webhook-url:default', format: 'json' } });
     const dispatcher = new NotificationDispatcher({
-      sinks: buildSinks(config, { secrets: { get: async () => undefined } }),
+      sinks: buildSinks(config, { secrets: secretsWith({ 'webhook-url:default': `${receiver.url}/t` }) }),
       report: () => undefined,
     });
     expect(await dispatcher.sendTest('webhook')).toEqual([{ sink: 'webhook', ok: true }]);

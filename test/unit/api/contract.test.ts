@@ -3,7 +3,7 @@ import { mergePatch } from '../../../src-main/api/config-writes.js';
 import { hostPatchSchema, settingsPatchSchema } from '../../../src-main/api/config-schemas.js';
 import { operations } from '../../../src-main/api/contract.js';
 import { computeHealth } from '../../../src-main/api/health.js';
-import { hostReply, settingsReply, webhookTarget } from '../../../src-main/api/redact.js';
+import { hostReply, readWebhookUrl, settingsReply, webhookTarget } from '../../../src-main/api/redact.js';
 import { configSchema, hostSchema } from '../../../src-main/config/schema.js';
 import type { HostView, ManagerState } from '../../../src-main/core/state.js';
 
@@ -70,19 +70,53 @@ describe('replies', () => {
     expect(operations.listHosts.output.parse([reply])).toHaveLength(1);
   });
 
-  it('show a webhook only by its origin', () => {
+  it('show a webhook only by the origin of the URL the keychain holds', async () => {
     expect(webhookTarget('https://hooks.slack.com/services/T/B/secret')).toBe('https://hooks.slack.com/…');
     expect(webhookTarget('https://example.com/?token=x')).toBe('https://example.com/…');
     expect(webhookTarget('https://example.com')).toBe('https://example.com');
     const config = configSchema.parse({
       version: 1,
-      notifications: { webhook: { url: 'https://x.example/hook' } },
+      notifications: { webhook: { url: 'webhook-url:default' } },
     });
-    expect(operations.getSettings.output.parse(settingsReply(config)).notifications.webhook).toEqual({
+    const keychain = {
+      get: async (ref: string) => (ref === 'webhook-url:default' ? 'https://x.example/hook' : undefined),
+    };
+    const url = await readWebhookUrl(config, keychain);
+    const reply = operations.getSettings.output.parse(settingsReply(config, url));
+    expect(reply.notifications.webhook).toEqual({
       format: 'json',
       target: 'https://x.example/…',
       hasUrl: true,
     });
+    expect(JSON.stringify(reply)).not.toContain('webhook-url:default');
+  });
+
+  it('still show settings when the keychain cannot give the webhook URL back', async () => {
+    const config = configSchema.parse({
+      version: 1,
+      notifications: { webhook: { url: 'webhook-url:default', format: 'slack' } },
+    });
+    const broken = {
+      get: async (): Promise<string | undefined> => {
+        throw new Error('keychain locked');
+      },
+    };
+    const url = await readWebhookUrl(config, broken);
+    expect(url).toBeUndefined();
+    expect(operations.getSettings.output.parse(settingsReply(config, url)).notifications.webhook).toEqual({
+      format: 'slack',
+      hasUrl: true,
+    });
+  });
+
+  it('take a webhook URL in settings writes as an http(s) URL, never as a ref', () => {
+    const accepts = (url: string) =>
+      settingsPatchSchema.safeParse({ notifications: { webhook: { url, format: 'slack' } } }).success;
+    expect(accepts('https://hooks.slack.com/services/T0/B0/x')).toBe(true);
+    expect(accepts('http://127.0.0.1:8080/hook')).toBe(true);
+    expect(accepts('ftp://example.com/hook')).toBe(false);
+    expect(accepts('webhook-url:default')).toBe(false);
+    expect(accepts('')).toBe(false);
   });
 });
 

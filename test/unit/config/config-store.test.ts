@@ -74,6 +74,32 @@ describe('config store', () => {
     expect(readFileSync(file, 'utf8')).toBe(broken);
   });
 
+  it('reports a webhook URL kept in plain text (a file from before it moved to the keychain), untouched', () => {
+    const file = tempFile();
+    const old = JSON.stringify({
+      version: 1,
+      notifications: { webhook: { url: 'https://hooks.slack.com/services/T0/B0/SECRET', format: 'slack' } },
+    });
+    writeFileSync(file, old);
+    const store = new ConfigStore(file);
+    let error: unknown;
+    try {
+      store.load();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'notifications.webhook.url: holds a plain URL, but a webhook URL is a credential and lives only in the ' +
+        'OS keychain. Delete "webhook" from "notifications" in this file, then set the URL again in the UI ' +
+        '(Settings → Notifications) or with `session-manager notifications webhook set`',
+    ]);
+    // The value itself is never repeated, and the file is left for the person to fix.
+    expect((error as ConfigError).message).not.toContain('SECRET');
+    expect(() => store.save(emptyConfig())).toThrow(ConfigError);
+    expect(readFileSync(file, 'utf8')).toBe(old);
+  });
+
   it('reports a file that is not JSON without touching it', () => {
     const file = tempFile();
     writeFileSync(file, '{ "version": 1, ');

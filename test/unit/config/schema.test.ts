@@ -50,6 +50,21 @@ describe('config schema', () => {
     expect(describeIssues(result.error!).join('\n')).toContain(field);
   });
 
+  it('keeps a webhook only as a keychain reference', () => {
+    const parse = (url: string) =>
+      configSchema.safeParse({ version: 1, notifications: { webhook: { url, format: 'teams' } } });
+    expect(parse('webhook-url:default').data?.notifications.webhook).toEqual({
+      url: 'webhook-url:default',
+      format: 'teams',
+    });
+    expect(describeIssues(parse('not a ref').error!)).toEqual([
+      'notifications.webhook.url: a keychain reference like webhook-url:default',
+    ]);
+    expect(describeIssues(parse('http://127.0.0.1/hook').error!).join('\n')).toMatch(
+      /^notifications\.webhook\.url: holds a plain URL, but a webhook URL is a credential/,
+    );
+  });
+
   it('refuses a runner attached to a missing host and duplicate ids', () => {
     const result = configSchema.safeParse({
       version: 1,
