@@ -63,7 +63,10 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.SM_DEMO_IN_KEYCHAIN) {
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code) => process.exit(code ?? 1));
 } else {
-  await runDemo();
+  await runDemo().catch((error: Error) => {
+    console.error(`[demo] failed: ${error.message}`);
+    process.exit(1); // the 'exit' handler stops the fakes
+  });
 }
 
 /** A local account for xrdp to log in (PAM), with an xterm as its desktop. */
@@ -132,6 +135,8 @@ async function runDemo(): Promise<void> {
 
   const dir = mkdtempSync(path.join(tmpdir(), 'session-manager-demo-'));
   const children: ChildProcess[] = [];
+  // Whatever happens, the fake servers must not outlive the demo.
+  process.once('exit', () => children.forEach((child) => child.kill('SIGTERM')));
   const cleanups: Array<() => Promise<void> | void> = [];
   const secrets = new KeychainStore();
 

@@ -187,11 +187,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger,
     stop: () =>
       (stopping ??= (async () => {
-        events.append({
-          kind: 'service.stopping',
-          severity: 'info',
-          message: 'Session Manager is stopping; nothing is powered off.',
-        });
+        // The reconciler records the stop itself ("finishing actions in flight; hosts are left as they are").
         watcher.stop();
         await api?.close();
         await reconciler.stop();

@@ -1,0 +1,316 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHttpClient } from '../../src-main/api/http-client.js';
+import type { SessionManagerApi } from '../../src-main/api/contract.js';
+
+/**
+ * The real service as the user runs it: `node --import tsx src-main/cli/main.ts run local` in a child
+ * process, under the keychain of the test run (DBUS_SESSION_BUS_ADDRESS is inherited), with its own data
+ * and log dirs. The fakes run as processes too, driven through their /__control/ APIs.
+ */
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** How long a start may take on a loaded 2-core machine (tsx compiles the sources on first run). */
+export const START_TIMEOUT_MS = 120_000;
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function exitOf(child: ChildProcess): Promise<Exit> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** Sends `signal`, then SIGKILL if the process is still there after `graceMs`. */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<Exit> {
+  const exited = exitOf(child);
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return exited;
+  const timer = setTimeout(() => {
+    try {
+      process.kill(child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, graceMs);
+  try {
+    process.kill(child.pid, signal);
+  } catch {
+    // already gone
+  }
+  const exit = await exited;
+  clearTimeout(timer);
+  return exit;
+}
+
+/** Collects a child's output and resolves when `pattern` appears in it (or rejects when it exits first). */
+function watchOutput(child: ChildProcess, what: string) {
+  let text = '';
+  const waiters: Array<() => void> = [];
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const wake of waiters.splice(0)) wake();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const waitFor = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`${what}: no ${pattern} after ${timeoutMs} ms; output:\n${text.slice(-3000)}`)),
+        timeoutMs,
+      );
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`${what} exited (${code}) before ${pattern}; output:\n${text.slice(-3000)}`));
+      };
+      const check = () => {
+        const match = pattern.exec(text);
+        if (match) {
+          clearTimeout(timer);
+          child.off('exit', onExit);
+          resolve(match);
+        } else waiters.push(check);
+      };
+      child.once('exit', onExit);
+      check();
+    });
+  return { output: () => text, waitFor };
+}
+
+export interface FakeProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<Exit>;
+}
+
+/** Starts one of the fakes (`test/fakes/<name>/server.ts --port 0`) and waits for `listening on URL`. */
+export async function startFakeProcess(script: string, args: string[] = []): Promise<FakeProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, script), '--port', '0', ...args],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const watch = watchOutput(child, script);
+  try {
+    const match = await watch.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, START_TIMEOUT_MS);
+    return { url: match[1]!, child, stop: () => stopChild(child, 'SIGTERM', 5_000) };
+  } catch (error) {
+    await stopChild(child, 'SIGKILL', 0);
+    throw error;
+  }
+}
+
+/** Calls a fake's /__control/ API (JSON in, JSON out); a non-2xx answer throws. */
+export async function control<T = unknown>(
+  base: string,
+  route: string,
+  body?: unknown,
+  method?: string,
+): Promise<T> {
+  const response = await fetch(`${base}${route}`, {
+    method: method ?? (body === undefined ? 'GET' : 'POST'),
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${route}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export interface ServiceProcess {
+  pid: number;
+  /** e.g. http://127.0.0.1:41291 */
+  url: string;
+  /** The bearer token, read from the console URL the service printed. */
+  token: string;
+  /** Where its event history and logs go (reuse it for a restart that keeps the history). */
+  dir: string;
+  logFile: string;
+  /** The typed API client (the web console's), with the token. */
+  api: SessionManagerApi;
+  /** A request to the service with the bearer token. */
+  get(route: string): Promise<Response>;
+  /** /metrics, parsed: `name{labels}` → value. */
+  metrics(): Promise<Map<string, number>>;
+  output(): string;
+  /** What the service says now (state, recent events, output), for a failure message. */
+  diagnose(): Promise<string>;
+  exited: Promise<Exit>;
+  /** SIGTERM (or `signal`), then SIGKILL after `graceMs`. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit>;
+}
+
+export interface ServiceProcessOptions {
+  configPath: string;
+  /** Data and log dirs; a new temp dir when absent. */
+  dir?: string;
+  env?: NodeJS.ProcessEnv;
+  args?: string[];
+}
+
+/** Parses the Prometheus text format into `name{labels}` → value. */
+export function parseMetrics(text: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const match = /^(\S+?(?:\{[^}]*\})?)\s+(\S+)$/.exec(line);
+    if (match) values.set(match[1]!, Number(match[2]));
+  }
+  return values;
+}
+
+export interface SpawnedService {
+  child: ChildProcess;
+  dir: string;
+  logFile: string;
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+  exited: Promise<Exit>;
+}
+
+/** Spawns `session-manager run local --config <file> --port 0` without waiting for anything. */
+export function spawnServiceProcess(options: ServiceProcessOptions): SpawnedService {
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'sm-service-'));
+  const logFile = path.join(dir, 'log', 'session-manager.log');
+  const args = [
+    '--import',
+    'tsx',
+    path.join(repoRoot, 'src-main/cli/main.ts'),
+    'run',
+    'local',
+    '--config',
+    options.configPath,
+    '--port',
+    '0',
+    '--log-file',
+    logFile,
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      // Its own event history (platformPaths().data) and state dirs; the keychain stays the test run's.
+      XDG_DATA_HOME: path.join(dir, 'data'),
+      XDG_STATE_HOME: path.join(dir, 'state'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...options.env,
+    },
+  });
+  const watch = watchOutput(child, 'session-manager run local');
+  return { child, dir, logFile, output: watch.output, waitFor: watch.waitFor, exited: exitOf(child) };
+}
+
+/** Starts `session-manager run local --config <file> --port 0` and waits for the console URL it prints. */
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  const { child, dir, logFile, exited, ...watch } = spawnServiceProcess(options);
+  let match: RegExpExecArray;
+  try {
+    match = await watch.waitFor(/Web console: (http:\/\/[^/\s]+)\/#token=(\S+)/, START_TIMEOUT_MS);
+  } catch (error) {
+    await stopChild(child, 'SIGKILL', 0);
+    throw error;
+  }
+  const url = match[1]!;
+  const token = decodeURIComponent(match[2]!);
+  const get = (route: string) => fetch(`${url}${route}`, { headers: { authorization: `Bearer ${token}` } });
+  const api = createHttpClient({ baseUrl: url, token, retryMs: 500 });
+  const diagnose = async () => {
+    const parts: string[] = [];
+    try {
+      const state = await api.getState();
+      parts.push(
+        `state: ${JSON.stringify({ orchestrator: state.orchestrator, ticks: state.ticks, hosts: state.hosts.slice(0, 5), sessions: state.sessions.slice(0, 5) })}`,
+      );
+      const events = await api.listEvents({ limit: 30 });
+      parts.push(`events:\n${events.map((e) => `  ${e.id} ${e.kind} ${e.message}`).join('\n')}`);
+    } catch (error) {
+      parts.push(`the API did not answer: ${String(error)}`);
+    }
+    parts.push(`output:\n${watch.output().slice(-2000)}`);
+    return parts.join('\n');
+  };
+  return {
+    pid: child.pid!,
+    url,
+    token,
+    dir,
+    logFile,
+    api,
+    diagnose,
+    get,
+    async metrics() {
+      const response = await get('/metrics');
+      if (!response.ok) throw new Error(`/metrics: ${response.status}`);
+      return parseMetrics(await response.text());
+    },
+    output: watch.output,
+    exited,
+    stop: (signal = 'SIGTERM', graceMs = 60_000) => stopChild(child, signal, graceMs),
+  };
+}
+
+export interface EventuallyOptions {
+  timeoutMs?: number;
+  everyMs?: number;
+  /** What to show when the deadline passes (the last state seen, the service's output...). */
+  detail?: () => string | Promise<string>;
+}
+
+/** Polls `check` until it returns something truthy; the deadline bounds the wait, it decides nothing. */
+export async function eventually<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  options: number | EventuallyOptions = {},
+): Promise<T> {
+  const {
+    timeoutMs = 60_000,
+    everyMs = 250,
+    detail,
+  } = typeof options === 'number' ? { timeoutMs: options } : options;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const more = detail ? await Promise.resolve(detail()).catch((error: unknown) => String(error)) : '';
+      throw new Error(
+        `timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}${more ? `\n${more}` : ''}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** A local account for xrdp to log on (PAM), with an xterm as its desktop; one per test file, so sessions never collide. */
+export function ensureLocalUser(user: string, password: string): void {
+  try {
+    execFileSync('id', [user], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['-m', '-s', '/bin/sh', user]);
+  }
+  execFileSync('chpasswd', { input: `${user}:${password}\n` });
+  const home = `/home/${user}`;
+  mkdirSync(home, { recursive: true });
+  const xsession = path.join(home, '.xsession');
+  if (!existsSync(xsession)) {
+    writeFileSync(xsession, 'exec xterm\n');
+    execFileSync('chown', [`${user}:`, xsession]);
+  }
+}
