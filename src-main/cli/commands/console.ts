@@ -14,7 +14,8 @@ export function registerConsole(program: Command, ctx: CliContext): void {
         ? await rotateApiToken(ctx.secrets())
         : await getOrCreateApiToken(ctx.secrets());
       const host = config.api.bind === '0.0.0.0' || config.api.bind === '::' ? '127.0.0.1' : config.api.bind;
-      const base = `http://${host.includes(':') ? `[${host}]` : host}:${config.api.port}`;
+      const port = config.api.port === 0 ? '<port printed by run local>' : String(config.api.port); // 0 = any free port
+      const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       if (options.json) ctx.printJson({ url: base, consoleUrl: `${base}/#token=${token}`, token });
       else ctx.print(`${base}/#token=${token}\nAPI requests need the header: Authorization: Bearer ${token}`);
     });
