@@ -1,5 +1,7 @@
 import type { RunnerConfig } from '../config/schema.js';
+import { FutureTasks } from './future-tasks.js';
 import type { ObservedTask, ScheduledRun } from './orchestrator.js';
+import { indexRunners, type RunnerIndex } from './runner-index.js';
 
 /** A runner's work as the orchestrator reports it. */
 export interface RunnerDemand {
@@ -17,7 +19,8 @@ export interface RunnerDemand {
 }
 
 export interface DemandIndex {
-  byRunner: Map<string, RunnerDemand>;
+  /** Runner id → demand (`plan` reads `list` by position; this Map is for other callers). */
+  byRunner: ReadonlyMap<string, RunnerDemand>;
   /** The same demands, in the order of the input's runners (array access in hot loops). */
   list: RunnerDemand[];
   /** Queued tasks in the observation (counted once even when several runners may take them). */
@@ -31,10 +34,22 @@ export interface DemandInput {
   /** The host's learned boot lead (0 when pre-warm is off). */
   leadFor: (hostId: string) => number;
   now: number;
+  /** Lookups over `runners`, when the caller keeps them (plan: once per config); built here otherwise. */
+  index?: RunnerIndex;
+  /** The lead of each runner (by position), when the caller has them; else asked of `leadFor`. */
+  runnerLeads?: ArrayLike<number>;
 }
 
 function emptyDemand(): RunnerDemand {
-  return { queued: 0, running: 0, maxPriority: -1, deferred: 0 };
+  // Every field present from the start: one object shape for all runners keeps the hot loops monomorphic.
+  return {
+    queued: 0,
+    running: 0,
+    oldestQueuedAt: undefined,
+    maxPriority: -1,
+    deferred: 0,
+    scheduledAt: undefined,
+  };
 }
 
 /**
@@ -45,20 +60,23 @@ function emptyDemand(): RunnerDemand {
  * Unassigned tasks are summed per activity first, so a label shared by many runners costs one pass.
  */
 export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput): DemandIndex {
-  const { now } = input;
-  const byRunner = new Map<string, RunnerDemand>();
-  const list: RunnerDemand[] = [];
-  // One lookup per task: the runner's demand and its lead travel together.
-  const slots = new Map<string, Slot>();
-  for (const runner of input.runners) {
-    const demand = emptyDemand();
-    byRunner.set(runner.id, demand);
-    list.push(demand);
-    slots.set(runner.id, { demand, lead: input.leadFor(runner.host) });
+  const { now, runners } = input;
+  const { positionOf, byActivity: runnersOfActivity } = input.index ?? indexRunners(runners);
+  const list: RunnerDemand[] = new Array<RunnerDemand>(runners.length);
+  // The lead of each runner's host, by position: one lookup per runner, not per task.
+  const leads = new Float64Array(runners.length);
+  // Oldest assigned task per runner as raw numbers: a timestamp stored into an object field is boxed
+  // (one allocation per store), and this one changes with almost every task.
+  const oldest = new Float64Array(runners.length).fill(Infinity);
+  for (let position = 0; position < runners.length; position++) {
+    list[position] = emptyDemand();
+    leads[position] = input.runnerLeads
+      ? input.runnerLeads[position]!
+      : input.leadFor(runners[position]!.host);
   }
 
-  // Per activity: unassigned tasks that count now, summed; and those with a future notBefore, listed.
-  const byActivity = new Map<string, { now: RunnerDemand; future: ObservedTask[] }>();
+  // Per activity: unassigned tasks that count now, summed; and those with a future notBefore.
+  const byActivity = new Map<string, { now: RunnerDemand; future: FutureTasks }>();
   let queuedTotal = 0;
   let runningTotal = 0;
   for (let i = 0; i < tasks.length; i++) {
@@ -67,40 +85,57 @@ export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput
     if (task.state === 'running') {
       runningTotal++;
       if (runnerId !== undefined) {
-        const slot = slots.get(runnerId);
-        if (slot) slot.demand.running++;
+        const position = positionOf.get(runnerId);
+        if (position !== undefined) list[position]!.running++;
       }
       continue;
     }
     queuedTotal++;
     if (runnerId !== undefined) {
-      const slot = slots.get(runnerId);
-      if (slot) countQueued(slot.demand, task, slot.lead, now);
+      const position = positionOf.get(runnerId);
+      if (position === undefined) continue;
+      const demand = list[position]!;
+      if (task.notBefore !== undefined && task.notBefore - leads[position]! > now) {
+        demand.deferred++;
+        continue;
+      }
+      demand.queued++;
+      if (task.createdAt < oldest[position]!) oldest[position] = task.createdAt;
+      if (task.priority > demand.maxPriority) demand.maxPriority = task.priority;
     } else if (task.activity !== undefined) {
       let entry = byActivity.get(task.activity);
-      if (!entry) byActivity.set(task.activity, (entry = { now: emptyDemand(), future: [] }));
-      if (task.notBefore !== undefined && task.notBefore > now) entry.future.push(task);
+      if (!entry) byActivity.set(task.activity, (entry = { now: emptyDemand(), future: new FutureTasks() }));
+      if (task.notBefore !== undefined && task.notBefore > now) entry.future.add(task);
       else countQueued(entry.now, task, 0, now);
     }
   }
-  if (byActivity.size > 0) {
-    for (const runner of input.runners) {
-      if (runner.activities.length === 0) continue;
-      const slot = slots.get(runner.id)!;
-      for (const activity of runner.activities) {
-        const entry = byActivity.get(activity);
-        if (!entry) continue;
-        mergeQueued(slot.demand, entry.now);
-        for (const task of entry.future) countQueued(slot.demand, task, slot.lead, now);
-      }
+  for (let position = 0; position < runners.length; position++)
+    if (oldest[position]! !== Infinity) list[position]!.oldestQueuedAt = oldest[position];
+  // Each activity seen in the queue, to each runner that lists it: one lookup per activity, not per runner.
+  for (const [activity, entry] of byActivity) {
+    const positions = runnersOfActivity.get(activity);
+    if (!positions) continue;
+    for (let p = 0; p < positions.length; p++) {
+      const position = positions[p]!;
+      mergeQueued(list[position]!, entry.now);
+      entry.future.countInto(list[position]!, leads[position]!, now);
     }
   }
-  return { byRunner, list, queuedTotal, runningTotal };
-}
-
-interface Slot {
-  demand: RunnerDemand;
-  lead: number;
+  let byRunner: Map<string, RunnerDemand> | undefined;
+  return {
+    // Built on first use: `plan` never asks, and 5,000 Map entries per tick are worth avoiding.
+    get byRunner() {
+      if (!byRunner) {
+        byRunner = new Map();
+        for (let position = 0; position < runners.length; position++)
+          byRunner.set(runners[position]!.id, list[position]!);
+      }
+      return byRunner;
+    },
+    list,
+    queuedTotal,
+    runningTotal,
+  };
 }
 
 function mergeQueued(into: RunnerDemand, from: RunnerDemand): void {
@@ -135,27 +170,26 @@ export function addScheduled(
   input: DemandInput,
 ): void {
   if (upcoming.length === 0) return;
-  const byActivity = new Map<string, string[]>();
-  const hostOf = new Map<string, string>();
-  for (const runner of input.runners) {
-    hostOf.set(runner.id, runner.host);
-    for (const activity of runner.activities) {
-      const list = byActivity.get(activity);
-      if (list) list.push(runner.id);
-      else byActivity.set(activity, [runner.id]);
-    }
-  }
+  const { positionOf, byActivity } = input.index ?? indexRunners(input.runners);
   for (const run of upcoming) {
-    const runnerIds = run.runnerId !== undefined ? [run.runnerId] : (byActivity.get(run.activity) ?? []);
-    for (const runnerId of runnerIds) {
-      const demand = index.byRunner.get(runnerId);
-      const hostId = hostOf.get(runnerId);
-      if (!demand || hostId === undefined) continue;
-      const lead = input.leadFor(hostId);
-      if (run.at - lead <= input.now && input.now <= run.at) {
-        if (demand.scheduledAt === undefined || run.at < demand.scheduledAt) demand.scheduledAt = run.at;
-      }
+    if (run.runnerId !== undefined) {
+      const position = positionOf.get(run.runnerId);
+      if (position !== undefined) markScheduled(index, input, position, run.at);
+      continue;
     }
+    const positions = byActivity.get(run.activity);
+    if (positions) for (const position of positions) markScheduled(index, input, position, run.at);
+  }
+}
+
+function markScheduled(index: DemandIndex, input: DemandInput, position: number, at: number): void {
+  const demand = index.list[position];
+  if (!demand) return;
+  const lead = input.runnerLeads
+    ? input.runnerLeads[position]!
+    : input.leadFor(input.runners[position]!.host);
+  if (at - lead <= input.now && input.now <= at) {
+    if (demand.scheduledAt === undefined || at < demand.scheduledAt) demand.scheduledAt = at;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Config, HostConfig, RunnerConfig } from '../config/schema.js';
 import { parseAddress } from '../config/schema.js';
 import { hostTimers, type HostTimers } from './policies/effective-policy.js';
+import { indexRunners, type RunnerIndex } from './runner-index.js';
 
 /** One RDP session wanted per distinct Windows user of a host's `rdp`-mode runners. */
 export interface SessionGroup {
@@ -18,20 +19,36 @@ export interface SessionGroup {
   credentials: string;
 }
 
+/**
+ * One configured host with what `plan` looks up about it. `plan` walks hosts by position, so these
+ * come from an array, not from Maps keyed by id (thousands of Map lookups per tick otherwise).
+ */
+export interface HostEntry {
+  host: HostConfig;
+  runners: readonly RunnerConfig[];
+  /** Positions of its runners in PlanContext.runners. */
+  runnerIndexes: readonly number[];
+  /** Its runner ids (frozen: shared by every tick's actions and views). */
+  runnerIds: readonly string[];
+  /** Its session groups (empty for hosts whose runners all use the console). */
+  groups: readonly SessionGroup[];
+  timers: HostTimers;
+}
+
 /** The config indexed for `plan`: built once per config object (configs are replaced, never mutated). */
 export interface PlanContext {
   hosts: readonly HostConfig[];
   hostById: ReadonlyMap<string, HostConfig>;
+  /** Host id → position in `hosts` (and `entries`). */
+  hostIndex: ReadonlyMap<string, number>;
+  /** Same order as `hosts`. */
+  entries: readonly HostEntry[];
   runners: readonly RunnerConfig[];
-  /** Per host (same order as `hosts`): positions of its runners in `runners`. */
-  runnerIndexesByHost: readonly (readonly number[])[];
-  runnersByHost: ReadonlyMap<string, readonly RunnerConfig[]>;
-  groupsByHost: ReadonlyMap<string, readonly SessionGroup[]>;
+  runnerIndex: RunnerIndex;
+  /** Position in `hosts` of each runner's host (same order as `runners`). */
+  hostOfRunner: readonly number[];
   groupByKey: ReadonlyMap<string, SessionGroup>;
   address: ReadonlyMap<string, { host: string; port: number }>;
-  /** Runner ids of each host (frozen: shared by every tick's actions and views). */
-  runnerIdsByHost: ReadonlyMap<string, readonly string[]>;
-  timers: ReadonlyMap<string, HostTimers>;
 }
 
 const cache = new WeakMap<Config, PlanContext>();
@@ -88,28 +105,28 @@ export function planContext(config: Config): PlanContext {
     const parsed = parseAddress(host.address);
     if (parsed) address.set(host.id, parsed);
   }
-  const runnerIdsByHost = new Map<string, readonly string[]>();
-  const timers = new Map<string, HostTimers>();
-  for (const host of config.hosts) {
-    runnerIdsByHost.set(
-      host.id,
-      Object.freeze((runnersByHost.get(host.id) ?? []).map((runner) => runner.id)),
-    );
-    timers.set(host.id, hostTimers(host, config.policy));
-  }
+  const hostIndex = new Map(config.hosts.map((host, index) => [host.id, index]));
+  const entries: HostEntry[] = config.hosts.map((host) => {
+    const hostRunners = runnersByHost.get(host.id) ?? [];
+    return {
+      host,
+      runners: hostRunners,
+      runnerIndexes: hostRunners.map((runner) => indexOf.get(runner.id)!),
+      runnerIds: Object.freeze(hostRunners.map((runner) => runner.id)),
+      groups: groupsByHost.get(host.id) ?? [],
+      timers: hostTimers(host, config.policy),
+    };
+  });
   const context: PlanContext = {
     hosts: config.hosts,
     hostById,
+    hostIndex,
+    entries,
     runners,
-    runnerIndexesByHost: config.hosts.map((host) =>
-      (runnersByHost.get(host.id) ?? []).map((runner) => indexOf.get(runner.id)!),
-    ),
-    runnersByHost,
-    groupsByHost,
+    runnerIndex: indexRunners(runners),
+    hostOfRunner: runners.map((runner) => hostIndex.get(runner.host)!),
     groupByKey,
     address,
-    runnerIdsByHost,
-    timers,
   };
   cache.set(config, context);
   return context;

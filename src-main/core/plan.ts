@@ -1,12 +1,12 @@
 import type { Config, HostConfig } from '../config/schema.js';
 import type { Action, NoteAction } from './actions.js';
 import { addScheduled, computeDemand, onlineRunners, type DemandIndex, type RunnerDemand } from './demand.js';
-import type { HostMemory, PlanMemory } from './memory.js';
+import { freshHostMemory, type HostMemory, type PlanMemory, type RunnerMemory } from './memory.js';
 import { MemoryDraft } from './memory-draft.js';
-import { planContext, type PlanContext, type SessionGroup } from './plan-context.js';
+import { planContext, type HostEntry, type PlanContext, type SessionGroup } from './plan-context.js';
 import { backoffDelay } from './policies/backoff.js';
 import { applyBudget, type StartCandidate } from './policies/budget.js';
-import { drainDone, observeDrain } from './policies/drain.js';
+import { drainChanges, drainDone, observeDrain } from './policies/drain.js';
 import { DEFAULT_BOOT_LEAD_MS, learnBootLead } from './policies/effective-policy.js';
 import { describeWindow, KeepWarmCalendar } from './policies/keep-warm.js';
 import { foldOutcomes, NEEDS_OPERATOR } from './policies/outcomes.js';
@@ -27,123 +27,141 @@ export interface PlanResult {
 
 const ACTIVE_SESSION = new Set<SessionStatus['state']>(['connecting', 'open', 'reconnecting']);
 
-/** A host's demand summed over its runners. */
+/** A host's demand summed over its runners (numbers only: the words are built when a reason needs them). */
 interface HostDemand {
   queued: number;
   running: number;
   oldestQueuedAt?: number;
   maxPriority: number;
   scheduledAt?: number;
-  /** Runners with queued or running work, for the words of the reasons. */
-  busyRunners?: string[];
-  runningRunners?: string[];
   online: boolean;
 }
+
+/** Read in place of the memory of a host that has none yet (it is copied before any change). */
+const NO_HOST_MEMORY: Readonly<HostMemory> = Object.freeze(freshHostMemory());
+const NO_SESSIONS: readonly SessionStatus[] = Object.freeze([]);
 
 /**
  * Decides, from one observation, what to start, stop, open and close. Pure: no I/O, no clock, no
  * randomness; `memory` is not mutated. Every policy of docs/policies.md lives here or in ./policies/.
+ *
+ * It runs every tick over the whole fleet (target: 10 ms at 5,000 hosts and 50,000 tasks), so hosts
+ * are walked by position with lookups from the PlanContext, and a host's memory is copied only when
+ * it changes (`hm` is read-only; `hm = mem.hostAt(h)` gives the copy to write).
  */
 export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now: number): PlanResult {
   const context = planContext(config);
   const policy = config.policy;
   const complete = snapshot.queue.complete;
-  const mem = new MemoryDraft(memory);
+  const mem = new MemoryDraft(memory, context);
   const actions: Action[] = [];
   const notes: Action[] = [];
 
   foldOutcomes(snapshot.outcomes, config, mem, notes, now);
   announceOrchestrator(snapshot, config, mem, notes);
 
-  const leadFor = (hostId: string) =>
-    policy.prewarm ? (mem.peekHost(hostId)?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS) : 0;
-  const demandInput = { runners: context.runners, leadFor, now };
-  const demand = computeDemand(snapshot.queue.tasks, demandInput);
-  if (policy.prewarm) addScheduled(demand, snapshot.queue.upcoming, demandInput);
-  const calendar = new KeepWarmCalendar(policy.keepWarm, now);
-  const sessionsByHost = groupSessions(snapshot.sessions);
-  const online = onlineRunners(snapshot.queue.runnersOnline);
-
   // Hosts on or starting count against the budget; an unknown one might be on, so it counts too.
+  // The same pass reads each host's power and boot lead once, for the rest of the plan.
+  const hostCount = context.hosts.length;
+  const powers = new Array<HostPower>(hostCount);
+  const leads = new Array<number>(hostCount);
   let hostsOn = 0;
-  for (const host of context.hosts) {
+  for (let h = 0; h < hostCount; h++) {
+    const host = context.hosts[h]!;
+    const power = powerOf(host, snapshot);
+    powers[h] = power;
+    const hm = mem.peekHostAt(h);
+    leads[h] = hm?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS;
     if (host.protocol === 'rdp') continue;
-    const state = powerOf(host, snapshot).state;
-    const pending =
-      state === 'off' &&
-      isPendingStart(mem.peekHost(host.id), context.timers.get(host.id)!.bootTimeoutMs, now);
+    const state = power.state;
+    const pending = state === 'off' && isPendingStart(hm, context.entries[h]!.timers.bootTimeoutMs, now);
     if (state === 'on' || state === 'starting' || state === 'unknown' || pending) hostsOn++;
   }
 
-  const decisions: HostDecision[] = [];
-  const candidates: StartCandidate[] = [];
-  const hostIndex = new Map<string, number>();
+  // Each runner's lead is its host's (0 without pre-warm), by position: no lookup per runner.
+  const runnerLeads = new Float64Array(context.runners.length);
+  if (policy.prewarm)
+    for (let r = 0; r < runnerLeads.length; r++) runnerLeads[r] = leads[context.hostOfRunner[r]!]!;
+  const demandInput = {
+    runners: context.runners,
+    leadFor: (hostId: string) =>
+      policy.prewarm ? (mem.peekHost(hostId)?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS) : 0,
+    now,
+    index: context.runnerIndex,
+    runnerLeads,
+  };
+  const demand = computeDemand(snapshot.queue.tasks, demandInput);
+  if (policy.prewarm) addScheduled(demand, snapshot.queue.upcoming, demandInput);
+  const calendar = new KeepWarmCalendar(policy.keepWarm, now);
+  const sessionsByHost = groupSessions(snapshot.sessions, context);
+  const online = onlineRunners(snapshot.queue.runnersOnline);
 
-  for (let h = 0; h < context.hosts.length; h++) {
-    const host = context.hosts[h]!;
+  const decisions = new Array<HostDecision>(hostCount);
+  const candidates: StartCandidate[] = [];
+  // One frozen entry shared by every runner busy (or first seen idle) now: memory entries are replaced,
+  // never changed, and a copy per runner per tick was thousands of objects.
+  const busyNow: RunnerMemory = Object.freeze({ lastBusyAt: now });
+  const firstIdleNow: RunnerMemory = Object.freeze({ idleSince: now });
+  // Refilled for each host and read only during its iteration: one object for the whole fleet.
+  const hd = emptyHostDemand();
+
+  for (let h = 0; h < hostCount; h++) {
+    const entry = context.entries[h]!;
+    const { host, runners, runnerIndexes, timers } = entry;
     // A host's actions stay together in host order: each host's are all pushed in its iteration
     // (a host started below by the budget had none, as it was off).
     const hostActions = actions;
-    hostIndex.set(host.id, h);
-    const runners = context.runnersByHost.get(host.id) ?? [];
-    const runnerIndexes = context.runnerIndexesByHost[h]!;
-    const timers = context.timers.get(host.id)!;
-    const power = powerOf(host, snapshot);
-    const hm = mem.host(host.id);
-    const lead = hm.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS;
-    const window = calendar.windowFor(host.id, policy.prewarm ? lead : 0);
-    const hd = hostDemand(runners, runnerIndexes, demand, online);
+    const power = powers[h]!;
+    let hm: Readonly<HostMemory> = mem.peekHostAt(h) ?? NO_HOST_MEMORY;
+    const window = calendar.windowFor(host.id, policy.prewarm ? leads[h]! : 0);
+    sumHostDemand(hd, runnerIndexes, runners, demand, online);
     const wanted = hd.running > 0 || hd.queued > 0 || hd.scheduledAt !== undefined || window !== undefined;
 
     // Runner idle clocks: only complete observations move them.
     let runnerIdleDeadline = -Infinity;
-    for (let r = 0; r < runners.length; r++) {
-      const runner = runners[r]!;
-      const rd = demand.list[runnerIndexes[r]!]!;
+    for (let r = 0; r < runnerIndexes.length; r++) {
+      const position = runnerIndexes[r]!;
+      const rd = demand.list[position]!;
       const busy = rd.queued > 0 || rd.running > 0 || rd.scheduledAt !== undefined || !!window;
       let since: number | undefined;
       if (complete && busy) {
-        mem.setRunner(runner.id, { lastBusyAt: now });
+        mem.setRunnerAt(position, busyNow);
         since = now;
       } else {
-        const rm = mem.peekRunner(runner.id);
-        if (complete && !rm) mem.setRunner(runner.id, { idleSince: now });
+        const rm = mem.peekRunnerAt(position);
+        if (complete && !rm) mem.setRunnerAt(position, firstIdleNow);
         since = rm ? (rm.lastBusyAt ?? rm.idleSince) : complete ? now : undefined;
       }
       if (since !== undefined) runnerIdleDeadline = Math.max(runnerIdleDeadline, since + timers.graceMs);
     }
 
     const decision: HostDecision = { power, answering: snapshot.readiness.get(host.id) === true };
-    decisions.push(decision);
+    decisions[h] = decision;
     const answering = decision.answering;
     let state = power.state;
     if (state === 'off' && isPendingStart(hm, timers.bootTimeoutMs, now)) state = 'starting';
 
     if (state === 'off' && hm.startedAt !== undefined && hm.readyAt === undefined && !hm.restartPending) {
       // We asked for a start and the cloud still says off after the boot timeout.
-      hm.attempts++;
-      hm.lastError = `still off ${formatDuration(now - hm.startedAt)} after the start request`;
-      if (hm.attempts >= policy.maxStartAttempts)
-        fail(
-          hm,
-          host,
-          `${host.id} stayed off after ${plural(hm.attempts, 'start request')}`,
-          now,
-          hostActions,
-        );
-      else hm.retryAt = now + backoffDelay(hm.attempts);
+      const w = (hm = mem.hostAt(h));
+      w.attempts++;
+      w.lastError = `still off ${formatDuration(now - w.startedAt!)} after the start request`;
+      if (w.attempts >= policy.maxStartAttempts)
+        fail(w, host, `${host.id} stayed off after ${plural(w.attempts, 'start request')}`, now, hostActions);
+      else w.retryAt = now + backoffDelay(w.attempts);
     }
-    if (state === 'off' || state === 'stopping' || state === 'gone') clearBoot(hm);
+    if ((state === 'off' || state === 'stopping' || state === 'gone') && bootInProgress(hm))
+      clearBoot((hm = mem.hostAt(h)));
     if (state === 'unknown') {
-      observeDrain(hm, false, now);
+      hm = drain(mem, h, hm, false, now);
       decision.reason = 'power state unknown: doing nothing to it until it is known';
       continue;
     }
     if (state === 'gone') {
-      observeDrain(hm, false, now);
+      hm = drain(mem, h, hm, false, now);
       if (!hm.failed)
         fail(
-          hm,
+          (hm = mem.hostAt(h)),
           host,
           `${host.id} no longer exists in the cloud (${power.detail ?? 'gone'})`,
           now,
@@ -156,16 +174,17 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     // Boot progress: ready = RDP answers, or the runner shows life.
     const alive = (state === 'on' && answering) || hd.running > 0 || hd.online;
     if (hm.startedAt !== undefined && hm.readyAt === undefined && alive) {
-      hm.readyAt = now;
-      hm.attempts = 0;
-      hm.retryAt = undefined;
-      hm.lastError = undefined;
+      const w = (hm = mem.hostAt(h));
+      w.readyAt = now;
+      w.attempts = 0;
+      w.retryAt = undefined;
+      w.lastError = undefined;
       notes.push(
-        note('host.ready', 'info', host.id, `${host.id} answers after ${formatDuration(now - hm.startedAt)}`),
+        note('host.ready', 'info', host.id, `${host.id} answers after ${formatDuration(now - w.startedAt!)}`),
       );
-      if (!context.groupsByHost.has(host.id) && !hm.leadLearned) {
-        hm.bootLeadMs = learnBootLead(hm.bootLeadMs, now - hm.startedAt);
-        hm.leadLearned = true;
+      if (entry.groups.length === 0 && !w.leadLearned) {
+        w.bootLeadMs = learnBootLead(w.bootLeadMs, now - w.startedAt!);
+        w.leadLearned = true;
       }
     }
     if (
@@ -174,30 +193,31 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       now - hm.startedAt >= timers.bootTimeoutMs &&
       (state === 'on' || state === 'starting')
     ) {
-      hm.attempts++;
-      const waited = formatDuration(now - hm.startedAt);
-      hm.lastError = `did not answer RDP within ${waited}`;
-      hm.startedAt = undefined;
-      if (hm.attempts >= policy.maxStartAttempts) {
+      const w = (hm = mem.hostAt(h));
+      w.attempts++;
+      const waited = formatDuration(now - w.startedAt!);
+      w.lastError = `did not answer RDP within ${waited}`;
+      w.startedAt = undefined;
+      if (w.attempts >= policy.maxStartAttempts) {
         fail(
-          hm,
+          w,
           host,
-          `${host.id} did not answer RDP within ${waited} (${plural(hm.attempts, 'attempt')})`,
+          `${host.id} did not answer RDP within ${waited} (${plural(w.attempts, 'attempt')})`,
           now,
           hostActions,
         );
       } else {
-        hm.retryAt = now + backoffDelay(hm.attempts);
-        hm.restartPending = true;
+        w.retryAt = now + backoffDelay(w.attempts);
+        w.restartPending = true;
       }
     }
 
-    const sessions = sessionsByHost.get(host.id) ?? [];
+    const sessions = sessionsByHost[h] ?? NO_SESSIONS;
     blockFailedSessions(sessions, context, mem, notes, now);
 
     if (state === 'off') {
-      observeDrain(hm, false, now);
-      hm.restartPending = undefined;
+      hm = drain(mem, h, hm, false, now);
+      if (hm.restartPending !== undefined) (hm = mem.hostAt(h)).restartPending = undefined;
       if (host.protocol === 'rdp' || !wanted) {
         decision.reason = host.protocol === 'rdp' ? undefined : 'off: no work for its runners';
         continue;
@@ -208,18 +228,18 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
           'work seen, but the orchestrator observation is incomplete: not starting on stale data';
       else if (hm.retryAt !== undefined && now < hm.retryAt)
         decision.reason = `start failed (${hm.lastError ?? 'error'}); next try in ${formatDuration(hm.retryAt - now)}`;
-      else candidates.push(startCandidate(host, hd, window, now));
+      else candidates.push(startCandidate(entry, hd, demand, window, now));
       continue;
     }
     if (state === 'stopping') {
-      observeDrain(hm, false, now);
+      hm = drain(mem, h, hm, false, now);
       decision.reason = 'stopping';
       continue;
     }
 
     // On or starting (or always-on rdp).
     const idle = complete && !wanted;
-    observeDrain(hm, idle, now);
+    hm = drain(mem, h, hm, idle, now);
     const minUptimeUntil = hm.startedAt !== undefined ? hm.startedAt + timers.minUptimeMs : -Infinity;
     const drainUntil = hm.drainSince !== undefined ? hm.drainSince + timers.graceMs : Infinity;
     const idleDeadline = Math.max(runnerIdleDeadline, minUptimeUntil, drainUntil);
@@ -255,9 +275,8 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
 
     let stopping = false;
     if (!complete) decision.reason = 'orchestrator observation incomplete: stopping nothing';
-    else if (hd.running > 0)
-      decision.reason = `${runnerWords(hd.runningRunners ?? [])} running ${plural(hd.running, 'task')}`;
-    else if (hd.queued > 0) decision.reason = queuedWords(hd, now);
+    else if (hd.running > 0) decision.reason = runningWords(entry, hd, demand);
+    else if (hd.queued > 0) decision.reason = queuedWords(entry, hd, demand, now);
     else if (hd.scheduledAt !== undefined)
       decision.reason = `pre-warming for a scheduled run in ${formatDuration(hd.scheduledAt - now)}`;
     else if (window) decision.reason = `inside ${describeWindow(window)}`;
@@ -296,7 +315,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
 
     if (complete)
       planSessions(
-        host,
+        entry,
         context,
         hd,
         demand,
@@ -326,11 +345,12 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       hostId: candidate.hostId,
       reason: `Starting ${candidate.hostId}: ${candidate.why}`,
     });
-    decisions[hostIndex.get(candidate.hostId)!]!.reason = `starting: ${candidate.why}`;
+    decisions[context.hostIndex.get(candidate.hostId)!]!.reason = `starting: ${candidate.why}`;
   }
-  for (const candidate of held) {
-    decisions[hostIndex.get(candidate.hostId)!]!.reason =
-      `waiting: ${candidate.why}, but the budget cap of ${policy.maxHostsOn} hosts on is reached`;
+  const capReached = `, but the budget cap of ${policy.maxHostsOn} hosts on is reached`;
+  for (let c = 0; c < held.length; c++) {
+    const candidate = held[c]!;
+    decisions[context.hostIndex.get(candidate.hostId)!]!.reason = `waiting: ${candidate.why}${capReached}`;
   }
   const blocked = held.length > 0;
   if (blocked && !mem.budgetBlocked)
@@ -348,7 +368,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   mem.budgetBlocked = blocked;
 
   actions.push(...notes);
-  const finalMemory = mem.finish(context);
+  const finalMemory = mem.finish();
   const view = buildView({
     snapshot,
     config,
@@ -358,6 +378,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     decisions,
     now,
     hostsOn: hostsOn + start.length,
+    memoryByPosition: mem.byPosition(),
   });
   return { actions, memory: finalMemory, view };
 }
@@ -368,7 +389,7 @@ function powerOf(host: HostConfig, snapshot: Snapshot): HostPower {
 }
 
 /** We asked for a start and the cloud still says off: give it until the boot timeout. */
-function isPendingStart(hm: HostMemory | undefined, bootTimeoutMs: number, now: number): boolean {
+function isPendingStart(hm: Readonly<HostMemory> | undefined, bootTimeoutMs: number, now: number): boolean {
   return (
     hm?.startedAt !== undefined &&
     hm.readyAt === undefined &&
@@ -377,10 +398,29 @@ function isPendingStart(hm: HostMemory | undefined, bootTimeoutMs: number, now: 
   );
 }
 
+/** Whether the memory holds a boot that `clearBoot` would forget (copy the memory only then). */
+function bootInProgress(hm: Readonly<HostMemory>): boolean {
+  return hm.startedAt !== undefined || hm.readyAt !== undefined || hm.leadLearned !== undefined;
+}
+
 function clearBoot(hm: HostMemory): void {
   hm.startedAt = undefined;
   hm.readyAt = undefined;
   hm.leadLearned = undefined;
+}
+
+/** Observes drain (./policies/drain.ts), copying the host's memory only when that changes it. */
+function drain(
+  mem: MemoryDraft,
+  position: number,
+  hm: Readonly<HostMemory>,
+  idle: boolean,
+  now: number,
+): Readonly<HostMemory> {
+  if (!drainChanges(hm, idle)) return hm;
+  const draft = mem.hostAt(position);
+  observeDrain(draft, idle, now);
+  return draft;
 }
 
 function fail(hm: HostMemory, host: HostConfig, reason: string, now: number, out: Action[]): void {
@@ -432,36 +472,53 @@ function announceOrchestrator(snapshot: Snapshot, config: Config, mem: MemoryDra
   mem.orchestrator = 'unreachable';
 }
 
-function groupSessions(sessions: readonly SessionStatus[]): Map<string, SessionStatus[]> {
-  const byHost = new Map<string, SessionStatus[]>();
-  for (const session of sessions) {
-    const list = byHost.get(session.hostId);
+/** Sessions by host position (an array, not a Map keyed by id: read once per host per tick). */
+function groupSessions(
+  sessions: readonly SessionStatus[],
+  context: PlanContext,
+): (SessionStatus[] | undefined)[] {
+  const byHost = new Array<SessionStatus[] | undefined>(context.hosts.length);
+  for (let s = 0; s < sessions.length; s++) {
+    const session = sessions[s]!;
+    const position = context.hostIndex.get(session.hostId);
+    if (position === undefined) continue;
+    const list = byHost[position];
     if (list) list.push(session);
-    else byHost.set(session.hostId, [session]);
+    else byHost[position] = [session];
   }
   return byHost;
 }
 
-function hostDemand(
-  runners: readonly { id: string }[],
-  runnerIndexes: readonly number[],
-  demand: DemandIndex,
-  online: ReadonlySet<string>,
-): HostDemand {
-  const hd: HostDemand = {
+function emptyHostDemand(): HostDemand {
+  return {
     queued: 0,
     running: 0,
+    oldestQueuedAt: undefined,
     maxPriority: -1,
+    scheduledAt: undefined,
     online: false,
   };
-  for (let r = 0; r < runners.length; r++) {
-    const runner = runners[r]!;
-    if (online.size > 0 && online.has(runner.id)) hd.online = true;
+}
+
+/** Fills `hd` with the demand of one host's runners. */
+function sumHostDemand(
+  hd: HostDemand,
+  runnerIndexes: readonly number[],
+  runners: readonly { id: string }[],
+  demand: DemandIndex,
+  online: ReadonlySet<string>,
+): void {
+  hd.queued = 0;
+  hd.running = 0;
+  hd.oldestQueuedAt = undefined;
+  hd.maxPriority = -1;
+  hd.scheduledAt = undefined;
+  hd.online = false;
+  for (let r = 0; r < runnerIndexes.length; r++) {
+    if (online.size > 0 && online.has(runners[r]!.id)) hd.online = true;
     const rd: RunnerDemand = demand.list[runnerIndexes[r]!]!;
     hd.queued += rd.queued;
     hd.running += rd.running;
-    if (rd.queued > 0 || rd.running > 0) (hd.busyRunners ??= []).push(runner.id);
-    if (rd.running > 0) (hd.runningRunners ??= []).push(runner.id);
     if (
       rd.oldestQueuedAt !== undefined &&
       (hd.oldestQueuedAt === undefined || rd.oldestQueuedAt < hd.oldestQueuedAt)
@@ -471,67 +528,155 @@ function hostDemand(
     if (rd.scheduledAt !== undefined && (hd.scheduledAt === undefined || rd.scheduledAt < hd.scheduledAt))
       hd.scheduledAt = rd.scheduledAt;
   }
-  return hd;
 }
 
-function runnerWords(runnerIds: string[]): string {
-  if (runnerIds.length === 1) return `runner ${runnerIds[0]} is`;
-  const shown = runnerIds.slice(0, 3).join(', ');
-  return `runners ${shown}${runnerIds.length > 3 ? ', ...' : ''} are`;
+/**
+ * "runner fin-01 has" / "runners a, b, c, ... have": the host's runners with running tasks (or, with
+ * `queuedToo`, queued ones as well). Built for thousands of hosts per tick, so without an array.
+ */
+function whoWords(
+  entry: HostEntry,
+  demand: DemandIndex,
+  queuedToo: boolean,
+  singular: string,
+  pluralVerb: string,
+): string {
+  let count = 0;
+  let shown = '';
+  for (let r = 0; r < entry.runnerIndexes.length; r++) {
+    const rd = demand.list[entry.runnerIndexes[r]!]!;
+    if (rd.running === 0 && !(queuedToo && rd.queued > 0)) continue;
+    count++;
+    if (count === 1) shown = entry.runnerIds[r]!;
+    else if (count <= 3) shown += `, ${entry.runnerIds[r]!}`;
+  }
+  if (count === 1) return `runner ${shown} ${singular}`;
+  return `runners ${shown}${count > 3 ? ', ...' : ''} ${pluralVerb}`;
 }
 
-function queuedWords(hd: HostDemand, now: number): string {
-  const busy = hd.busyRunners ?? [];
-  const who =
-    busy.length === 1
-      ? `runner ${busy[0]} has`
-      : `runners ${busy.slice(0, 3).join(', ')}${busy.length > 3 ? ', ...' : ''} have`;
+function runningWords(entry: HostEntry, hd: HostDemand, demand: DemandIndex): string {
+  return `${whoWords(entry, demand, false, 'is', 'are')} running ${plural(hd.running, 'task')}`;
+}
+
+function queuedWords(entry: HostEntry, hd: HostDemand, demand: DemandIndex, now: number): string {
+  const who = whoWords(entry, demand, true, 'has', 'have');
   const oldest = hd.oldestQueuedAt !== undefined ? `, oldest ${formatDuration(now - hd.oldestQueuedAt)}` : '';
   return `${who} ${plural(hd.queued, 'queued task')}${oldest}`;
 }
 
 function startCandidate(
-  host: HostConfig,
+  entry: HostEntry,
   hd: HostDemand,
+  demand: DemandIndex,
   window: ReturnType<KeepWarmCalendar['windowFor']>,
   now: number,
 ): StartCandidate {
+  const hostId = entry.host.id;
   if (hd.queued > 0 || hd.running > 0)
     return {
-      hostId: host.id,
+      hostId,
       class: 'queued',
       priority: hd.maxPriority,
       oldest: hd.oldestQueuedAt,
-      why:
-        hd.queued > 0
-          ? queuedWords(hd, now)
-          : `${runnerWords(hd.runningRunners ?? [])} running ${plural(hd.running, 'task')}`,
+      why: hd.queued > 0 ? queuedWords(entry, hd, demand, now) : runningWords(entry, hd, demand),
     };
   if (hd.scheduledAt !== undefined)
     return {
-      hostId: host.id,
+      hostId,
       class: 'scheduled',
       priority: -1,
       oldest: hd.scheduledAt,
       why: `a scheduled run is due in ${formatDuration(hd.scheduledAt - now)} (pre-warm)`,
     };
   return {
-    hostId: host.id,
+    hostId,
     class: 'keep-warm',
     priority: -1,
     why: window ? describeWindow(window) : 'keep-warm window',
   };
 }
 
-/** A session group some runner needs now, and why. */
+/**
+ * What the runners of one session group need now, and why. `idle`: no running, queued or scheduled
+ * work and past their grace, so the group's session may close (after `idleFor` ms idle).
+ */
 interface Want {
   group: SessionGroup;
   running: number;
   queued: number;
   priority: number;
-  oldest?: number;
-  because: 'running' | 'queued' | 'scheduled' | 'keep-warm' | 'grace';
+  oldest: number | undefined;
+  because: 'running' | 'queued' | 'scheduled' | 'keep-warm' | 'grace' | 'idle';
   graceUntil: number;
+  idleFor: number;
+}
+
+/** What a session group's runners need now. Sums in locals, one object at the end (a hot path). */
+function groupWant(
+  group: SessionGroup,
+  demand: DemandIndex,
+  mem: MemoryDraft,
+  graceMs: number,
+  keepWarm: boolean,
+  now: number,
+): Want {
+  let running = 0;
+  let queued = 0;
+  let priority = -1;
+  let oldest: number | undefined;
+  let scheduled = false;
+  let graceUntil = -Infinity;
+  let idleSince = -Infinity;
+  for (let r = 0; r < group.runnerIndexes.length; r++) {
+    const position = group.runnerIndexes[r]!;
+    const rd = demand.list[position];
+    if (rd) {
+      running += rd.running;
+      queued += rd.queued;
+      if (rd.maxPriority > priority) priority = rd.maxPriority;
+      if (rd.oldestQueuedAt !== undefined && (oldest === undefined || rd.oldestQueuedAt < oldest))
+        oldest = rd.oldestQueuedAt;
+      if (rd.scheduledAt !== undefined) scheduled = true;
+    }
+    const rm = mem.peekRunnerAt(position);
+    const since = rm?.lastBusyAt ?? rm?.idleSince;
+    if (since !== undefined) {
+      graceUntil = Math.max(graceUntil, since + graceMs);
+      idleSince = Math.max(idleSince, since);
+    }
+  }
+  let because: Want['because'] = 'grace';
+  let idleFor = 0;
+  if (running > 0) because = 'running';
+  else if (queued > 0) because = 'queued';
+  else if (scheduled) because = 'scheduled';
+  else if (keepWarm) because = 'keep-warm';
+  else if (now >= graceUntil) {
+    because = 'idle';
+    idleFor = Number.isFinite(idleSince) ? now - idleSince : 0;
+  }
+  return { group, running, queued, priority, oldest, because, graceUntil, idleFor };
+}
+
+/** Most urgent first: running work, then priority, then the oldest task; by key for a stable order. */
+function compareWants(a: Want, b: Want): number {
+  return (
+    b.running - a.running ||
+    b.priority - a.priority ||
+    (a.oldest ?? Infinity) - (b.oldest ?? Infinity) ||
+    (a.group.key < b.group.key ? -1 : 1)
+  );
+}
+
+function wantOf(wants: readonly Want[], key: string): Want | undefined {
+  for (let w = 0; w < wants.length; w++) if (wants[w]!.group.key === key) return wants[w];
+  return undefined;
+}
+
+function isActive(sessions: readonly SessionStatus[], key: string): boolean {
+  for (let s = 0; s < sessions.length; s++)
+    if (sessions[s]!.key === key && ACTIVE_SESSION.has(sessions[s]!.state)) return true;
+  return false;
 }
 
 /** The words of an open's reason, built only when a session is opened. */
@@ -548,6 +693,7 @@ function describeWant(want: Want, now: number): string {
     case 'keep-warm':
       return `${who}: keep-warm window`;
     case 'grace':
+    case 'idle':
       return `${who}: idle grace until ${formatDuration(want.graceUntil - now)} from now`;
   }
 }
@@ -584,7 +730,8 @@ function blockFailedSessions(
   notes: Action[],
   now: number,
 ): void {
-  for (const session of sessions) {
+  for (let s = 0; s < sessions.length; s++) {
+    const session = sessions[s]!;
     if (session.state !== 'failed' || !session.error || !NEEDS_OPERATOR.has(session.error.kind)) continue;
     const group = context.groupByKey.get(session.key);
     if (!group) continue;
@@ -608,7 +755,7 @@ function blockFailedSessions(
 }
 
 function planSessions(
-  host: HostConfig,
+  entry: HostEntry,
   context: PlanContext,
   hd: HostDemand,
   demand: DemandIndex,
@@ -621,87 +768,44 @@ function planSessions(
   powerAddress: string | undefined,
   out: Action[],
 ): void {
-  const groups = context.groupsByHost.get(host.id) ?? [];
-  const timers = context.timers.get(host.id)!;
-  // Small per host: arrays, not Maps (this runs for thousands of hosts per tick).
-  const active: SessionStatus[] = [];
-  for (const session of sessions) if (ACTIVE_SESSION.has(session.state)) active.push(session);
-  const runnerIdsOfHost = context.runnerIdsByHost.get(host.id) ?? [];
-
-  const wants: Want[] = [];
-  // Groups with no running, queued or scheduled work and past their grace: their sessions may close.
-  const unwanted: { group: SessionGroup; idleFor: number }[] = [];
-  for (const group of groups) {
-    const want: Want = {
-      group,
-      running: 0,
-      queued: 0,
-      priority: -1,
-      because: 'grace',
-      graceUntil: -Infinity,
-    };
-    let scheduled = false;
-    let idleSince = -Infinity;
-    for (let r = 0; r < group.runnerIds.length; r++) {
-      const runnerId = group.runnerIds[r]!;
-      const rd = demand.list[group.runnerIndexes[r]!];
-      if (rd) {
-        want.running += rd.running;
-        want.queued += rd.queued;
-        if (rd.maxPriority > want.priority) want.priority = rd.maxPriority;
-        if (rd.oldestQueuedAt !== undefined && (want.oldest === undefined || rd.oldestQueuedAt < want.oldest))
-          want.oldest = rd.oldestQueuedAt;
-        if (rd.scheduledAt !== undefined) scheduled = true;
-      }
-      const rm = mem.peekRunner(runnerId);
-      const since = rm?.lastBusyAt ?? rm?.idleSince;
-      if (since !== undefined) {
-        want.graceUntil = Math.max(want.graceUntil, since + timers.graceMs);
-        idleSince = Math.max(idleSince, since);
-      }
-    }
-    if (want.running > 0) want.because = 'running';
-    else if (want.queued > 0) want.because = 'queued';
-    else if (scheduled) want.because = 'scheduled';
-    else if (keepWarm) want.because = 'keep-warm';
-    else if (now >= want.graceUntil) {
-      unwanted.push({ group, idleFor: Number.isFinite(idleSince) ? now - idleSince : 0 });
-      continue;
-    }
-    wants.push(want);
-  }
+  const { host, groups, timers } = entry;
+  // This runs for thousands of hosts per tick: one small array per host, no closures, no Maps.
+  const runnerIdsOfHost = entry.runnerIds;
+  const wants: Want[] = new Array<Want>(groups.length);
+  for (let g = 0; g < groups.length; g++)
+    wants[g] = groupWant(groups[g]!, demand, mem, timers.graceMs, keepWarm, now);
 
   // Close sessions nobody wants any more (never one with a running task).
+  let activeCount = 0;
   let closing = 0;
-  for (const session of active) {
-    if (wants.some((want) => want.group.key === session.key)) continue;
-    const info = unwanted.find((entry) => entry.group.key === session.key);
-    if (!info && hd.running > 0) continue;
+  for (let s = 0; s < sessions.length; s++) {
+    const session = sessions[s]!;
+    if (!ACTIVE_SESSION.has(session.state)) continue;
+    activeCount++;
+    const want = wantOf(wants, session.key);
+    if (want && want.because !== 'idle') continue;
+    if (!want && hd.running > 0) continue;
     closing++;
     out.push({
       kind: 'closeSession',
       hostId: host.id,
       key: session.key,
-      runnerIds: info ? info.group.runnerIds : [...runnerIdsOfHost],
-      reason: info
-        ? `Closing ${session.key}: ${info.group.runnerIds.length === 1 ? `runner ${info.group.runnerIds[0]}` : `runners ${info.group.runnerIds.join(', ')}`} idle for ${formatDuration(info.idleFor)}`
+      runnerIds: want ? want.group.runnerIds : [...runnerIdsOfHost],
+      reason: want
+        ? `Closing ${session.key}: ${want.group.runnerIds.length === 1 ? `runner ${want.group.runnerIds[0]}` : `runners ${want.group.runnerIds.join(', ')}`} idle for ${formatDuration(want.idleFor)}`
         : `Closing ${session.key}: no configured runner uses it`,
     });
   }
 
   if (!ready) return;
   // Open wanted sessions, most urgent first, within the host's session limit.
-  wants.sort(
-    (a, b) =>
-      b.running - a.running ||
-      b.priority - a.priority ||
-      (a.oldest ?? Infinity) - (b.oldest ?? Infinity) ||
-      (a.group.key < b.group.key ? -1 : 1),
-  );
-  let slots = host.maxSessions - (active.length - closing);
-  for (const want of wants) {
+  if (wants.length > 1) wants.sort(compareWants);
+  let slots = host.maxSessions - (activeCount - closing);
+  for (let w = 0; w < wants.length; w++) {
+    const want = wants[w]!;
+    if (want.because === 'idle') continue;
     const key = want.group.key;
-    if (active.some((session) => session.key === key)) continue;
+    if (isActive(sessions, key)) continue;
     const existing = mem.peekSession(key);
     if (existing?.blocked) {
       if (existing.blocked.credentials === want.group.credentials) continue;

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { onlineRunners, type DemandIndex } from './demand.js';
 import type { PlanMemory } from './memory.js';
+import type { MemoryByPosition } from './memory-draft.js';
 import type { PlanContext } from './plan-context.js';
 import type { HostPower } from './power-driver.js';
 import type { SessionStatus } from './session-driver.js';
@@ -25,25 +26,32 @@ export interface ViewInput {
   decisions: readonly HostDecision[];
   now: number;
   hostsOn: number;
+  /** `memory`'s entries by position in `context` (plan has them: no lookup per host and runner then). */
+  memoryByPosition?: MemoryByPosition;
 }
 
 /** The ManagerState shown by the API, the UI and the tray, from one tick's snapshot and decisions. */
 export function buildView(input: ViewInput): ManagerState {
-  const { snapshot, config, context, memory, demand, decisions, now } = input;
+  const { snapshot, config, context, memory, demand, decisions, now, memoryByPosition } = input;
   const reported = snapshot.queue.runnersOnline;
   const online = onlineRunners(reported);
   const known = new Set(Object.keys(reported));
-  const openByHost = new Map<string, number>();
-  for (const session of snapshot.sessions)
-    if (session.state === 'open') openByHost.set(session.hostId, (openByHost.get(session.hostId) ?? 0) + 1);
+  // Open sessions by host position (an array: counted once, read once per host).
+  const openByHost = new Uint32Array(context.hosts.length);
+  for (const session of snapshot.sessions) {
+    if (session.state !== 'open') continue;
+    const position = context.hostIndex.get(session.hostId);
+    if (position !== undefined) openByHost[position]!++;
+  }
 
   const hosts: HostView[] = context.hosts.map((host, index) => {
     const decision = decisions[index];
     const power = decision?.power ?? { hostId: host.id, state: 'unknown' as const, managed: false };
-    const hm = memory.hosts.get(host.id);
-    const runners = (context.runnerIdsByHost.get(host.id) ?? []) as string[];
+    const hm = memoryByPosition ? memoryByPosition.hosts[index] : memory.hosts.get(host.id);
+    // Frozen and shared by every tick's views: the list of ids does not change with the state.
+    const runners = context.entries[index]!.runnerIds as string[];
     let anyOnline = false;
-    for (const id of runners) if (online.has(id)) anyOnline = true;
+    if (online.size > 0) for (const id of runners) if (online.has(id)) anyOnline = true;
     const view: HostView = {
       id: host.id,
       name: host.name ?? host.id,
@@ -54,7 +62,7 @@ export function buildView(input: ViewInput): ManagerState {
       stage: stageOf(
         power,
         decision?.answering ?? false,
-        openByHost.get(host.id) ?? 0,
+        openByHost[index]!,
         anyOnline,
         !!hm?.failed,
         hm?.startedAt !== undefined,
@@ -84,15 +92,18 @@ export function buildView(input: ViewInput): ManagerState {
     };
     if (known.has(runner.id)) view.online = online.has(runner.id);
     if (rd?.oldestQueuedAt !== undefined) view.oldestQueuedAt = rd.oldestQueuedAt;
-    const lastBusyAt = memory.runners.get(runner.id)?.lastBusyAt;
+    const rm = memoryByPosition ? memoryByPosition.runners[index] : memory.runners.get(runner.id);
+    const lastBusyAt = rm?.lastBusyAt;
     if (lastBusyAt !== undefined) view.lastBusyAt = lastBusyAt;
     return view;
   });
 
   const sessions = snapshot.sessions.map((session) => sessionView(session, memory));
-  const listed = new Set(snapshot.sessions.map((session) => session.key));
+  // Blocked sessions the driver no longer lists (most ticks have none: skip the Set then).
+  const listed =
+    memory.sessions.size > 0 ? new Set(snapshot.sessions.map((session) => session.key)) : undefined;
   for (const [key, sm] of memory.sessions) {
-    if (!sm.blocked || listed.has(key)) continue;
+    if (!sm.blocked || listed!.has(key)) continue;
     const group = context.groupByKey.get(key);
     if (!group) continue;
     sessions.push({
@@ -141,7 +152,7 @@ function sessionView(session: SessionStatus, memory: PlanMemory): SessionView {
   };
   if (session.connectedAt !== undefined) view.connectedAt = session.connectedAt;
   if (session.error) view.error = session.error.message;
-  const blocked = memory.sessions.get(session.key)?.blocked;
+  const blocked = memory.sessions.size > 0 ? memory.sessions.get(session.key)?.blocked : undefined;
   if (blocked) view.blocked = blocked.reason;
   return view;
 }

@@ -14,6 +14,16 @@ export function observeDrain(host: HostMemory, idle: boolean, now: number): void
   }
 }
 
-export function drainDone(host: HostMemory, observations: number, graceMs: number, now: number): boolean {
+/** Whether observing `idle` changes the host's drain memory (so `plan` copies that memory only then). */
+export function drainChanges(host: Readonly<HostMemory>, idle: boolean): boolean {
+  return idle || host.drainCount !== 0 || host.drainSince !== undefined;
+}
+
+export function drainDone(
+  host: Readonly<HostMemory>,
+  observations: number,
+  graceMs: number,
+  now: number,
+): boolean {
   return host.drainCount >= observations && host.drainSince !== undefined && now - host.drainSince >= graceMs;
 }

@@ -68,29 +68,38 @@ export function windowAppliesTo(window: KeepWarmWindow, hostId: string): boolean
  * covers now + lead for each distinct lead asked (pre-warm before the window opens).
  */
 export class KeepWarmCalendar {
-  private readonly cache = new Map<string, boolean>();
+  /** Per window: offset (ms) → covered. Keyed by number: asked once per host, thousands per tick. */
+  private readonly cache: Map<number, boolean>[];
+  /** Per window: the hosts it lists, as a Set (undefined: every host), instead of a list scan per host. */
+  private readonly hosts: (ReadonlySet<string> | undefined)[];
 
   constructor(
     private readonly windows: readonly KeepWarmWindow[],
     private readonly now: number,
-  ) {}
+  ) {
+    this.cache = windows.map(() => new Map<number, boolean>());
+    this.hosts = windows.map((window) =>
+      window.hosts && window.hosts.length > 0 ? new Set(window.hosts) : undefined,
+    );
+  }
 
   /** The first window that wants this host on at now (or at now + leadMs), if any. */
   windowFor(hostId: string, leadMs: number): KeepWarmWindow | undefined {
     for (let index = 0; index < this.windows.length; index++) {
       const window = this.windows[index]!;
-      if (!windowAppliesTo(window, hostId)) continue;
+      const hosts = this.hosts[index];
+      if (hosts && !hosts.has(hostId)) continue; // as windowAppliesTo(window, hostId)
       if (this.covers(index, 0) || (leadMs > 0 && this.covers(index, leadMs))) return window;
     }
     return undefined;
   }
 
   private covers(index: number, offset: number): boolean {
-    const key = `${index}@${offset}`;
-    let value = this.cache.get(key);
+    const cache = this.cache[index]!;
+    let value = cache.get(offset);
     if (value === undefined) {
       value = windowCovers(this.windows[index]!, this.now + offset);
-      this.cache.set(key, value);
+      cache.set(offset, value);
     }
     return value;
   }
