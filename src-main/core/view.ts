@@ -44,6 +44,13 @@ export function buildView(input: ViewInput): ManagerState {
     if (position !== undefined) openByHost[position]!++;
   }
 
+  // A failing session login is the host's last error too, so the overview shows why it is not ready.
+  const sessionErrorByHost = new Map<string, string>();
+  for (const [key, sm] of memory.sessions) {
+    const error = sm.blocked?.reason ?? sm.lastError;
+    if (error !== undefined) sessionErrorByHost.set(key.slice(0, key.indexOf('/')), error);
+  }
+
   const hosts: HostView[] = context.hosts.map((host, index) => {
     const decision = decisions[index];
     const power = decision?.power ?? { hostId: host.id, state: 'unknown' as const, managed: false };
@@ -74,7 +81,7 @@ export function buildView(input: ViewInput): ManagerState {
     if (hm?.startedAt !== undefined) view.bootStartedAt = hm.startedAt;
     if (decision?.idleDeadline !== undefined) view.idleDeadline = decision.idleDeadline;
     if (hm?.bootLeadMs !== undefined) view.bootLeadMs = hm.bootLeadMs;
-    const lastError = hm?.failed?.reason ?? hm?.lastError;
+    const lastError = hm?.failed?.reason ?? hm?.lastError ?? sessionErrorByHost.get(host.id);
     if (lastError !== undefined) view.lastError = lastError;
     if (decision?.reason !== undefined) view.reason = decision.reason;
     if (hm && hm.drainCount > 0) view.drainCount = hm.drainCount;

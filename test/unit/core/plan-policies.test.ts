@@ -621,6 +621,13 @@ describe('session authentication failures', () => {
     });
   });
 
+  it("shows the login failure as the host's last error", () => {
+    expect(failedOpen('logon-failure').view.hosts[0]!.lastError).toBe(
+      'The user name or password is incorrect',
+    );
+    expect(failedOpen('unreachable').view.hosts[0]!.lastError).toBe('The user name or password is incorrect');
+  });
+
   it('a change of the password reference clears it', () => {
     const failed = failedOpen('logon-failure');
     const changed = makeConfig({
