@@ -25,7 +25,7 @@ export interface Exit {
 function exitOf(child: ChildProcess): Promise<Exit> {
   if (child.exitCode !== null || child.signalCode !== null)
     return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
 }
 
 /** Sends `signal`, then SIGKILL if the process is still there after `graceMs`. */
@@ -188,6 +188,7 @@ export function spawnServiceProcess(options: ServiceProcessOptions): SpawnedServ
     path.join(repoRoot, 'src-main/cli/main.ts'),
     'run',
     'local',
+    '--show-token',
     '--config',
     options.configPath,
     '--port',

@@ -13,7 +13,11 @@ export function registerRun(program: Command, ctx: CliContext): void {
       Number.parseInt(value, 10),
     )
     .option('--no-api', 'do not serve the HTTP API and web console')
-    .action(async (options: { logFile?: string; port?: number; api: boolean }) => {
+    .option(
+      '--show-token',
+      "print the console link with its token even when not at a terminal (a service's journal)",
+    )
+    .action(async (options: { logFile?: string; port?: number; api: boolean; showToken?: boolean }) => {
       const configPath = ctx.configStore().path;
       // Listen before starting: a stop asked for during start-up (the loop already ticks) waits for the
       // start and then stops cleanly, instead of killing the process in the middle of an action.
@@ -33,7 +37,13 @@ export function registerRun(program: Command, ctx: CliContext): void {
           ...(options.port !== undefined ? { apiPort: options.port } : {}),
           api: options.api,
         });
-        if (service.api) ctx.print(`Web console: ${service.api.consoleUrl}`);
+        // At a terminal the link carries its token; in a journal it must not (`session-manager console` prints it).
+        if (service.api)
+          ctx.print(
+            ctx.io.interactive || options.showToken
+              ? `Web console: ${service.api.consoleUrl}`
+              : `Web console: ${service.api.url} (run \`session-manager console\` for the link with its token)`,
+          );
         ctx.print(`Session Manager is running with ${configPath}. Ctrl+C stops it; nothing is powered off.`);
         const signal = await stopAsked;
         ctx.print(`${signal}: finishing in-flight actions...`);
