@@ -32,6 +32,27 @@ export function windowsRecipe(bin: string, config: string): string {
   ].join('\n');
 }
 
+interface UnitScopeOptions {
+  user?: boolean;
+  system?: boolean;
+  unitDir?: string;
+}
+
+/** A system unit as root, a user unit otherwise, unless a flag says which; the standard directory of each. */
+function unitLocation(options: UnitScopeOptions): { scope: 'system' | 'user'; dir: string } {
+  const scope = options.system
+    ? 'system'
+    : options.user
+      ? 'user'
+      : process.getuid?.() === 0
+        ? 'system'
+        : 'user';
+  const dir =
+    options.unitDir ??
+    (scope === 'system' ? '/etc/systemd/system' : path.join(homedir(), '.config/systemd/user'));
+  return { scope, dir };
+}
+
 export function registerService(program: Command, ctx: CliContext): void {
   const service = program
     .command('service')
@@ -54,16 +75,7 @@ export function registerService(program: Command, ctx: CliContext): void {
           'service install supports Linux (systemd) and prints the Windows recipe; on macOS use the desktop app with start at login.',
           ExitCode.usage,
         );
-      const scope = options.system
-        ? 'system'
-        : options.user
-          ? 'user'
-          : process.getuid?.() === 0
-            ? 'system'
-            : 'user';
-      const dir =
-        options.unitDir ??
-        (scope === 'system' ? '/etc/systemd/system' : path.join(homedir(), '.config/systemd/user'));
+      const { scope, dir } = unitLocation(options);
       mkdirSync(dir, { recursive: true });
       const file = path.join(dir, UNIT);
       writeFileSync(
@@ -94,16 +106,7 @@ export function registerService(program: Command, ctx: CliContext): void {
         );
         return;
       }
-      const scope = options.system
-        ? 'system'
-        : options.user
-          ? 'user'
-          : process.getuid?.() === 0
-            ? 'system'
-            : 'user';
-      const dir =
-        options.unitDir ??
-        (scope === 'system' ? '/etc/systemd/system' : path.join(homedir(), '.config/systemd/user'));
+      const { scope, dir } = unitLocation(options);
       const file = path.join(dir, UNIT);
       if (!existsSync(file)) throw new CliError(`no unit at ${file}`, ExitCode.usage);
       rmSync(file);
