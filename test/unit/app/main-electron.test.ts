@@ -156,7 +156,10 @@ vi.mock('../../../src-main/service/logger.js', () => ({
   createLogger: () => ({ info: () => undefined, warn: () => undefined, error: () => undefined }),
 }));
 
+// Lets the app's promise chains run; a short timer in between lets file I/O finish on a loaded machine.
 const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 50));
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
 };
 
@@ -176,6 +179,14 @@ describe('Electron main (electron mocked)', () => {
       app: { startAtLogin: true },
     }));
     await import('../../../src-main/app/main.js');
+    // Start-up reads the config and writes the login item: wait for its window and tray, however slow.
+    await vi.waitFor(
+      () => {
+        if (fake.windows.length === 0 || fake.trays.length === 0)
+          throw new Error('the app has not started yet');
+      },
+      { timeout: 30_000, interval: 20 },
+    );
     await settle();
   });
   afterAll(() => {
