@@ -11,6 +11,7 @@
  * Options: --duration <seconds> (default: until Ctrl+C), --port <api port> (default 7870), --no-open.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -189,7 +190,9 @@ async function runDemo(): Promise<void> {
   await control(ec2.url, '/__control/instances', {
     instances: instanceIds.map((id) => ({ id, state: 'stopped', privateIp: '127.0.0.1' })),
   });
-  await control(ec2.url, '/__control/keys', { accessKeyIds: ['AKIADEMODEMODEMO0001'] });
+  // Made up per run, so nothing key-shaped is committed; the fake EC2 is told to accept it.
+  const demoKeyId = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
+  await control(ec2.url, '/__control/keys', { accessKeyIds: [demoKeyId] });
 
   await secrets.set('orchestrator-key:botcity', 'demo-workspace-key');
   await secrets.set('aws-secret:demo', 'demo-aws-secret-access-key');
@@ -223,7 +226,7 @@ async function runDemo(): Promise<void> {
         instanceId: instanceIds[index],
         region: 'us-east-1',
         credentials: 'keychain',
-        accessKeyId: 'AKIADEMODEMODEMO0001',
+        accessKeyId: demoKeyId,
         secretAccessKey: 'aws-secret:demo',
       },
     })),
