@@ -1,7 +1,6 @@
 import { Cron } from 'croner';
 import type { ScheduledRun } from '../../core/orchestrator.js';
-import { BotCityError } from './errors.js';
-import { parseJson } from './http.js';
+import { readAllPages } from './paging.js';
 import { quartzToCroner } from './quartz.js';
 import { schedulePageSchema, type BotCitySchedule } from './schemas.js';
 import type { BotCitySession } from './session.js';
@@ -13,30 +12,7 @@ export async function listSchedules(
   session: BotCitySession,
   options: { pageSize: number; maxPages: number },
 ): Promise<BotCitySchedule[] | undefined> {
-  const schedules: BotCitySchedule[] = [];
-  for (let page = 0; page < options.maxPages; page++) {
-    const what = `GET ${PATH} (page ${page})`;
-    const response = await session.call({
-      method: 'GET',
-      path: PATH,
-      query: { page, size: options.pageSize },
-    });
-    if (response.status === 404 && page === 0) return undefined;
-    if (response.status !== 200)
-      throw new BotCityError('http', `${what}: unexpected HTTP ${response.status}`, {
-        status: response.status,
-      });
-    const body = parseJson(response, schedulePageSchema, what);
-    schedules.push(...body.content);
-    const ended =
-      body.last === true ||
-      body.empty === true ||
-      body.content.length === 0 ||
-      (body.totalPages != null && page + 1 >= body.totalPages) ||
-      (body.last == null && body.totalPages == null && body.content.length < options.pageSize);
-    if (ended) return schedules;
-  }
-  throw new BotCityError('malformed', `GET ${PATH}: more than ${options.maxPages} pages of schedules`);
+  return readAllPages(session, PATH, schedulePageSchema, { ...options, noun: 'schedules' });
 }
 
 export interface UpcomingRuns {

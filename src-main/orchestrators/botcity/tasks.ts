@@ -1,5 +1,6 @@
 import { BotCityError } from './errors.js';
 import { parseJson } from './http.js';
+import { isLastPage } from './paging.js';
 import { taskPageSchema, type BotCityTask, type TaskState } from './schemas.js';
 import type { BotCitySession } from './session.js';
 
@@ -84,13 +85,7 @@ async function readOnce(
       byId.set(task.id, task);
       fresh++;
     }
-    const ended =
-      body.last === true ||
-      body.empty === true ||
-      body.content.length === 0 ||
-      (body.totalPages != null && page + 1 >= body.totalPages) ||
-      (body.last == null && body.totalPages == null && body.content.length < options.pageSize);
-    if (ended) break;
+    if (isLastPage(body, page, options.pageSize)) break;
     // A full page of nothing new means the server ignores `page`: stop instead of looping.
     if (fresh === 0 && body.content.every((task) => byId.has(task.id)))
       throw new BotCityError(
