@@ -1,11 +1,7 @@
 import type { HostMemory, PlanMemory, RunnerMemory, SessionMemory } from './memory.js';
 import { freshHostMemory } from './memory.js';
 import type { PlanContext } from './plan-context.js';
-
-export interface MemoryByPosition {
-  hosts: readonly (HostMemory | undefined)[];
-  runners: readonly (RunnerMemory | undefined)[];
-}
+import { PositionalMap } from './positional-map.js';
 
 /**
  * Copy-on-write view of the memory during one plan: reads fall through to the old memory, the first
@@ -13,16 +9,19 @@ export interface MemoryByPosition {
  *
  * Hosts and runners are kept by their position in the PlanContext (arrays, not Maps), and an entry
  * is copied only when something in it changes: at thousands of hosts, copying every entry every
- * tick was most of what `plan` allocated.
+ * tick was most of what `plan` allocated. The memory `finish` returns keeps them by position too
+ * (PositionalMap), so the next tick with the same config reads them without a lookup.
  */
 export class MemoryDraft {
   orchestrator: PlanMemory['orchestrator'];
   budgetBlocked: boolean;
-  /** Each configured host's memory, by position: looked up once, then the copy once it changes. */
+  /** Each configured host's memory, by position: the old entry, then the copy once it changes. */
   private readonly hosts: (HostMemory | undefined)[];
   /** Positions whose entry in `hosts` is a copy of this plan (writable). */
   private readonly copied: Uint8Array;
   private hostWrites = 0;
+  /** The old memory's runners by position, and this plan's new entries. */
+  private readonly baseRunners: readonly (RunnerMemory | undefined)[];
   private readonly runners: (RunnerMemory | undefined)[];
   private readonly sessions = new Map<string, SessionMemory>();
 
@@ -32,11 +31,9 @@ export class MemoryDraft {
   ) {
     this.orchestrator = base.orchestrator;
     this.budgetBlocked = base.budgetBlocked;
-    const configured = context.hosts;
-    this.hosts = new Array<HostMemory | undefined>(configured.length);
-    for (let position = 0; position < configured.length; position++)
-      this.hosts[position] = base.hosts.get(configured[position]!.id);
-    this.copied = new Uint8Array(configured.length);
+    this.hosts = byPosition(base.hosts, context.hostIds, context.hostIndex).slice();
+    this.copied = new Uint8Array(context.hosts.length);
+    this.baseRunners = byPosition(base.runners, context.runnerIds, context.runnerIndex.positionOf);
     this.runners = new Array<RunnerMemory | undefined>(context.runners.length);
   }
 
@@ -56,14 +53,6 @@ export class MemoryDraft {
     return host;
   }
 
-  /**
-   * After `finish`: the new memory's host and runner entries by position in the PlanContext, so the
-   * view reads arrays instead of looking thousands of ids up again.
-   */
-  byPosition(): MemoryByPosition {
-    return { hosts: this.hosts, runners: this.runners };
-  }
-
   peekHost(id: string): Readonly<HostMemory> | undefined {
     const position = this.context.hostIndex.get(id);
     return position === undefined ? this.base.hosts.get(id) : this.peekHostAt(position);
@@ -77,7 +66,7 @@ export class MemoryDraft {
   }
 
   peekRunnerAt(position: number): RunnerMemory | undefined {
-    return this.runners[position] ?? this.base.runners.get(this.context.runners[position]!.id);
+    return this.runners[position] ?? this.baseRunners[position];
   }
 
   setRunnerAt(position: number, value: RunnerMemory): void {
@@ -112,34 +101,22 @@ export class MemoryDraft {
   }
 
   private finishHosts(): ReadonlyMap<string, HostMemory> {
-    const configured = this.context.hosts;
-    // Nothing changed and the old Map holds exactly the configured hosts, in order: share it (memories
-    // are never mutated), instead of rebuilding a Map of thousands of entries.
-    if (this.hostWrites === 0 && this.base.hosts.size === configured.length) {
-      let position = 0;
-      let same = true;
-      for (const id of this.base.hosts.keys()) if (id !== configured[position++]!.id) same = false;
-      if (same) return this.base.hosts;
+    const { hostIds, hostIndex } = this.context;
+    // Nothing changed and the old memory holds every configured host by the same positions: share it
+    // (memories are never mutated).
+    if (this.hostWrites === 0 && this.base.hosts.size === hostIds.length) {
+      if (PositionalMap.positionsOf(this.base.hosts, hostIndex)) return this.base.hosts;
     }
-    const hosts = new Map<string, HostMemory>();
-    for (let position = 0; position < configured.length; position++) {
-      const id = configured[position]!.id;
-      // A host never seen gets an entry too (as if `hostAt` had been called for every host).
-      const value = (this.hosts[position] ??= freshHostMemory());
-      hosts.set(id, value);
-    }
-    return hosts;
+    // A host never seen gets an entry too (as if `hostAt` had been called for every host).
+    for (let position = 0; position < hostIds.length; position++) this.hosts[position] ??= freshHostMemory();
+    return new PositionalMap(hostIds, hostIndex, this.hosts);
   }
 
   private finishRunners(): ReadonlyMap<string, RunnerMemory> {
-    const runners = new Map<string, RunnerMemory>();
-    const configured = this.context.runners;
-    for (let position = 0; position < configured.length; position++) {
-      const value = this.peekRunnerAt(position);
-      this.runners[position] = value;
-      if (value) runners.set(configured[position]!.id, value);
-    }
-    return runners;
+    const runners = this.runners;
+    for (let position = 0; position < runners.length; position++)
+      runners[position] ??= this.baseRunners[position];
+    return new PositionalMap(this.context.runnerIds, this.context.runnerIndex.positionOf, runners);
   }
 
   private finishSessions(): ReadonlyMap<string, SessionMemory> {
@@ -152,4 +129,17 @@ export class MemoryDraft {
     }
     return sessions;
   }
+}
+
+/** The entries of `map` by position in `ids` (the map's own array when it is kept that way already). */
+function byPosition<V>(
+  map: ReadonlyMap<string, V>,
+  ids: readonly string[],
+  positionOf: ReadonlyMap<string, number>,
+): readonly (V | undefined)[] {
+  const kept = PositionalMap.positionsOf(map, positionOf);
+  if (kept) return kept;
+  const values = new Array<V | undefined>(ids.length);
+  for (let position = 0; position < ids.length; position++) values[position] = map.get(ids[position]!);
+  return values;
 }

@@ -38,12 +38,16 @@ export interface HostEntry {
 /** The config indexed for `plan`: built once per config object (configs are replaced, never mutated). */
 export interface PlanContext {
   hosts: readonly HostConfig[];
+  /** The ids of `hosts`, in order (the keys of the memory's hosts). */
+  hostIds: readonly string[];
   hostById: ReadonlyMap<string, HostConfig>;
   /** Host id → position in `hosts` (and `entries`). */
   hostIndex: ReadonlyMap<string, number>;
   /** Same order as `hosts`. */
   entries: readonly HostEntry[];
   runners: readonly RunnerConfig[];
+  /** The ids of `runners`, in order (the keys of the memory's runners). */
+  runnerIds: readonly string[];
   runnerIndex: RunnerIndex;
   /** Position in `hosts` of each runner's host (same order as `runners`). */
   hostOfRunner: readonly number[];
@@ -119,10 +123,12 @@ export function planContext(config: Config): PlanContext {
   });
   const context: PlanContext = {
     hosts: config.hosts,
+    hostIds: Object.freeze(config.hosts.map((host) => host.id)),
     hostById,
     hostIndex,
     entries,
     runners,
+    runnerIds: Object.freeze(runners.map((runner) => runner.id)),
     runnerIndex: indexRunners(runners),
     hostOfRunner: runners.map((runner) => hostIndex.get(runner.host)!),
     groupByKey,

@@ -378,7 +378,6 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     decisions,
     now,
     hostsOn: hostsOn + start.length,
-    memoryByPosition: mem.byPosition(),
   });
   return { actions, memory: finalMemory, view };
 }

@@ -1,8 +1,8 @@
 import type { Config } from '../config/schema.js';
 import { onlineRunners, type DemandIndex } from './demand.js';
 import type { PlanMemory } from './memory.js';
-import type { MemoryByPosition } from './memory-draft.js';
 import type { PlanContext } from './plan-context.js';
+import { PositionalMap } from './positional-map.js';
 import type { HostPower } from './power-driver.js';
 import type { SessionStatus } from './session-driver.js';
 import type { Snapshot } from './snapshot.js';
@@ -26,13 +26,14 @@ export interface ViewInput {
   decisions: readonly HostDecision[];
   now: number;
   hostsOn: number;
-  /** `memory`'s entries by position in `context` (plan has them: no lookup per host and runner then). */
-  memoryByPosition?: MemoryByPosition;
 }
 
 /** The ManagerState shown by the API, the UI and the tray, from one tick's snapshot and decisions. */
 export function buildView(input: ViewInput): ManagerState {
-  const { snapshot, config, context, memory, demand, decisions, now, memoryByPosition } = input;
+  const { snapshot, config, context, memory, demand, decisions, now } = input;
+  // The memory `plan` returns is kept by position in this context: read it without a lookup then.
+  const hostMemory = PositionalMap.positionsOf(memory.hosts, context.hostIndex);
+  const runnerMemory = PositionalMap.positionsOf(memory.runners, context.runnerIndex.positionOf);
   const reported = snapshot.queue.runnersOnline;
   const online = onlineRunners(reported);
   const known = new Set(Object.keys(reported));
@@ -54,7 +55,7 @@ export function buildView(input: ViewInput): ManagerState {
   const hosts: HostView[] = context.hosts.map((host, index) => {
     const decision = decisions[index];
     const power = decision?.power ?? { hostId: host.id, state: 'unknown' as const, managed: false };
-    const hm = memoryByPosition ? memoryByPosition.hosts[index] : memory.hosts.get(host.id);
+    const hm = hostMemory ? hostMemory[index] : memory.hosts.get(host.id);
     // Frozen and shared by every tick's views: the list of ids does not change with the state.
     const runners = context.entries[index]!.runnerIds as string[];
     let anyOnline = false;
@@ -99,7 +100,7 @@ export function buildView(input: ViewInput): ManagerState {
     };
     if (known.has(runner.id)) view.online = online.has(runner.id);
     if (rd?.oldestQueuedAt !== undefined) view.oldestQueuedAt = rd.oldestQueuedAt;
-    const rm = memoryByPosition ? memoryByPosition.runners[index] : memory.runners.get(runner.id);
+    const rm = runnerMemory ? runnerMemory[index] : memory.runners.get(runner.id);
     const lastBusyAt = rm?.lastBusyAt;
     if (lastBusyAt !== undefined) view.lastBusyAt = lastBusyAt;
     return view;
