@@ -18,14 +18,75 @@ export interface RunnerDemand {
   scheduledAt?: number;
 }
 
-export interface DemandIndex {
-  /** Runner id → demand (`plan` reads `list` by position; this Map is for other callers). */
-  byRunner: ReadonlyMap<string, RunnerDemand>;
-  /** The same demands, in the order of the input's runners (array access in hot loops). */
-  list: RunnerDemand[];
+/**
+ * Every runner's demand, as columns indexed by the runner's position in the input's runners: typed
+ * arrays, so a tick at thousands of runners allocates six arrays instead of an object per runner, and
+ * the hot loops of `plan` read numbers side by side in memory.
+ */
+export class DemandIndex {
+  readonly queued: Int32Array;
+  readonly running: Int32Array;
+  /** −1 when no queued task counts. */
+  readonly maxPriority: Int32Array;
+  readonly deferred: Int32Array;
+  /** Epoch ms; Infinity when no queued task counts. */
+  readonly oldestQueuedAt: Float64Array;
+  /** Epoch ms of the earliest scheduled run within the boot lead; Infinity when none. */
+  readonly scheduledAt: Float64Array;
   /** Queued tasks in the observation (counted once even when several runners may take them). */
-  queuedTotal: number;
-  runningTotal: number;
+  queuedTotal = 0;
+  runningTotal = 0;
+  private byId: Map<string, RunnerDemand> | undefined;
+
+  constructor(private readonly runnerIds: readonly string[]) {
+    const count = runnerIds.length;
+    this.queued = new Int32Array(count);
+    this.running = new Int32Array(count);
+    this.maxPriority = new Int32Array(count).fill(-1);
+    this.deferred = new Int32Array(count);
+    this.oldestQueuedAt = new Float64Array(count).fill(Infinity);
+    this.scheduledAt = new Float64Array(count).fill(Infinity);
+  }
+
+  /** One runner's demand as an object (undefined past the end). */
+  at(position: number): RunnerDemand | undefined {
+    if (position >= this.queued.length) return undefined;
+    const oldest = this.oldestQueuedAt[position]!;
+    const scheduled = this.scheduledAt[position]!;
+    return {
+      queued: this.queued[position]!,
+      running: this.running[position]!,
+      ...(oldest !== Infinity ? { oldestQueuedAt: oldest } : {}),
+      maxPriority: this.maxPriority[position]!,
+      deferred: this.deferred[position]!,
+      ...(scheduled !== Infinity ? { scheduledAt: scheduled } : {}),
+    };
+  }
+
+  /** Runner id → demand, built on first use (`plan` reads the columns and never asks). */
+  get byRunner(): ReadonlyMap<string, RunnerDemand> {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (let position = 0; position < this.runnerIds.length; position++)
+        this.byId.set(this.runnerIds[position]!, this.at(position)!);
+    }
+    return this.byId;
+  }
+
+  /** Adds one queued task that counts now. */
+  countQueued(position: number, createdAt: number, priority: number): void {
+    this.queued[position]!++;
+    if (createdAt < this.oldestQueuedAt[position]!) this.oldestQueuedAt[position] = createdAt;
+    if (priority > this.maxPriority[position]!) this.maxPriority[position] = priority;
+  }
+
+  /** Adds `count` queued tasks, the oldest created at `oldest`, the most urgent at `priority`. */
+  addQueued(position: number, count: number, oldest: number, priority: number): void {
+    if (count === 0) return;
+    this.queued[position]! += count;
+    if (oldest < this.oldestQueuedAt[position]!) this.oldestQueuedAt[position] = oldest;
+    if (priority > this.maxPriority[position]!) this.maxPriority[position] = priority;
+  }
 }
 
 /** Runner → host id; and the lead (ms) before a future task or run counts, per host. */
@@ -36,20 +97,18 @@ export interface DemandInput {
   now: number;
   /** Lookups over `runners`, when the caller keeps them (plan: once per config); built here otherwise. */
   index?: RunnerIndex;
+  /** The runners' ids in order, when the caller keeps them (plan: once per config). */
+  runnerIds?: readonly string[];
   /** The lead of each runner (by position), when the caller has them; else asked of `leadFor`. */
   runnerLeads?: ArrayLike<number>;
 }
 
-function emptyDemand(): RunnerDemand {
-  // Every field present from the start: one object shape for all runners keeps the hot loops monomorphic.
-  return {
-    queued: 0,
-    running: 0,
-    oldestQueuedAt: undefined,
-    maxPriority: -1,
-    deferred: 0,
-    scheduledAt: undefined,
-  };
+/** Unassigned queued tasks of one activity: those that count now, summed, and those due later. */
+interface ActivityTasks {
+  queued: number;
+  oldest: number;
+  priority: number;
+  future: FutureTasks;
 }
 
 /**
@@ -62,21 +121,17 @@ function emptyDemand(): RunnerDemand {
 export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput): DemandIndex {
   const { now, runners } = input;
   const { positionOf, byActivity: runnersOfActivity } = input.index ?? indexRunners(runners);
-  const list: RunnerDemand[] = new Array<RunnerDemand>(runners.length);
+  const demand = new DemandIndex(input.runnerIds ?? runners.map((runner) => runner.id));
   // The lead of each runner's host, by position: one lookup per runner, not per task.
-  const leads = new Float64Array(runners.length);
-  // Oldest assigned task per runner as raw numbers: a timestamp stored into an object field is boxed
-  // (one allocation per store), and this one changes with almost every task.
-  const oldest = new Float64Array(runners.length).fill(Infinity);
-  for (let position = 0; position < runners.length; position++) {
-    list[position] = emptyDemand();
-    leads[position] = input.runnerLeads
-      ? input.runnerLeads[position]!
-      : input.leadFor(runners[position]!.host);
+  let leads = input.runnerLeads;
+  if (!leads) {
+    const asked = new Float64Array(runners.length);
+    for (let position = 0; position < runners.length; position++)
+      asked[position] = input.leadFor(runners[position]!.host);
+    leads = asked;
   }
 
-  // Per activity: unassigned tasks that count now, summed; and those with a future notBefore.
-  const byActivity = new Map<string, { now: RunnerDemand; future: FutureTasks }>();
+  const byActivity = new Map<string, ActivityTasks>();
   let queuedTotal = 0;
   let runningTotal = 0;
   for (let i = 0; i < tasks.length; i++) {
@@ -86,7 +141,7 @@ export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput
       runningTotal++;
       if (runnerId !== undefined) {
         const position = positionOf.get(runnerId);
-        if (position !== undefined) list[position]!.running++;
+        if (position !== undefined) demand.running[position]!++;
       }
       continue;
     }
@@ -94,70 +149,37 @@ export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput
     if (runnerId !== undefined) {
       const position = positionOf.get(runnerId);
       if (position === undefined) continue;
-      const demand = list[position]!;
-      if (task.notBefore !== undefined && task.notBefore - leads[position]! > now) {
-        demand.deferred++;
-        continue;
-      }
-      demand.queued++;
-      if (task.createdAt < oldest[position]!) oldest[position] = task.createdAt;
-      if (task.priority > demand.maxPriority) demand.maxPriority = task.priority;
+      if (task.notBefore !== undefined && task.notBefore - leads[position]! > now)
+        demand.deferred[position]!++;
+      else demand.countQueued(position, task.createdAt, task.priority);
     } else if (task.activity !== undefined) {
       let entry = byActivity.get(task.activity);
-      if (!entry) byActivity.set(task.activity, (entry = { now: emptyDemand(), future: new FutureTasks() }));
+      if (!entry)
+        byActivity.set(
+          task.activity,
+          (entry = { queued: 0, oldest: Infinity, priority: -1, future: new FutureTasks() }),
+        );
       if (task.notBefore !== undefined && task.notBefore > now) entry.future.add(task);
-      else countQueued(entry.now, task, 0, now);
+      else {
+        entry.queued++;
+        if (task.createdAt < entry.oldest) entry.oldest = task.createdAt;
+        if (task.priority > entry.priority) entry.priority = task.priority;
+      }
     }
   }
-  for (let position = 0; position < runners.length; position++)
-    if (oldest[position]! !== Infinity) list[position]!.oldestQueuedAt = oldest[position];
+  demand.queuedTotal = queuedTotal;
+  demand.runningTotal = runningTotal;
   // Each activity seen in the queue, to each runner that lists it: one lookup per activity, not per runner.
   for (const [activity, entry] of byActivity) {
     const positions = runnersOfActivity.get(activity);
     if (!positions) continue;
     for (let p = 0; p < positions.length; p++) {
       const position = positions[p]!;
-      mergeQueued(list[position]!, entry.now);
-      entry.future.countInto(list[position]!, leads[position]!, now);
+      demand.addQueued(position, entry.queued, entry.oldest, entry.priority);
+      entry.future.countInto(demand, position, leads[position]!, now);
     }
   }
-  let byRunner: Map<string, RunnerDemand> | undefined;
-  return {
-    // Built on first use: `plan` never asks, and 5,000 Map entries per tick are worth avoiding.
-    get byRunner() {
-      if (!byRunner) {
-        byRunner = new Map();
-        for (let position = 0; position < runners.length; position++)
-          byRunner.set(runners[position]!.id, list[position]!);
-      }
-      return byRunner;
-    },
-    list,
-    queuedTotal,
-    runningTotal,
-  };
-}
-
-function mergeQueued(into: RunnerDemand, from: RunnerDemand): void {
-  if (from.queued === 0) return;
-  into.queued += from.queued;
-  if (
-    from.oldestQueuedAt !== undefined &&
-    (into.oldestQueuedAt === undefined || from.oldestQueuedAt < into.oldestQueuedAt)
-  )
-    into.oldestQueuedAt = from.oldestQueuedAt;
-  if (from.maxPriority > into.maxPriority) into.maxPriority = from.maxPriority;
-}
-
-function countQueued(demand: RunnerDemand, task: ObservedTask, lead: number, now: number): void {
-  if (task.notBefore !== undefined && task.notBefore - lead > now) {
-    demand.deferred++;
-    return;
-  }
-  demand.queued++;
-  if (demand.oldestQueuedAt === undefined || task.createdAt < demand.oldestQueuedAt)
-    demand.oldestQueuedAt = task.createdAt;
-  if (task.priority > demand.maxPriority) demand.maxPriority = task.priority;
+  return demand;
 }
 
 /**
@@ -183,14 +205,12 @@ export function addScheduled(
 }
 
 function markScheduled(index: DemandIndex, input: DemandInput, position: number, at: number): void {
-  const demand = index.list[position];
-  if (!demand) return;
+  if (position >= index.scheduledAt.length) return;
   const lead = input.runnerLeads
     ? input.runnerLeads[position]!
     : input.leadFor(input.runners[position]!.host);
-  if (at - lead <= input.now && input.now <= at) {
-    if (demand.scheduledAt === undefined || at < demand.scheduledAt) demand.scheduledAt = at;
-  }
+  if (at - lead <= input.now && input.now <= at && at < index.scheduledAt[position]!)
+    index.scheduledAt[position] = at;
 }
 
 /** Online runners as a Set: lookups in a Record keyed by strings that are not interned are slow at scale. */

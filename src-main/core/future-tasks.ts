@@ -1,11 +1,9 @@
 import type { ObservedTask } from './orchestrator.js';
 
-/** The fields of a runner's demand that queued tasks add to (see RunnerDemand in ./demand.ts). */
-export interface QueuedCounts {
-  queued: number;
-  oldestQueuedAt?: number;
-  maxPriority: number;
-  deferred: number;
+/** The demand columns queued tasks add to (see DemandIndex in ./demand.ts). */
+export interface QueuedColumns {
+  deferred: Int32Array;
+  addQueued(position: number, count: number, oldest: number, priority: number): void;
 }
 
 /**
@@ -30,10 +28,11 @@ export class FutureTasks {
   }
 
   /**
-   * Adds to `into` the tasks that count at `now` for a host with boot lead `lead` (those with
-   * notBefore − lead ≤ now); the others are deferred. Same result as counting them one by one.
+   * Adds to the runner at `position` of `into` the tasks that count at `now` for a host with boot lead
+   * `lead` (those with notBefore − lead ≤ now); the others are deferred. Same result as counting them
+   * one by one.
    */
-  countInto(into: QueuedCounts, lead: number, now: number): void {
+  countInto(into: QueuedColumns, position: number, lead: number, now: number): void {
     if (this.tasks.length === 0) return;
     this.prepare();
     // The first position whose task is still deferred (notBefore − lead > now): monotonic in notBefore.
@@ -45,13 +44,9 @@ export class FutureTasks {
       else low = middle + 1;
     }
     const counted = low;
-    into.deferred += this.notBefore.length - counted;
+    into.deferred[position]! += this.notBefore.length - counted;
     if (counted === 0) return;
-    into.queued += counted;
-    const oldest = this.oldestCreated[counted - 1]!;
-    if (into.oldestQueuedAt === undefined || oldest < into.oldestQueuedAt) into.oldestQueuedAt = oldest;
-    const priority = this.maxPriority[counted - 1]!;
-    if (priority > into.maxPriority) into.maxPriority = priority;
+    into.addQueued(position, counted, this.oldestCreated[counted - 1]!, this.maxPriority[counted - 1]!);
   }
 
   private prepare(): void {

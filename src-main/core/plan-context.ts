@@ -25,11 +25,16 @@ export interface SessionGroup {
  */
 export interface HostEntry {
   host: HostConfig;
+  /** Its position in the config's hosts. */
+  position: number;
   runners: readonly RunnerConfig[];
   /** Positions of its runners in PlanContext.runners. */
   runnerIndexes: readonly number[];
   /** Its runner ids (frozen: shared by every tick's actions and views). */
   runnerIds: readonly string[];
+  /** "runner fin-01 is" and "runner fin-01 has" for each of its runners, worded once per config. */
+  runnerIs: readonly string[];
+  runnerHas: readonly string[];
   /** Its session groups (empty for hosts whose runners all use the console). */
   groups: readonly SessionGroup[];
   timers: HostTimers;
@@ -110,13 +115,16 @@ export function planContext(config: Config): PlanContext {
     if (parsed) address.set(host.id, parsed);
   }
   const hostIndex = new Map(config.hosts.map((host, index) => [host.id, index]));
-  const entries: HostEntry[] = config.hosts.map((host) => {
+  const entries: HostEntry[] = config.hosts.map((host, position) => {
     const hostRunners = runnersByHost.get(host.id) ?? [];
     return {
       host,
+      position,
       runners: hostRunners,
       runnerIndexes: hostRunners.map((runner) => indexOf.get(runner.id)!),
       runnerIds: Object.freeze(hostRunners.map((runner) => runner.id)),
+      runnerIs: hostRunners.map((runner) => `runner ${runner.id} is`),
+      runnerHas: hostRunners.map((runner) => `runner ${runner.id} has`),
       groups: groupsByHost.get(host.id) ?? [],
       timers: hostTimers(host, config.policy),
     };

@@ -1,6 +1,6 @@
 import type { Config, HostConfig } from '../config/schema.js';
 import type { Action, NoteAction } from './actions.js';
-import { addScheduled, computeDemand, onlineRunners, type DemandIndex, type RunnerDemand } from './demand.js';
+import { addScheduled, computeDemand, onlineRunners, type DemandIndex } from './demand.js';
 import { freshHostMemory, type HostMemory, type PlanMemory, type RunnerMemory } from './memory.js';
 import { MemoryDraft } from './memory-draft.js';
 import { planContext, type HostEntry, type PlanContext, type SessionGroup } from './plan-context.js';
@@ -14,7 +14,7 @@ import type { HostPower } from './power-driver.js';
 import type { SessionStatus } from './session-driver.js';
 import type { Snapshot } from './snapshot.js';
 import type { ManagerState } from './state.js';
-import { buildView, type HostDecision } from './view.js';
+import { buildView, HostDecisions } from './view.js';
 import { formatDuration, plural } from './words.js';
 
 export interface PlanResult {
@@ -88,6 +88,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       policy.prewarm ? (mem.peekHost(hostId)?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS) : 0,
     now,
     index: context.runnerIndex,
+    runnerIds: context.runnerIds,
     runnerLeads,
   };
   const demand = computeDemand(snapshot.queue.tasks, demandInput);
@@ -96,7 +97,8 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   const sessionsByHost = groupSessions(snapshot.sessions, context);
   const online = onlineRunners(snapshot.queue.runnersOnline);
 
-  const decisions = new Array<HostDecision>(hostCount);
+  const decisions = new HostDecisions(hostCount);
+  const reasons = decisions.reasons;
   const candidates: StartCandidate[] = [];
   // One frozen entry shared by every runner busy (or first seen idle) now: memory entries are replaced,
   // never changed, and a copy per runner per tick was thousands of objects.
@@ -121,8 +123,11 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     let runnerIdleDeadline = -Infinity;
     for (let r = 0; r < runnerIndexes.length; r++) {
       const position = runnerIndexes[r]!;
-      const rd = demand.list[position]!;
-      const busy = rd.queued > 0 || rd.running > 0 || rd.scheduledAt !== undefined || !!window;
+      const busy =
+        demand.queued[position]! > 0 ||
+        demand.running[position]! > 0 ||
+        demand.scheduledAt[position]! !== Infinity ||
+        !!window;
       let since: number | undefined;
       if (complete && busy) {
         mem.setRunnerAt(position, busyNow);
@@ -135,9 +140,9 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       if (since !== undefined) runnerIdleDeadline = Math.max(runnerIdleDeadline, since + timers.graceMs);
     }
 
-    const decision: HostDecision = { power, answering: snapshot.readiness.get(host.id) === true };
-    decisions[h] = decision;
-    const answering = decision.answering;
+    const answering = snapshot.readiness.get(host.id) === true;
+    decisions.powers[h] = power;
+    if (answering) decisions.answering[h] = 1;
     let state = power.state;
     if (state === 'off' && isPendingStart(hm, timers.bootTimeoutMs, now)) state = 'starting';
 
@@ -154,7 +159,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       clearBoot((hm = mem.hostAt(h)));
     if (state === 'unknown') {
       hm = drain(mem, h, hm, false, now);
-      decision.reason = 'power state unknown: doing nothing to it until it is known';
+      reasons[h] = 'power state unknown: doing nothing to it until it is known';
       continue;
     }
     if (state === 'gone') {
@@ -167,7 +172,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
           now,
           hostActions,
         );
-      decision.reason = hm.failed?.reason;
+      reasons[h] = hm.failed?.reason;
       continue;
     }
 
@@ -219,21 +224,21 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       hm = drain(mem, h, hm, false, now);
       if (hm.restartPending !== undefined) (hm = mem.hostAt(h)).restartPending = undefined;
       if (host.protocol === 'rdp' || !wanted) {
-        decision.reason = host.protocol === 'rdp' ? undefined : 'off: no work for its runners';
+        reasons[h] = host.protocol === 'rdp' ? undefined : 'off: no work for its runners';
         continue;
       }
-      if (hm.failed) decision.reason = `failed: ${hm.failed.reason}; waiting for the operator to retry`;
+      if (hm.failed) reasons[h] = `failed: ${hm.failed.reason}; waiting for the operator to retry`;
       else if (!complete)
-        decision.reason =
-          'work seen, but the orchestrator observation is incomplete: not starting on stale data';
+        reasons[h] = 'work seen, but the orchestrator observation is incomplete: not starting on stale data';
       else if (hm.retryAt !== undefined && now < hm.retryAt)
-        decision.reason = `start failed (${hm.lastError ?? 'error'}); next try in ${formatDuration(hm.retryAt - now)}`;
+        reasons[h] =
+          `start failed (${hm.lastError ?? 'error'}); next try in ${formatDuration(hm.retryAt - now)}`;
       else candidates.push(startCandidate(entry, hd, demand, window, now));
       continue;
     }
     if (state === 'stopping') {
       hm = drain(mem, h, hm, false, now);
-      decision.reason = 'stopping';
+      reasons[h] = 'stopping';
       continue;
     }
 
@@ -247,7 +252,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     const canStopNow = complete && hd.running === 0 && state === 'on' && mayStop;
 
     if (hm.failed) {
-      decision.reason = `failed: ${hm.failed.reason}`;
+      reasons[h] = `failed: ${hm.failed.reason}`;
       if (canStopNow)
         stopHost(
           host,
@@ -260,7 +265,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       continue;
     }
     if (hm.restartPending) {
-      decision.reason = `restarting: ${hm.lastError ?? 'boot timed out'}`;
+      reasons[h] = `restarting: ${hm.lastError ?? 'boot timed out'}`;
       if (canStopNow)
         stopHost(
           host,
@@ -274,18 +279,18 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     }
 
     let stopping = false;
-    if (!complete) decision.reason = 'orchestrator observation incomplete: stopping nothing';
-    else if (hd.running > 0) decision.reason = runningWords(entry, hd, demand);
-    else if (hd.queued > 0) decision.reason = queuedWords(entry, hd, demand, now);
+    if (!complete) reasons[h] = 'orchestrator observation incomplete: stopping nothing';
+    else if (hd.running > 0) reasons[h] = runningWords(entry, hd, demand);
+    else if (hd.queued > 0) reasons[h] = queuedWords(entry, hd, demand, now);
     else if (hd.scheduledAt !== undefined)
-      decision.reason = `pre-warming for a scheduled run in ${formatDuration(hd.scheduledAt - now)}`;
-    else if (window) decision.reason = `inside ${describeWindow(window)}`;
-    else if (host.protocol === 'rdp') decision.reason = 'always on (rdp host)';
-    else if (state === 'starting') decision.reason = 'starting';
-    else if (!mayStop) decision.reason = 'idle, but not started by Session Manager: left on';
+      reasons[h] = `pre-warming for a scheduled run in ${formatDuration(hd.scheduledAt - now)}`;
+    else if (window) reasons[h] = `inside ${describeWindow(window)}`;
+    else if (host.protocol === 'rdp') reasons[h] = 'always on (rdp host)';
+    else if (state === 'starting') reasons[h] = 'starting';
+    else if (!mayStop) reasons[h] = 'idle, but not started by Session Manager: left on';
     else if (now < idleDeadline || !drainDone(hm, policy.drainObservations, timers.graceMs, now)) {
-      decision.idleDeadline = Number.isFinite(idleDeadline) ? idleDeadline : undefined;
-      decision.reason =
+      if (Number.isFinite(idleDeadline)) decisions.idleDeadlines[h] = idleDeadline;
+      reasons[h] =
         now < minUptimeUntil && minUptimeUntil >= idleDeadline
           ? `idle; minimum uptime until ${formatDuration(minUptimeUntil - now)} from now`
           : `idle, draining (${hm.drainCount} of ${policy.drainObservations} observations); stops in ${formatDuration(Math.max(0, idleDeadline - now))} if it stays idle`;
@@ -309,7 +314,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
         `Stopping ${host.id}: idle for ${idleFor} (${plural(hm.drainCount, 'idle observation')}), no queued or running tasks`,
         hostActions,
       );
-      decision.reason = 'stopping: idle';
+      reasons[h] = 'stopping: idle';
     }
     if (stopping) continue;
 
@@ -345,12 +350,12 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       hostId: candidate.hostId,
       reason: `Starting ${candidate.hostId}: ${candidate.why}`,
     });
-    decisions[context.hostIndex.get(candidate.hostId)!]!.reason = `starting: ${candidate.why}`;
+    reasons[candidate.position] = `starting: ${candidate.why}`;
   }
   const capReached = `, but the budget cap of ${policy.maxHostsOn} hosts on is reached`;
   for (let c = 0; c < held.length; c++) {
     const candidate = held[c]!;
-    decisions[context.hostIndex.get(candidate.hostId)!]!.reason = `waiting: ${candidate.why}${capReached}`;
+    reasons[candidate.position] = `waiting: ${candidate.why}${capReached}`;
   }
   const blocked = held.length > 0;
   if (blocked && !mem.budgetBlocked)
@@ -507,60 +512,58 @@ function sumHostDemand(
   demand: DemandIndex,
   online: ReadonlySet<string>,
 ): void {
-  hd.queued = 0;
-  hd.running = 0;
-  hd.oldestQueuedAt = undefined;
-  hd.maxPriority = -1;
-  hd.scheduledAt = undefined;
-  hd.online = false;
+  let queued = 0;
+  let running = 0;
+  let oldest = Infinity;
+  let priority = -1;
+  let scheduled = Infinity;
+  let anyOnline = false;
   for (let r = 0; r < runnerIndexes.length; r++) {
-    if (online.size > 0 && online.has(runners[r]!.id)) hd.online = true;
-    const rd: RunnerDemand = demand.list[runnerIndexes[r]!]!;
-    hd.queued += rd.queued;
-    hd.running += rd.running;
-    if (
-      rd.oldestQueuedAt !== undefined &&
-      (hd.oldestQueuedAt === undefined || rd.oldestQueuedAt < hd.oldestQueuedAt)
-    )
-      hd.oldestQueuedAt = rd.oldestQueuedAt;
-    if (rd.maxPriority > hd.maxPriority) hd.maxPriority = rd.maxPriority;
-    if (rd.scheduledAt !== undefined && (hd.scheduledAt === undefined || rd.scheduledAt < hd.scheduledAt))
-      hd.scheduledAt = rd.scheduledAt;
+    if (online.size > 0 && online.has(runners[r]!.id)) anyOnline = true;
+    const position = runnerIndexes[r]!;
+    queued += demand.queued[position]!;
+    running += demand.running[position]!;
+    oldest = Math.min(oldest, demand.oldestQueuedAt[position]!);
+    priority = Math.max(priority, demand.maxPriority[position]!);
+    scheduled = Math.min(scheduled, demand.scheduledAt[position]!);
   }
+  hd.queued = queued;
+  hd.running = running;
+  hd.oldestQueuedAt = oldest === Infinity ? undefined : oldest;
+  hd.maxPriority = priority;
+  hd.scheduledAt = scheduled === Infinity ? undefined : scheduled;
+  hd.online = anyOnline;
 }
 
 /**
  * "runner fin-01 has" / "runners a, b, c, ... have": the host's runners with running tasks (or, with
  * `queuedToo`, queued ones as well). Built for thousands of hosts per tick, so without an array.
  */
-function whoWords(
-  entry: HostEntry,
-  demand: DemandIndex,
-  queuedToo: boolean,
-  singular: string,
-  pluralVerb: string,
-): string {
+function whoWords(entry: HostEntry, demand: DemandIndex, queuedToo: boolean): string {
   let count = 0;
+  let first = 0;
   let shown = '';
   for (let r = 0; r < entry.runnerIndexes.length; r++) {
-    const rd = demand.list[entry.runnerIndexes[r]!]!;
-    if (rd.running === 0 && !(queuedToo && rd.queued > 0)) continue;
+    const position = entry.runnerIndexes[r]!;
+    if (demand.running[position] === 0 && !(queuedToo && demand.queued[position]! > 0)) continue;
     count++;
-    if (count === 1) shown = entry.runnerIds[r]!;
-    else if (count <= 3) shown += `, ${entry.runnerIds[r]!}`;
+    if (count === 1) first = r;
+    else if (count === 2) shown = `${entry.runnerIds[first]!}, ${entry.runnerIds[r]!}`;
+    else if (count === 3) shown += `, ${entry.runnerIds[r]!}`;
   }
-  if (count === 1) return `runner ${shown} ${singular}`;
-  return `runners ${shown}${count > 3 ? ', ...' : ''} ${pluralVerb}`;
+  if (count === 1) return queuedToo ? entry.runnerHas[first]! : entry.runnerIs[first]!;
+  return `runners ${shown}${count > 3 ? ', ...' : ''} ${queuedToo ? 'have' : 'are'}`;
 }
 
 function runningWords(entry: HostEntry, hd: HostDemand, demand: DemandIndex): string {
-  return `${whoWords(entry, demand, false, 'is', 'are')} running ${plural(hd.running, 'task')}`;
+  return `${whoWords(entry, demand, false)} running ${plural(hd.running, 'task')}`;
 }
 
 function queuedWords(entry: HostEntry, hd: HostDemand, demand: DemandIndex, now: number): string {
-  const who = whoWords(entry, demand, true, 'has', 'have');
-  const oldest = hd.oldestQueuedAt !== undefined ? `, oldest ${formatDuration(now - hd.oldestQueuedAt)}` : '';
-  return `${who} ${plural(hd.queued, 'queued task')}${oldest}`;
+  const who = whoWords(entry, demand, true);
+  const queued = plural(hd.queued, 'queued task');
+  if (hd.oldestQueuedAt === undefined) return `${who} ${queued}`;
+  return `${who} ${queued}, oldest ${formatDuration(now - hd.oldestQueuedAt)}`;
 }
 
 function startCandidate(
@@ -571,9 +574,11 @@ function startCandidate(
   now: number,
 ): StartCandidate {
   const hostId = entry.host.id;
+  const position = entry.position;
   if (hd.queued > 0 || hd.running > 0)
     return {
       hostId,
+      position,
       class: 'queued',
       priority: hd.maxPriority,
       oldest: hd.oldestQueuedAt,
@@ -582,6 +587,7 @@ function startCandidate(
   if (hd.scheduledAt !== undefined)
     return {
       hostId,
+      position,
       class: 'scheduled',
       priority: -1,
       oldest: hd.scheduledAt,
@@ -589,6 +595,7 @@ function startCandidate(
     };
   return {
     hostId,
+    position,
     class: 'keep-warm',
     priority: -1,
     why: window ? describeWindow(window) : 'keep-warm window',
@@ -604,7 +611,8 @@ interface Want {
   running: number;
   queued: number;
   priority: number;
-  oldest: number | undefined;
+  /** Oldest counted queued task; Infinity when none. */
+  oldest: number;
   because: 'running' | 'queued' | 'scheduled' | 'keep-warm' | 'grace' | 'idle';
   graceUntil: number;
   idleFor: number;
@@ -622,21 +630,17 @@ function groupWant(
   let running = 0;
   let queued = 0;
   let priority = -1;
-  let oldest: number | undefined;
+  let oldest = Infinity;
   let scheduled = false;
   let graceUntil = -Infinity;
   let idleSince = -Infinity;
   for (let r = 0; r < group.runnerIndexes.length; r++) {
     const position = group.runnerIndexes[r]!;
-    const rd = demand.list[position];
-    if (rd) {
-      running += rd.running;
-      queued += rd.queued;
-      if (rd.maxPriority > priority) priority = rd.maxPriority;
-      if (rd.oldestQueuedAt !== undefined && (oldest === undefined || rd.oldestQueuedAt < oldest))
-        oldest = rd.oldestQueuedAt;
-      if (rd.scheduledAt !== undefined) scheduled = true;
-    }
+    running += demand.running[position]!;
+    queued += demand.queued[position]!;
+    priority = Math.max(priority, demand.maxPriority[position]!);
+    oldest = Math.min(oldest, demand.oldestQueuedAt[position]!);
+    if (demand.scheduledAt[position] !== Infinity) scheduled = true;
     const rm = mem.peekRunnerAt(position);
     const since = rm?.lastBusyAt ?? rm?.idleSince;
     if (since !== undefined) {
@@ -662,7 +666,7 @@ function compareWants(a: Want, b: Want): number {
   return (
     b.running - a.running ||
     b.priority - a.priority ||
-    (a.oldest ?? Infinity) - (b.oldest ?? Infinity) ||
+    a.oldest - b.oldest ||
     (a.group.key < b.group.key ? -1 : 1)
   );
 }
@@ -686,7 +690,7 @@ function describeWant(want: Want, now: number): string {
     case 'running':
       return `${who} running ${plural(want.running, 'task')}`;
     case 'queued':
-      return `${who}: ${plural(want.queued, 'queued task')}${want.oldest !== undefined ? `, oldest ${formatDuration(now - want.oldest)}` : ''}`;
+      return `${who}: ${plural(want.queued, 'queued task')}${want.oldest !== Infinity ? `, oldest ${formatDuration(now - want.oldest)}` : ''}`;
     case 'scheduled':
       return `${who}: a scheduled run is due (pre-warm)`;
     case 'keep-warm':

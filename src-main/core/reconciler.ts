@@ -2,7 +2,7 @@ import type { Config, HostConfig } from '../config/schema.js';
 import type { Action, CloseSessionAction, PowerOffAction } from './actions.js';
 import { isDestructive } from './actions.js';
 import { runBounded } from './bounded.js';
-import { computeDemand } from './demand.js';
+import { computeDemand, DemandIndex } from './demand.js';
 import type { EventKind, ManagerEvent, NewEvent } from './events.js';
 import { clearFailures, emptyMemory, type PlanMemory } from './memory.js';
 import type { Orchestrator, QueueObservation } from './orchestrator.js';
@@ -15,7 +15,7 @@ import type { SessionDriver, SessionStatus } from './session-driver.js';
 import type { ActionOutcome, Snapshot } from './snapshot.js';
 import type { ManagerState } from './state.js';
 import { StateStore } from './state-store.js';
-import { buildView } from './view.js';
+import { buildView, HostDecisions } from './view.js';
 
 /** Reads the time. Injected so tests run on a fake clock. */
 export interface Clock {
@@ -618,8 +618,8 @@ export class Reconciler {
       config: this.config,
       context: planContext(this.config),
       memory: this.memory,
-      demand: { byRunner: new Map(), list: [], queuedTotal: 0, runningTotal: 0 },
-      decisions: [],
+      demand: new DemandIndex([]),
+      decisions: new HostDecisions(0),
       now: snapshot.now,
       hostsOn: 0,
     });

@@ -8,12 +8,26 @@ import type { SessionStatus } from './session-driver.js';
 import type { Snapshot } from './snapshot.js';
 import type { HostStage, HostView, ManagerState, RunnerView, SessionView } from './state.js';
 
-/** What plan decided about one host, for the view. */
-export interface HostDecision {
-  power: HostPower;
-  answering: boolean;
-  reason?: string;
-  idleDeadline?: number;
+/**
+ * What plan decided about each host, by its position in the config, for the view. Columns, not an
+ * object per host: a tick at thousands of hosts fills arrays it allocates once.
+ */
+export class HostDecisions {
+  /** The power state plan worked from (unset before the first plan). */
+  readonly powers: (HostPower | undefined)[];
+  /** 1 when the host answered RDP. */
+  readonly answering: Uint8Array;
+  /** Why the host is in its state, in words. */
+  readonly reasons: (string | undefined)[];
+  /** When an idle host stops if it stays idle (epoch ms); NaN when not draining. */
+  readonly idleDeadlines: Float64Array;
+
+  constructor(hostCount: number) {
+    this.powers = new Array<HostPower | undefined>(hostCount);
+    this.answering = new Uint8Array(hostCount);
+    this.reasons = new Array<string | undefined>(hostCount);
+    this.idleDeadlines = new Float64Array(hostCount).fill(NaN);
+  }
 }
 
 export interface ViewInput {
@@ -22,8 +36,8 @@ export interface ViewInput {
   context: PlanContext;
   memory: PlanMemory;
   demand: DemandIndex;
-  /** One per configured host, in the config's order (empty before the first plan). */
-  decisions: readonly HostDecision[];
+  /** By configured host, in the config's order (empty before the first plan). */
+  decisions: HostDecisions;
   now: number;
   hostsOn: number;
 }
@@ -53,8 +67,7 @@ export function buildView(input: ViewInput): ManagerState {
   }
 
   const hosts: HostView[] = context.hosts.map((host, index) => {
-    const decision = decisions[index];
-    const power = decision?.power ?? { hostId: host.id, state: 'unknown' as const, managed: false };
+    const power = decisions.powers[index] ?? { hostId: host.id, state: 'unknown' as const, managed: false };
     const hm = hostMemory ? hostMemory[index] : memory.hosts.get(host.id);
     // Frozen and shared by every tick's views: the list of ids does not change with the state.
     const runners = context.entries[index]!.runnerIds as string[];
@@ -69,7 +82,7 @@ export function buildView(input: ViewInput): ManagerState {
       managed: power.managed,
       stage: stageOf(
         power,
-        decision?.answering ?? false,
+        decisions.answering[index] === 1,
         openByHost[index]!,
         anyOnline,
         !!hm?.failed,
@@ -80,26 +93,28 @@ export function buildView(input: ViewInput): ManagerState {
       runners,
     };
     if (hm?.startedAt !== undefined) view.bootStartedAt = hm.startedAt;
-    if (decision?.idleDeadline !== undefined) view.idleDeadline = decision.idleDeadline;
+    const idleDeadline = decisions.idleDeadlines[index] ?? NaN;
+    if (!Number.isNaN(idleDeadline)) view.idleDeadline = idleDeadline;
     if (hm?.bootLeadMs !== undefined) view.bootLeadMs = hm.bootLeadMs;
     const lastError = hm?.failed?.reason ?? hm?.lastError ?? sessionErrorByHost.get(host.id);
     if (lastError !== undefined) view.lastError = lastError;
-    if (decision?.reason !== undefined) view.reason = decision.reason;
+    const reason = decisions.reasons[index];
+    if (reason !== undefined) view.reason = reason;
     if (hm && hm.drainCount > 0) view.drainCount = hm.drainCount;
     return view;
   });
 
   const runners: RunnerView[] = context.runners.map((runner, index) => {
-    const rd = demand.list[index];
     const view: RunnerView = {
       id: runner.id,
       hostId: runner.host,
-      queued: rd?.queued ?? 0,
-      running: rd?.running ?? 0,
+      queued: demand.queued[index] ?? 0,
+      running: demand.running[index] ?? 0,
       sessionMode: runner.sessionMode,
     };
     if (known.has(runner.id)) view.online = online.has(runner.id);
-    if (rd?.oldestQueuedAt !== undefined) view.oldestQueuedAt = rd.oldestQueuedAt;
+    const oldest = demand.oldestQueuedAt[index] ?? Infinity;
+    if (oldest !== Infinity) view.oldestQueuedAt = oldest;
     const rm = runnerMemory ? runnerMemory[index] : memory.runners.get(runner.id);
     const lastBusyAt = rm?.lastBusyAt;
     if (lastBusyAt !== undefined) view.lastBusyAt = lastBusyAt;

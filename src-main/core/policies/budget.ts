@@ -5,10 +5,14 @@
 
 export type StartClass = 'queued' | 'scheduled' | 'keep-warm';
 
-const classOrder: Record<StartClass, number> = { queued: 0, scheduled: 1, 'keep-warm': 2 };
+function rank(startClass: StartClass): number {
+  return startClass === 'queued' ? 0 : startClass === 'scheduled' ? 1 : 2;
+}
 
 export interface StartCandidate {
   hostId: string;
+  /** The host's position in the config (for the caller: the budget does not read it). */
+  position: number;
   class: StartClass;
   /** Highest queued priority (−1 when none). */
   priority: number;
@@ -20,7 +24,7 @@ export interface StartCandidate {
 
 export function compareCandidates(a: StartCandidate, b: StartCandidate): number {
   return (
-    classOrder[a.class] - classOrder[b.class] ||
+    rank(a.class) - rank(b.class) ||
     b.priority - a.priority ||
     (a.oldest ?? Infinity) - (b.oldest ?? Infinity) ||
     (a.hostId < b.hostId ? -1 : a.hostId > b.hostId ? 1 : 0)
