@@ -120,7 +120,7 @@ interface ActivityTasks {
  */
 export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput): DemandIndex {
   const { now, runners } = input;
-  const { positionOf, byActivity: runnersOfActivity } = input.index ?? indexRunners(runners);
+  const { positionById, byActivity: runnersOfActivity } = input.index ?? indexRunners(runners);
   const demand = new DemandIndex(input.runnerIds ?? runners.map((runner) => runner.id));
   // The lead of each runner's host, by position: one lookup per runner, not per task.
   let leads = input.runnerLeads;
@@ -140,14 +140,14 @@ export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput
     if (task.state === 'running') {
       runningTotal++;
       if (runnerId !== undefined) {
-        const position = positionOf.get(runnerId);
+        const position = positionById[runnerId];
         if (position !== undefined) demand.running[position]!++;
       }
       continue;
     }
     queuedTotal++;
     if (runnerId !== undefined) {
-      const position = positionOf.get(runnerId);
+      const position = positionById[runnerId];
       if (position === undefined) continue;
       if (task.notBefore !== undefined && task.notBefore - leads[position]! > now)
         demand.deferred[position]!++;

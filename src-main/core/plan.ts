@@ -63,13 +63,13 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   // Hosts on or starting count against the budget; an unknown one might be on, so it counts too.
   // The same pass reads each host's power and boot lead once, for the rest of the plan.
   const hostCount = context.hosts.length;
-  const powers = new Array<HostPower>(hostCount);
+  const powers = powersByPosition(snapshot, context);
+  const answeringAt = answeringByPosition(snapshot, context);
   const leads = new Array<number>(hostCount);
   let hostsOn = 0;
   for (let h = 0; h < hostCount; h++) {
     const host = context.hosts[h]!;
-    const power = powerOf(host, snapshot);
-    powers[h] = power;
+    const power = powers[h]!;
     const hm = mem.peekHostAt(h);
     leads[h] = hm?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS;
     if (host.protocol === 'rdp') continue;
@@ -106,6 +106,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   const firstIdleNow: RunnerMemory = Object.freeze({ idleSince: now });
   // Refilled for each host and read only during its iteration: one object for the whole fleet.
   const hd = emptyHostDemand();
+  const wantScratch = new WantScratch();
 
   for (let h = 0; h < hostCount; h++) {
     const entry = context.entries[h]!;
@@ -115,7 +116,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     const hostActions = actions;
     const power = powers[h]!;
     let hm: Readonly<HostMemory> = mem.peekHostAt(h) ?? NO_HOST_MEMORY;
-    const window = calendar.windowFor(host.id, policy.prewarm ? leads[h]! : 0);
+    const window = calendar.windowFor(entry.keepWarm, policy.prewarm ? leads[h]! : 0);
     sumHostDemand(hd, runnerIndexes, runners, demand, online);
     const wanted = hd.running > 0 || hd.queued > 0 || hd.scheduledAt !== undefined || window !== undefined;
 
@@ -140,7 +141,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       if (since !== undefined) runnerIdleDeadline = Math.max(runnerIdleDeadline, since + timers.graceMs);
     }
 
-    const answering = snapshot.readiness.get(host.id) === true;
+    const answering = power.state === 'on' && answeringAt[h] === 1;
     decisions.powers[h] = power;
     if (answering) decisions.answering[h] = 1;
     let state = power.state;
@@ -331,6 +332,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
         now,
         config,
         power.address,
+        wantScratch,
         hostActions,
       );
   }
@@ -387,9 +389,32 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   return { actions, memory: finalMemory, view };
 }
 
-function powerOf(host: HostConfig, snapshot: Snapshot): HostPower {
-  if (host.protocol === 'rdp') return { hostId: host.id, state: 'on', managed: false };
-  return snapshot.power.get(host.id) ?? { hostId: host.id, state: 'unknown', managed: false };
+/**
+ * Each configured host's power state by position: an rdp host is always on, a cloud host the driver
+ * did not report is unknown. One pass over the snapshot's Map instead of a lookup per host.
+ */
+function powersByPosition(snapshot: Snapshot, context: PlanContext): HostPower[] {
+  const powers = new Array<HostPower>(context.hosts.length);
+  for (const [hostId, power] of snapshot.power) {
+    const position = context.hostPositionById[hostId];
+    if (position !== undefined) powers[position] = power;
+  }
+  for (let h = 0; h < powers.length; h++) {
+    const host = context.hosts[h]!;
+    if (host.protocol === 'rdp') powers[h] = { hostId: host.id, state: 'on', managed: false };
+    else powers[h] ??= { hostId: host.id, state: 'unknown', managed: false };
+  }
+  return powers;
+}
+
+/** 1 for each configured host that answered RDP, by position. */
+function answeringByPosition(snapshot: Snapshot, context: PlanContext): Uint8Array {
+  const answering = new Uint8Array(context.hosts.length);
+  for (const [hostId, answers] of snapshot.readiness) {
+    const position = context.hostPositionById[hostId];
+    if (answers && position !== undefined) answering[position] = 1;
+  }
+  return answering;
 }
 
 /** We asked for a start and the cloud still says off: give it until the boot timeout. */
@@ -484,7 +509,7 @@ function groupSessions(
   const byHost = new Array<SessionStatus[] | undefined>(context.hosts.length);
   for (let s = 0; s < sessions.length; s++) {
     const session = sessions[s]!;
-    const position = context.hostIndex.get(session.hostId);
+    const position = context.hostPositionById[session.hostId];
     if (position === undefined) continue;
     const list = byHost[position];
     if (list) list.push(session);
@@ -618,15 +643,40 @@ interface Want {
   idleFor: number;
 }
 
-/** What a session group's runners need now. Sums in locals, one object at the end (a hot path). */
+/** Want objects reused from host to host within one plan (one array per host was thousands per tick). */
+class WantScratch {
+  private readonly pool: Want[] = [];
+  private readonly view: Want[] = [];
+
+  /** `count` wants to fill, in an array valid until the next call. */
+  wants(count: number): Want[] {
+    while (this.pool.length < count)
+      this.pool.push({
+        group: undefined!,
+        running: 0,
+        queued: 0,
+        priority: -1,
+        oldest: Infinity,
+        because: 'grace',
+        graceUntil: -Infinity,
+        idleFor: 0,
+      });
+    this.view.length = count;
+    for (let w = 0; w < count; w++) this.view[w] = this.pool[w]!;
+    return this.view;
+  }
+}
+
+/** Fills `want` with what a session group's runners need now (a hot path: sums in locals). */
 function groupWant(
+  want: Want,
   group: SessionGroup,
   demand: DemandIndex,
   mem: MemoryDraft,
   graceMs: number,
   keepWarm: boolean,
   now: number,
-): Want {
+): void {
   let running = 0;
   let queued = 0;
   let priority = -1;
@@ -658,7 +708,14 @@ function groupWant(
     because = 'idle';
     idleFor = Number.isFinite(idleSince) ? now - idleSince : 0;
   }
-  return { group, running, queued, priority, oldest, because, graceUntil, idleFor };
+  want.group = group;
+  want.running = running;
+  want.queued = queued;
+  want.priority = priority;
+  want.oldest = oldest;
+  want.because = because;
+  want.graceUntil = graceUntil;
+  want.idleFor = idleFor;
 }
 
 /** Most urgent first: running work, then priority, then the oldest task; by key for a stable order. */
@@ -769,14 +826,18 @@ function planSessions(
   now: number,
   config: Config,
   powerAddress: string | undefined,
+  scratch: WantScratch,
   out: Action[],
 ): void {
   const { host, groups, timers } = entry;
-  // This runs for thousands of hosts per tick: one small array per host, no closures, no Maps.
+  // This runs for thousands of hosts per tick: the wants are scratch objects shared by all hosts of
+  // this plan (nothing keeps a want past this call), no closures, no Maps.
   const runnerIdsOfHost = entry.runnerIds;
-  const wants: Want[] = new Array<Want>(groups.length);
+  // Nothing to close and not ready to open (a host still booting): nothing to decide.
+  if (sessions.length === 0 && !ready) return;
+  const wants = scratch.wants(groups.length);
   for (let g = 0; g < groups.length; g++)
-    wants[g] = groupWant(groups[g]!, demand, mem, timers.graceMs, keepWarm, now);
+    groupWant(wants[g]!, groups[g]!, demand, mem, timers.graceMs, keepWarm, now);
 
   // Close sessions nobody wants any more (never one with a running task).
   let activeCount = 0;

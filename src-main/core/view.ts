@@ -55,7 +55,7 @@ export function buildView(input: ViewInput): ManagerState {
   const openByHost = new Uint32Array(context.hosts.length);
   for (const session of snapshot.sessions) {
     if (session.state !== 'open') continue;
-    const position = context.hostIndex.get(session.hostId);
+    const position = context.hostPositionById[session.hostId];
     if (position !== undefined) openByHost[position]!++;
   }
 
@@ -73,7 +73,10 @@ export function buildView(input: ViewInput): ManagerState {
     const runners = context.entries[index]!.runnerIds as string[];
     let anyOnline = false;
     if (online.size > 0) for (const id of runners) if (online.has(id)) anyOnline = true;
-    const view: HostView = {
+    const idleDeadline = decisions.idleDeadlines[index] ?? NaN;
+    // Every field in the literal, undefined when absent (JSON leaves those out): views of thousands
+    // of hosts per tick then share one shape, with no property store added to each afterwards.
+    return {
       id: host.id,
       name: host.name ?? host.id,
       protocol: host.protocol,
@@ -91,34 +94,28 @@ export function buildView(input: ViewInput): ManagerState {
       failed: !!hm?.failed,
       maxSessions: host.maxSessions,
       runners,
+      bootStartedAt: hm?.startedAt,
+      idleDeadline: Number.isNaN(idleDeadline) ? undefined : idleDeadline,
+      bootLeadMs: hm?.bootLeadMs,
+      lastError: hm?.failed?.reason ?? hm?.lastError ?? sessionErrorByHost.get(host.id),
+      reason: decisions.reasons[index],
+      drainCount: hm && hm.drainCount > 0 ? hm.drainCount : undefined,
     };
-    if (hm?.startedAt !== undefined) view.bootStartedAt = hm.startedAt;
-    const idleDeadline = decisions.idleDeadlines[index] ?? NaN;
-    if (!Number.isNaN(idleDeadline)) view.idleDeadline = idleDeadline;
-    if (hm?.bootLeadMs !== undefined) view.bootLeadMs = hm.bootLeadMs;
-    const lastError = hm?.failed?.reason ?? hm?.lastError ?? sessionErrorByHost.get(host.id);
-    if (lastError !== undefined) view.lastError = lastError;
-    const reason = decisions.reasons[index];
-    if (reason !== undefined) view.reason = reason;
-    if (hm && hm.drainCount > 0) view.drainCount = hm.drainCount;
-    return view;
   });
 
   const runners: RunnerView[] = context.runners.map((runner, index) => {
-    const view: RunnerView = {
+    const oldest = demand.oldestQueuedAt[index] ?? Infinity;
+    const rm = runnerMemory ? runnerMemory[index] : memory.runners.get(runner.id);
+    return {
       id: runner.id,
       hostId: runner.host,
       queued: demand.queued[index] ?? 0,
       running: demand.running[index] ?? 0,
       sessionMode: runner.sessionMode,
+      online: known.has(runner.id) ? online.has(runner.id) : undefined,
+      oldestQueuedAt: oldest !== Infinity ? oldest : undefined,
+      lastBusyAt: rm?.lastBusyAt,
     };
-    if (known.has(runner.id)) view.online = online.has(runner.id);
-    const oldest = demand.oldestQueuedAt[index] ?? Infinity;
-    if (oldest !== Infinity) view.oldestQueuedAt = oldest;
-    const rm = runnerMemory ? runnerMemory[index] : memory.runners.get(runner.id);
-    const lastBusyAt = rm?.lastBusyAt;
-    if (lastBusyAt !== undefined) view.lastBusyAt = lastBusyAt;
-    return view;
   });
 
   const sessions = snapshot.sessions.map((session) => sessionView(session, memory));

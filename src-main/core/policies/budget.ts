@@ -31,14 +31,29 @@ export function compareCandidates(a: StartCandidate, b: StartCandidate): number 
   );
 }
 
-/** Splits candidates into those started now and those held back by the cap. */
+const OLDEST_SPAN = 2 ** 43; // epoch ms up to the year 2248
+
+/**
+ * compareCandidates folded into one number where it can be (class, then priority, then the oldest
+ * task), so sorting thousands of candidates compares numbers; equal keys fall back to the full rule.
+ */
+function sortKey(candidate: StartCandidate): number {
+  const oldest = Math.min(Math.max(candidate.oldest ?? OLDEST_SPAN - 1, 0), OLDEST_SPAN - 1);
+  return (rank(candidate.class) * 12 + (10 - candidate.priority)) * OLDEST_SPAN + oldest;
+}
+
+/** Splits candidates into those started now and those held back by the cap (each most urgent first). */
 export function applyBudget(
-  candidates: StartCandidate[],
+  candidates: readonly StartCandidate[],
   hostsOn: number,
   maxHostsOn: number,
 ): { start: StartCandidate[]; held: StartCandidate[] } {
+  const keys = new Float64Array(candidates.length);
+  for (let c = 0; c < candidates.length; c++) keys[c] = sortKey(candidates[c]!);
+  const order = Array.from(candidates.keys());
+  order.sort((a, b) => keys[a]! - keys[b]! || compareCandidates(candidates[a]!, candidates[b]!));
+  const sorted = order.map((index) => candidates[index]!);
   const slots = Math.max(0, maxHostsOn - hostsOn);
-  if (candidates.length <= slots) return { start: candidates.slice().sort(compareCandidates), held: [] };
-  const sorted = candidates.slice().sort(compareCandidates);
+  if (sorted.length <= slots) return { start: sorted, held: [] };
   return { start: sorted.slice(0, slots), held: sorted.slice(slots) };
 }

@@ -60,7 +60,30 @@ export function windowCovers(window: KeepWarmWindow, at: number): boolean {
 }
 
 export function windowAppliesTo(window: KeepWarmWindow, hostId: string): boolean {
-  return !window.hosts || window.hosts.length === 0 || window.hosts.includes(hostId);
+  return windowAppliesToAll(window) || window.hosts!.includes(hostId);
+}
+
+/**
+ * For each host (in the given order), the positions of the windows that apply to it: this depends
+ * only on the config, so `plan` works it out once per config instead of testing every window's host
+ * list for every host on every tick.
+ */
+export function windowsByHost(
+  windows: readonly KeepWarmWindow[],
+  hostIds: readonly string[],
+): readonly (readonly number[])[] {
+  const forAll = Object.freeze(
+    windows.flatMap((window, index) => (windowAppliesToAll(window) ? [index] : [])),
+  );
+  return hostIds.map((hostId) => {
+    if (forAll.length === windows.length) return forAll;
+    const applying = windows.flatMap((window, index) => (windowAppliesTo(window, hostId) ? [index] : []));
+    return applying.length === forAll.length ? forAll : applying;
+  });
+}
+
+function windowAppliesToAll(window: KeepWarmWindow): boolean {
+  return !window.hosts || window.hosts.length === 0;
 }
 
 /**
@@ -70,26 +93,22 @@ export function windowAppliesTo(window: KeepWarmWindow, hostId: string): boolean
 export class KeepWarmCalendar {
   /** Per window: offset (ms) → covered. Keyed by number: asked once per host, thousands per tick. */
   private readonly cache: Map<number, boolean>[];
-  /** Per window: the hosts it lists, as a Set (undefined: every host), instead of a list scan per host. */
-  private readonly hosts: (ReadonlySet<string> | undefined)[];
 
   constructor(
     private readonly windows: readonly KeepWarmWindow[],
     private readonly now: number,
   ) {
     this.cache = windows.map(() => new Map<number, boolean>());
-    this.hosts = windows.map((window) =>
-      window.hosts && window.hosts.length > 0 ? new Set(window.hosts) : undefined,
-    );
   }
 
-  /** The first window that wants this host on at now (or at now + leadMs), if any. */
-  windowFor(hostId: string, leadMs: number): KeepWarmWindow | undefined {
-    for (let index = 0; index < this.windows.length; index++) {
-      const window = this.windows[index]!;
-      const hosts = this.hosts[index];
-      if (hosts && !hosts.has(hostId)) continue; // as windowAppliesTo(window, hostId)
-      if (this.covers(index, 0) || (leadMs > 0 && this.covers(index, leadMs))) return window;
+  /**
+   * The first of the host's windows (positions from `windowsByHost`) that wants it on at now (or at
+   * now + leadMs), if any.
+   */
+  windowFor(applying: readonly number[], leadMs: number): KeepWarmWindow | undefined {
+    for (let a = 0; a < applying.length; a++) {
+      const index = applying[a]!;
+      if (this.covers(index, 0) || (leadMs > 0 && this.covers(index, leadMs))) return this.windows[index];
     }
     return undefined;
   }

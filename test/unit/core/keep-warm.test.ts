@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keepWarmSchema } from '../../../src-main/config/schema.js';
-import { localTime, windowCovers } from '../../../src-main/core/policies/keep-warm.js';
+import { localTime, windowCovers, windowsByHost } from '../../../src-main/core/policies/keep-warm.js';
 import { backoffDelay } from '../../../src-main/core/policies/backoff.js';
 
 const w = (input: object) => keepWarmSchema.parse(input);
@@ -43,6 +43,19 @@ describe('keep-warm windows', () => {
       day: 'tue',
       minute: 8 * 60 + 30,
     });
+  });
+});
+
+describe('keep-warm windows by host', () => {
+  it('lists, per host, the windows that name it or name no host, in policy order', () => {
+    const all = w({ days: ['mon'], from: '08:00', to: '18:00' });
+    const onlyB = w({ days: ['tue'], from: '08:00', to: '18:00', hosts: ['b'] });
+    const emptyList = w({ days: ['wed'], from: '08:00', to: '18:00', hosts: [] });
+    expect(windowsByHost([all, onlyB, emptyList], ['a', 'b'])).toEqual([
+      [0, 2],
+      [0, 1, 2],
+    ]);
+    expect(windowsByHost([], ['a'])).toEqual([[]]);
   });
 });
 
