@@ -155,18 +155,22 @@ export class ConfigWriter {
     });
   }
 
-  removeHost(id: string) {
+  /** Removes a host; one with runners attached only with `releaseRunners` (they go in the same write). */
+  removeHost(id: string, { releaseRunners = false }: { releaseRunners?: boolean } = {}) {
     return this.serial(async () => {
       const config = this.load();
       const host = config.hosts.find((h) => h.id === id);
       if (!host) throw new ApiError('not-found', `no host with id "${id}"`);
       const attached = config.runners.filter((runner) => runner.host === id).map((runner) => runner.id);
-      if (attached.length)
+      if (attached.length && !releaseRunners)
         throw new ApiError(
           'conflict',
           `host "${id}" has runners ${attached.join(', ')}: release them or move them to another host first`,
         );
-      await this.commit({ ...config, hosts: config.hosts.filter((h) => h !== host) }, emptyPlan(), config);
+      const hosts = config.hosts.filter((h) => h !== host);
+      const runners = config.runners.filter((runner) => runner.host !== id);
+      await this.commit({ ...config, hosts, runners }, emptyPlan(), config);
+      return { released: attached };
     });
   }
 

@@ -6,23 +6,21 @@ import {
   domainSchema,
   fingerprintSchema,
   guidSchema,
-  hostSchema,
   httpUrlSchema,
   idSchema,
   instanceIdSchema,
   resourceGroupSchema,
   userSchema,
   vmNameSchema,
-  type Config,
   type HostConfig,
 } from '../../config/schema.js';
-import { makeSecretRef } from '../../secrets/secret-ref.js';
+import { patchBetween, writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { collectFields, type Field } from '../fields.js';
 import { Prompter } from '../prompter.js';
 import { readSecret } from '../secret-input.js';
-import { describeConfigProblems, publicHost } from './shared.js';
+import { publicHost } from './shared.js';
 
 type Draft = Record<string, unknown> & {
   protocol?: HostConfig['protocol'];
@@ -278,20 +276,16 @@ function addHostOptions(command: Command): Command {
     .option('--json', 'print the result as JSON');
 }
 
-interface SecretPlan {
-  ref: string;
-  value: string;
-}
-
-/** Reads the secrets a host needs; nothing is stored until the whole host validates. */
+/**
+ * Reads the secrets the host needs into the draft as plain values; ConfigWriter moves them into the
+ * keychain when the whole host validates. A secret kept on edit stays the ref it was.
+ */
 async function gatherSecrets(
   ctx: CliContext,
   host: Draft,
   options: Record<string, unknown>,
   editing: HostConfig | undefined,
-): Promise<SecretPlan[]> {
-  const id = host.id as string;
-  const plans: SecretPlan[] = [];
+): Promise<void> {
   const wantsNew = (flag: string, env: string) => Boolean(options[flag]) || Boolean(ctx.io.env[env]);
   const askAgain = async (what: string) =>
     ctx.io.interactive &&
@@ -302,88 +296,48 @@ async function gatherSecrets(
     wantsNew('passwordStdin', 'SESSION_MANAGER_HOST_PASSWORD') ||
     (await askAgain('session password'))
   ) {
-    plans.push({
-      ref: makeSecretRef('host-password', id),
-      value: await readSecret(ctx, {
-        fromStdin: Boolean(options.passwordStdin),
-        envVar: 'SESSION_MANAGER_HOST_PASSWORD',
-        prompt: `Password of ${String(host.user)}`,
-        flag: '--password-stdin',
-      }),
+    host.password = await readSecret(ctx, {
+      fromStdin: Boolean(options.passwordStdin),
+      envVar: 'SESSION_MANAGER_HOST_PASSWORD',
+      prompt: `Password of ${String(host.user)}`,
+      flag: '--password-stdin',
     });
   }
-  host.password = makeSecretRef('host-password', id);
 
   if (host.protocol === 'aws-ec2' && host.aws?.credentials === 'keychain') {
-    const had = editing?.aws?.secretAccessKey;
     if (
-      !had ||
+      !editing?.aws?.secretAccessKey ||
       wantsNew('awsSecretStdin', 'SESSION_MANAGER_AWS_SECRET_ACCESS_KEY') ||
       (await askAgain('AWS secret access key'))
     ) {
-      plans.push({
-        ref: makeSecretRef('aws-secret', id),
-        value: await readSecret(ctx, {
-          fromStdin: Boolean(options.awsSecretStdin),
-          envVar: 'SESSION_MANAGER_AWS_SECRET_ACCESS_KEY',
-          prompt: 'AWS secret access key',
-          flag: '--aws-secret-stdin',
-        }),
+      host.aws.secretAccessKey = await readSecret(ctx, {
+        fromStdin: Boolean(options.awsSecretStdin),
+        envVar: 'SESSION_MANAGER_AWS_SECRET_ACCESS_KEY',
+        prompt: 'AWS secret access key',
+        flag: '--aws-secret-stdin',
       });
     }
-    host.aws.secretAccessKey = makeSecretRef('aws-secret', id);
   } else if (host.aws) delete host.aws.secretAccessKey;
 
   if (host.protocol === 'azure-vm' && host.azure?.auth === 'client-secret') {
-    const had = editing?.azure?.clientSecret;
     if (
-      !had ||
+      !editing?.azure?.clientSecret ||
       wantsNew('azureSecretStdin', 'SESSION_MANAGER_AZURE_CLIENT_SECRET') ||
       (await askAgain('Azure client secret'))
     ) {
-      plans.push({
-        ref: makeSecretRef('azure-secret', id),
-        value: await readSecret(ctx, {
-          fromStdin: Boolean(options.azureSecretStdin),
-          envVar: 'SESSION_MANAGER_AZURE_CLIENT_SECRET',
-          prompt: 'Azure client secret',
-          flag: '--azure-secret-stdin',
-        }),
+      host.azure.clientSecret = await readSecret(ctx, {
+        fromStdin: Boolean(options.azureSecretStdin),
+        envVar: 'SESSION_MANAGER_AZURE_CLIENT_SECRET',
+        prompt: 'Azure client secret',
+        flag: '--azure-secret-stdin',
       });
     }
-    host.azure.clientSecret = makeSecretRef('azure-secret', id);
   } else if (host.azure) delete host.azure.clientSecret;
-  return plans;
 }
 
 function cleanProtocolSettings(draft: Draft): void {
   if (draft.protocol !== 'aws-ec2') delete draft.aws;
   if (draft.protocol !== 'azure-vm') delete draft.azure;
-}
-
-/** Validates the new host inside the whole config, then stores secrets, then writes the file. */
-async function saveHost(
-  ctx: CliContext,
-  draft: Draft,
-  secrets: SecretPlan[],
-  replace: string | undefined,
-): Promise<HostConfig> {
-  const store = ctx.configStore();
-  const config = store.load();
-  const parsed = hostSchema.safeParse(draft);
-  if (!parsed.success)
-    throw new CliError(describeConfigProblems(parsed.error, 'host').join('\n'), ExitCode.usage);
-  const next: Config = structuredClone(config);
-  if (replace) next.hosts = next.hosts.map((host) => (host.id === replace ? parsed.data : host));
-  else {
-    if (next.hosts.some((host) => host.id === parsed.data.id))
-      throw new CliError(`--id: a host "${parsed.data.id}" exists already (use host edit)`, ExitCode.usage);
-    next.hosts.push(parsed.data);
-  }
-  store.parse(next); // the whole file must stay valid before anything is written
-  for (const secret of secrets) await ctx.secrets().set(secret.ref, secret.value);
-  store.save(next);
-  return parsed.data;
 }
 
 export function registerHost(program: Command, ctx: CliContext): void {
@@ -410,8 +364,8 @@ export function registerHost(program: Command, ctx: CliContext): void {
         .hosts.some((h) => h.id === draft.id)
     )
       throw new CliError(`--id: a host "${String(draft.id)}" exists already (use host edit)`, ExitCode.usage);
-    const secrets = await gatherSecrets(ctx, draft, options, undefined);
-    const saved = await saveHost(ctx, draft, secrets, undefined);
+    await gatherSecrets(ctx, draft, options, undefined);
+    const saved = await writeConfig(ctx, (writer) => writer.addHost(draft), 'host');
     if (options.json) ctx.printJson(publicHost(saved));
     else
       ctx.print(
@@ -444,8 +398,9 @@ export function registerHost(program: Command, ctx: CliContext): void {
     );
     cleanProtocolSettings(draft);
     if (options.powerOffUnmanaged) draft.powerOffUnmanaged = true;
-    const secrets = await gatherSecrets(ctx, draft, options, current);
-    const saved = await saveHost(ctx, draft, secrets, id);
+    await gatherSecrets(ctx, draft, options, current);
+    const changes = patchBetween(current as unknown as Record<string, unknown>, draft);
+    const saved = await writeConfig(ctx, (writer) => writer.editHost({ id, ...changes }), 'host');
     if (options.json) ctx.printJson(publicHost(saved));
     else ctx.print(`Updated host ${saved.id}.`);
   });
@@ -459,25 +414,16 @@ export function registerHost(program: Command, ctx: CliContext): void {
     .action(async (id: string, options: { releaseRunners?: boolean; json?: boolean }) => {
       const store = ctx.configStore();
       const config = store.load();
-      const existing = config.hosts.find((h) => h.id === id);
-      if (!existing) throw new CliError(`no host "${id}"`, ExitCode.usage);
+      if (!config.hosts.some((h) => h.id === id)) throw new CliError(`no host "${id}"`, ExitCode.usage);
       const attached = config.runners.filter((r) => r.host === id);
       if (attached.length && !options.releaseRunners)
         throw new CliError(
           `host "${id}" has runners attached (${attached.map((r) => r.id).join(', ')}): release them first or pass --release-runners`,
           ExitCode.usage,
         );
-      const next = structuredClone(config);
-      next.hosts = next.hosts.filter((h) => h.id !== id);
-      next.runners = next.runners.filter((r) => r.host !== id);
-      store.save(next);
-      const refs = [
-        existing.password,
-        existing.aws?.secretAccessKey,
-        existing.azure?.clientSecret,
-        ...attached.map((r) => r.password),
-      ];
-      for (const ref of refs) if (ref) await ctx.secrets().delete(ref);
+      await writeConfig(ctx, (writer) =>
+        writer.removeHost(id, { releaseRunners: Boolean(options.releaseRunners) }),
+      );
       if (options.json) ctx.printJson({ removed: id, releasedRunners: attached.map((r) => r.id) });
       else
         ctx.print(

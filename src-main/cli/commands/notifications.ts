@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { ConfigWriter } from '../../api/config-writes.js';
-import { ApiError } from '../../api/errors.js';
 import { readWebhookUrl, webhookTarget } from '../../api/redact.js';
 import { webhookSchema, webhookUrlSchema } from '../../config/schema.js';
+import { writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { Prompter } from '../prompter.js';
@@ -16,15 +15,7 @@ interface SetOptions {
   json?: boolean;
 }
 
-/** The API's errors in CLI terms: bad input is a usage error, a missing keychain its own code. */
-function asCliError(error: unknown): unknown {
-  if (!(error instanceof ApiError)) return error;
-  const detail = error.issues?.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
-  const exitCode = error.code === 'keychain-unavailable' ? ExitCode.keychain : ExitCode.usage;
-  return new CliError(detail || error.message, exitCode);
-}
-
-/** Writes through the same ConfigWriter as the HTTP API and the UI: the URL goes to the keychain only. */
+/** Writes through ConfigWriter (../config-writes.ts): the URL goes to the keychain only. */
 async function setWebhook(ctx: CliContext, options: SetOptions): Promise<void> {
   const store = ctx.configStore();
   const current = store.load().notifications.webhook; // a broken file is reported as it is (exit 2)
@@ -57,12 +48,9 @@ async function setWebhook(ctx: CliContext, options: SetOptions): Promise<void> {
     url = parsed.data;
   }
 
-  const writer = new ConfigWriter(store, ctx.secrets());
-  const saved = await writer
-    .updateSettings({ notifications: { webhook: { format: format.data, ...(url ? { url } : {}) } } })
-    .catch((error: unknown) => {
-      throw asCliError(error);
-    });
+  const saved = await writeConfig(ctx, (writer) =>
+    writer.updateSettings({ notifications: { webhook: { format: format.data, ...(url ? { url } : {}) } } }),
+  );
   const stored = await readWebhookUrl(saved, ctx.secrets());
   const summary = {
     format: saved.notifications.webhook!.format,
@@ -84,11 +72,7 @@ async function removeWebhook(ctx: CliContext): Promise<void> {
     ctx.print('No webhook is configured.');
     return;
   }
-  await new ConfigWriter(store, ctx.secrets())
-    .updateSettings({ notifications: { webhook: null } })
-    .catch((error: unknown) => {
-      throw asCliError(error);
-    });
+  await writeConfig(ctx, (writer) => writer.updateSettings({ notifications: { webhook: null } }));
   ctx.print('Webhook removed; its URL was deleted from the keychain.');
 }
 

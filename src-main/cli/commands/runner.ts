@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { domainSchema, idSchema, runnerSchema, userSchema, type Config } from '../../config/schema.js';
-import { makeSecretRef } from '../../secrets/secret-ref.js';
+import { domainSchema, idSchema, userSchema, type RunnerConfig } from '../../config/schema.js';
+import { patchBetween, writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { collectFields, flagOf, type Field } from '../fields.js';
 import { Prompter } from '../prompter.js';
 import { readSecret } from '../secret-input.js';
-import { describeConfigProblems, publicRunner } from './shared.js';
+import { publicRunner } from './shared.js';
 
 type Draft = Record<string, unknown>;
 
@@ -100,55 +100,50 @@ function addRunnerOptions(command: Command, fields: Field<Draft>[]): Command {
     .option('--json', 'print the result as JSON');
 }
 
+/**
+ * Reads the runner's own password into the draft when it needs one (a plain value: ConfigWriter moves
+ * it into the keychain), drops the fields its session mode does not use, then writes the runner.
+ */
 async function save(
   ctx: CliContext,
   draft: Draft,
   options: Record<string, unknown>,
-  replace?: string,
+  current?: RunnerConfig,
 ): Promise<void> {
-  const store = ctx.configStore();
-  const config = store.load();
-  const secrets: { ref: string; value: string }[] = [];
-  const id = String(draft.id);
   if (draft.user && draft.sessionMode !== 'console') {
-    const existing = replace ? config.runners.find((r) => r.id === replace)?.password : undefined;
     const changeAsked = Boolean(options.passwordStdin) || Boolean(ctx.io.env.SESSION_MANAGER_RUNNER_PASSWORD);
     if (
-      !existing ||
+      !current?.password ||
       changeAsked ||
       (ctx.io.interactive && (await new Prompter(ctx.io).yesNo('Change the password?', false)))
     ) {
-      secrets.push({
-        ref: makeSecretRef('runner-password', id),
-        value: await readSecret(ctx, {
-          fromStdin: Boolean(options.passwordStdin),
-          envVar: 'SESSION_MANAGER_RUNNER_PASSWORD',
-          prompt: `Password of ${String(draft.user)}`,
-          flag: '--password-stdin',
-        }),
+      draft.password = await readSecret(ctx, {
+        fromStdin: Boolean(options.passwordStdin),
+        envVar: 'SESSION_MANAGER_RUNNER_PASSWORD',
+        prompt: `Password of ${String(draft.user)}`,
+        flag: '--password-stdin',
       });
     }
-    draft.password = makeSecretRef('runner-password', id);
   } else {
     delete draft.password;
     delete draft.domain;
     if (draft.sessionMode === 'console') delete draft.user;
   }
-  const parsed = runnerSchema.safeParse(draft);
-  if (!parsed.success)
-    throw new CliError(describeConfigProblems(parsed.error, 'runner').join('\n'), ExitCode.usage);
-  const next: Config = structuredClone(config);
-  if (replace) next.runners = next.runners.map((r) => (r.id === replace ? parsed.data : r));
-  else next.runners.push(parsed.data);
-  store.parse(next);
-  for (const secret of secrets) await ctx.secrets().set(secret.ref, secret.value);
-  store.save(next);
-  const old = replace ? config.runners.find((r) => r.id === replace)?.password : undefined;
-  if (old && !parsed.data.password) await ctx.secrets().delete(old);
-  if (options.json) ctx.printJson(publicRunner(parsed.data));
+  const saved = await writeConfig(
+    ctx,
+    (writer) =>
+      current
+        ? writer.editRunner({
+            id: current.id,
+            ...patchBetween(current as unknown as Record<string, unknown>, draft),
+          })
+        : writer.attachRunner(draft),
+    'runner',
+  );
+  if (options.json) ctx.printJson(publicRunner(saved));
   else
     ctx.print(
-      `${replace ? 'Updated' : 'Attached'} runner ${parsed.data.id} to host ${parsed.data.host} (${parsed.data.width}×${parsed.data.height}).`,
+      `${current ? 'Updated' : 'Attached'} runner ${saved.id} to host ${saved.host} (${saved.width}×${saved.height}).`,
     );
 }
 
@@ -197,7 +192,7 @@ export function registerRunner(program: Command, ctx: CliContext): void {
       prompter: interactive ? new Prompter(ctx.io) : undefined,
       editing: true,
     });
-    await save(ctx, draft, options, id);
+    await save(ctx, draft, options, current);
   });
 
   runner
@@ -206,12 +201,14 @@ export function registerRunner(program: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON')
     .description('detach a runner (its host is no longer started for it)')
     .action(async (id: string, options: { json?: boolean }) => {
-      const store = ctx.configStore();
-      const config = store.load();
-      const current = config.runners.find((r) => r.id === id);
-      if (!current) throw new CliError(`no runner "${id}"`, ExitCode.usage);
-      store.save({ ...config, runners: config.runners.filter((r) => r.id !== id) });
-      if (current.password) await ctx.secrets().delete(current.password);
+      if (
+        !ctx
+          .configStore()
+          .load()
+          .runners.some((r) => r.id === id)
+      )
+        throw new CliError(`no runner "${id}"`, ExitCode.usage);
+      await writeConfig(ctx, (writer) => writer.releaseRunner(id));
       if (options.json) ctx.printJson({ released: id });
       else ctx.print(`Released runner ${id}.`);
     });

@@ -218,6 +218,52 @@ describe('host and runner commands, flag mode (no terminal)', () => {
     expect(await keychain.get('host-password:rdp-1')).toBeUndefined();
   });
 
+  it('edits write through ConfigWriter: a secret no longer used leaves the keychain, a kept one stays', async () => {
+    const configPath = tempConfigPath();
+    const add = await runCli(
+      [
+        'host',
+        'add',
+        '--id',
+        'ec2-keys',
+        '--protocol',
+        'aws-ec2',
+        '--address',
+        '10.0.0.9',
+        '--user',
+        'bot',
+        '--instance-id',
+        'i-0123456789abcdef0',
+        '--aws-credentials',
+        'keychain',
+        '--aws-access-key-id',
+        'AKIAEXAMPLEEXAMPLE12',
+        '--password-stdin',
+      ],
+      { configPath, stdin: 'pw', env: { SESSION_MANAGER_AWS_SECRET_ACCESS_KEY: 'aws-secret-value' } },
+    );
+    expect(add.code, add.stderr).toBe(0);
+    expect(readConfig(configPath).hosts[0].aws.secretAccessKey).toBe('aws-secret:ec2-keys');
+    expect(await keychain.get('aws-secret:ec2-keys')).toBe('aws-secret-value');
+
+    // To the default credential chain: the access key and its secret go, the password stays.
+    const edit = await runCli(['host', 'edit', 'ec2-keys', '--aws-credentials', 'default'], { configPath });
+    expect(edit.code, edit.stderr).toBe(0);
+    const host = readConfig(configPath).hosts[0];
+    expect(host.aws.credentials).toBe('default');
+    expect(host.aws.secretAccessKey).toBeUndefined();
+    expect(host.password).toBe('host-password:ec2-keys');
+    expect(await keychain.get('aws-secret:ec2-keys')).toBeUndefined();
+    expect(await keychain.get('host-password:ec2-keys')).toBe('pw');
+
+    // A whole-host rule broken by an edit is refused, naming the field, and nothing changes.
+    const before = readFileSync(configPath, 'utf8');
+    const refused = await runCli(['host', 'edit', 'ec2-keys', '--protocol', 'azure-vm'], { configPath });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('host.azure');
+    expect(readFileSync(configPath, 'utf8')).toBe(before);
+  });
+
   it('config path and validate report on the chosen file, with exit 2 for a broken one', async () => {
     const configPath = tempConfigPath();
     expect((await runCli(['config', 'path'], { configPath })).stdout.trim()).toBe(configPath);
