@@ -21,6 +21,10 @@ export type SessionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | '
 
 export type SessionErrorKind =
   | 'logon-failure' // wrong user or password
+  // The host closed the connection during NLA without an error code: a wrong password to some hosts,
+  // a dropped connection to others. Tried once more after UNCONFIRMED_LOGON_RETRY_MS, then taken as
+  // a logon failure.
+  | 'logon-unconfirmed'
   | 'account-locked'
   | 'account-disabled'
   | 'password-expired'
@@ -36,6 +40,12 @@ export type SessionErrorKind =
   | 'missing-secret'
   | 'timeout'
   | 'protocol';
+
+/**
+ * How long to wait before the one retry after 'logon-unconfirmed': long enough that a dropped network
+ * is back, and a single extra try with a wrong password stays far below any lockout threshold.
+ */
+export const UNCONFIRMED_LOGON_RETRY_MS = 5 * 60_000;
 
 /** Errors that must not be retried with the same credentials or without the operator. */
 export const AUTH_ERRORS: readonly SessionErrorKind[] = [

@@ -3,7 +3,7 @@ import type { Action } from '../actions.js';
 import type { MemoryDraft } from '../memory-draft.js';
 import { planContext } from '../plan-context.js';
 import type { SessionErrorKind } from '../session-driver.js';
-import { AUTH_ERRORS } from '../session-driver.js';
+import { AUTH_ERRORS, UNCONFIRMED_LOGON_RETRY_MS } from '../session-driver.js';
 import type { ActionOutcome } from '../snapshot.js';
 import { formatDuration, plural } from '../words.js';
 import { backoffDelay } from './backoff.js';
@@ -110,7 +110,11 @@ export function foldOutcomes(
           ),
         );
       } else {
-        const delay = backoffDelay(sm.attempts, outcome.retryAfterMs);
+        // A logon the host ended without saying why gets one more try, late (see UNCONFIRMED_LOGON_RETRY_MS).
+        const delay = Math.max(
+          backoffDelay(sm.attempts, outcome.retryAfterMs),
+          outcome.errorKind === 'logon-unconfirmed' ? UNCONFIRMED_LOGON_RETRY_MS : 0,
+        );
         sm.retryAt = outcome.at + delay;
         out.push({
           kind: 'note',

@@ -674,6 +674,17 @@ describe('session authentication failures', () => {
       ),
     ).toHaveLength(1);
   });
+
+  it('a logon the host ended without a reason is retried once, not before five minutes', () => {
+    const failed = failedOpen('logon-unconfirmed');
+    expect(failed.memory.sessions.get('bot-01/bot')).toMatchObject({ attempts: 1, retryAt: T0 + 5 * MIN });
+    expect(failed.memory.sessions.get('bot-01/bot')!.blocked).toBeUndefined();
+    expect(failed.actions).toMatchObject([{ kind: 'note', event: 'session.failed', severity: 'warning' }]);
+    const opens = (at: number) =>
+      plan(snapshot(base), config, failed.memory, at).actions.filter((a) => a.kind === 'openSession');
+    expect(opens(T0 + 5 * MIN - 1)).toEqual([]);
+    expect(opens(T0 + 5 * MIN)).toHaveLength(1);
+  });
 });
 
 describe('keep-warm and pre-warm', () => {

@@ -167,6 +167,41 @@ describe('RdpSessionDriver keeps sessions connected', () => {
     expect(host.calls).toHaveLength(3);
   });
 
+  it('a logon ended without a reason is tried once more after a long wait, then taken as a wrong password', async () => {
+    const { driver, host, timers, secrets } = harness();
+    await driver.open(spec());
+    const unconfirmed = () => new SessionFailure('logon-unconfirmed', 'closed during NLA');
+    host.plan = [unconfirmed(), unconfirmed()];
+    host.connections[0]!.drop(new SessionFailure('unreachable', 'lost'));
+    await settle();
+    await timers.fire(); // the reconnect after the drop: NLA ends without a reason
+    expect(driver.list()[0]).toMatchObject({ state: 'reconnecting', error: { kind: 'logon-unconfirmed' } });
+    expect(timers.pending.map((t) => t.ms)).toEqual([5 * 60_000]);
+    await timers.fire(); // the one more try: the same again
+    expect(driver.list()[0]).toMatchObject({ state: 'failed', error: { kind: 'logon-failure' } });
+    expect(timers.pending).toEqual([]);
+    expect(await driver.open(spec())).toMatchObject({ ok: false, error: { kind: 'logon-failure' } });
+    expect(host.calls).toHaveLength(3); // that password is not sent a fourth time
+    secrets.set('host-password:h', 'pw-2');
+    expect((await driver.open(spec())).ok).toBe(true);
+  });
+
+  it('a logon ended without a reason, then a good one, starts the count again', async () => {
+    const { driver, host, timers } = harness();
+    await driver.open(spec());
+    host.plan = [new SessionFailure('logon-unconfirmed', 'closed during NLA'), 'ok'];
+    host.connections[0]!.drop(new SessionFailure('unreachable', 'lost'));
+    await settle();
+    await timers.fire();
+    await timers.fire();
+    expect(driver.list()[0]).toMatchObject({ state: 'open', reconnects: 1 });
+    host.plan = [new SessionFailure('logon-unconfirmed', 'closed during NLA')];
+    host.connections[1]!.drop(new SessionFailure('unreachable', 'lost'));
+    await settle();
+    await timers.fire();
+    expect(driver.list()[0]).toMatchObject({ state: 'reconnecting', error: { kind: 'logon-unconfirmed' } });
+  });
+
   it('refuses a changed certificate for good, until the operator trusts it', async () => {
     const { driver, host, timers } = harness();
     await driver.open(spec());

@@ -303,10 +303,11 @@ export class RdCleanPathEndpoint implements SocketPeer {
   private serverClosed(): void {
     if (this.phase === 'closed') return;
     if (this.phase === 'credssp' && !this.failure && !this.closedByClient) {
-      // FreeRDP-based servers (and older Windows) just close the connection when NLA fails.
+      // FreeRDP-based servers (and older Windows) just close the connection when NLA fails; so does a
+      // dropped network. The driver tries once more before taking it as a wrong password.
       this.failure = new SessionFailure(
-        'logon-failure',
-        'the host closed the connection during NLA authentication (wrong user name or password?)',
+        'logon-unconfirmed',
+        'the host closed the connection during NLA authentication without saying why (a wrong user name or password, or a dropped connection)',
       );
     }
     const byReason = this.errorInfo !== undefined ? fromErrorInfo(this.errorInfo) : undefined;

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import type {
-  OpenResult,
-  SessionDriver,
-  SessionError,
-  SessionSpec,
-  SessionStatus,
+import {
+  UNCONFIRMED_LOGON_RETRY_MS,
+  type OpenResult,
+  type SessionDriver,
+  type SessionError,
+  type SessionSpec,
+  type SessionStatus,
 } from '../../../core/session-driver.js';
 import type { SecretStore } from '../../../secrets/secret-store.js';
 import { backoffDelay, defaultBackoff, realTimers, type BackoffPolicy, type Timers } from './backoff.js';
@@ -21,6 +22,8 @@ export interface RdpDriverOptions {
   backoff: BackoffPolicy;
   /** After a takeover or a logoff: wait this long before trying again, so a person is not fought over. */
   operatorBackoffMs: number;
+  /** After a logon the host ended without saying why: wait this long before the one more try. */
+  unconfirmedLogonRetryMs: number;
 }
 
 export const defaultRdpDriverOptions: RdpDriverOptions = {
@@ -29,6 +32,7 @@ export const defaultRdpDriverOptions: RdpDriverOptions = {
   logonSettleMs: 3_000,
   backoff: defaultBackoff,
   operatorBackoffMs: 15 * 60_000,
+  unconfirmedLogonRetryMs: UNCONFIRMED_LOGON_RETRY_MS,
 };
 
 export interface RdpDriverDependencies {
@@ -49,6 +53,8 @@ interface Entry {
   pin?: string;
   /** The password that failed authentication (as SHA-256) and why: that password is never sent again. */
   rejected?: { hash: string; failure: SessionFailure };
+  /** The password (as SHA-256) of a logon the host ended without saying why: a second such end rejects it. */
+  unconfirmed?: string;
   retry?: unknown;
   attempt: number;
   closing: boolean;
@@ -152,10 +158,18 @@ export class RdpSessionDriver implements SessionDriver {
         logonSettleMs: this.options.logonSettleMs,
       });
     } catch (error) {
-      const failure =
+      let failure =
         error instanceof SessionFailure
           ? error
           : new SessionFailure('protocol', error instanceof Error ? error.message : String(error));
+      if (failure.kind === 'logon-unconfirmed') {
+        if (entry.unconfirmed === hash)
+          failure = new SessionFailure(
+            'logon-failure',
+            'the host closed the connection during NLA authentication twice without saying why: taken as a wrong user name or password',
+          );
+        else entry.unconfirmed = hash;
+      }
       if (isAuthKind(failure.kind)) entry.rejected = { hash, failure };
       return failure;
     }
@@ -164,6 +178,7 @@ export class RdpSessionDriver implements SessionDriver {
       return new SessionFailure('protocol', 'closed while connecting');
     }
     entry.rejected = undefined;
+    entry.unconfirmed = undefined;
     entry.pin ??= connection.fingerprint;
     entry.connection = connection;
     entry.attempt = 0;
@@ -202,7 +217,9 @@ export class RdpSessionDriver implements SessionDriver {
     }
     const delay = isOperatorKind(failure.kind)
       ? this.options.operatorBackoffMs
-      : backoffDelay(this.options.backoff, entry.attempt, this.random);
+      : failure.kind === 'logon-unconfirmed'
+        ? this.options.unconfirmedLogonRetryMs
+        : backoffDelay(this.options.backoff, entry.attempt, this.random);
     entry.attempt++;
     this.setState(entry, 'reconnecting', failure.toSessionError());
     entry.retry = this.timers.setTimeout(() => void this.reconnect(entry), delay);
