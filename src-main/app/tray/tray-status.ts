@@ -1,4 +1,5 @@
 import type { ManagerState } from '../../core/state.js';
+import { plural } from '../../core/words.js';
 
 /**
  * What the tray icon says, from the manager's state alone (pure). Worst first:
@@ -63,10 +64,6 @@ export function traySummary(state: ManagerState | undefined, problem?: string): 
     };
 
   return { status: 'idle', headline: `Idle: ${plural(state.hosts.length, 'host')} off` };
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function names(hosts: readonly { name: string }[]): string {
