@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServiceProcess } from '../helpers/fault-process.js';
-import { eventsAfter, ticksPassed, until } from '../helpers/fault-process.js';
+import type { ServiceProcess } from '../helpers/service-process.js';
+import { eventsAfter, ticksPassed, eventually } from '../helpers/service-process.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 
 /**
@@ -48,7 +48,7 @@ describe('cloud throttling storms and capacity errors', () => {
       // Storm: every StartInstances is throttled, until cleared.
       w.ec2.world.fail('StartInstances', 'RequestLimitExceeded', Infinity);
       w.botcity.createTask({ activityLabel: 'work', machineId: runnerA });
-      const failedA = await until(async () => {
+      const failedA = await eventually(async () => {
         const events = await eventsAfter(service.api);
         return events.find((e) => e.kind === 'action.failed' && e.hostId === 'host-a');
       }, 'host-a start throttled');
@@ -71,7 +71,7 @@ describe('cloud throttling storms and capacity errors', () => {
       w.ec2.world.clearFailures();
       w.ec2.world.fail('StartInstances', 'InsufficientInstanceCapacity', Infinity);
       w.botcity.createTask({ activityLabel: 'work', machineId: runnerB });
-      const failedB = await until(async () => {
+      const failedB = await eventually(async () => {
         const events = await eventsAfter(service.api);
         return events.find((e) => e.kind === 'action.failed' && e.hostId === 'host-b');
       }, 'host-b start refused for capacity');
@@ -81,13 +81,12 @@ describe('cloud throttling storms and capacity errors', () => {
       expect(callsSince(w.ec2, 0, 'StartInstances', a)).toHaveLength(startsA);
 
       // The back-off (1 min) ends and both hosts start: eventual success, with no start in between.
-      await until(
+      await eventually(
         () => w.ec2.world.get(a)?.state === 'running' && w.ec2.world.get(b)?.state === 'running',
         'both hosts running',
-        150_000,
-        250,
+        { timeoutMs: 150_000, everyMs: 250 },
       );
-      const state = await until(async () => {
+      const state = await eventually(async () => {
         const s = await service.api.getState();
         return s.hosts.every((h) => h.power === 'on') ? s : undefined;
       }, 'both hosts on in the state');

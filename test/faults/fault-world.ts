@@ -8,7 +8,7 @@ import type { HostConfig } from '../../src-main/config/schema.js';
 import { KeychainStore } from '../../src-main/secrets/keychain-store.js';
 import { FakeBotCity } from '../fakes/botcity/fake-botcity.js';
 import { Ec2FakeServer } from '../fakes/ec2/server.js';
-import { startServiceProcess, type ServiceDirs, type ServiceProcess } from '../helpers/fault-process.js';
+import { startServiceProcess, type ServiceDirs, type ServiceProcess } from '../helpers/service-process.js';
 
 /**
  * One test's world: the fake BotCity and the fake EC2 in this process (so the test can inject
@@ -109,6 +109,7 @@ export async function faultWorld(
       world.service = await startServiceProcess({
         configPath: world.configPath,
         dir,
+        entry: 'bundle',
         env: { AWS_ENDPOINT_URL_EC2: ec2.url, AWS_REGION: 'us-east-1', ...options.env },
         ...(options.imports ? { imports: options.imports } : {}),
       });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MANAGED_TAG } from '../../src-main/drivers/power/power-results.js';
-import { eventsAfter, lastEventId, ticksPassed, until } from '../helpers/fault-process.js';
+import { eventsAfter, lastEventId, ticksPassed, eventually } from '../helpers/service-process.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 
 /**
@@ -28,7 +28,7 @@ async function poweringOn(name: string) {
   const first = await w.start();
   const task = w.botcity.createTask({ activityLabel: 'work', machineId: `runner-${w.id}` });
   // The power-on is under way once the start was accepted and the instance is booting: crash now.
-  await until(
+  await eventually(
     () =>
       callsSince(w.ec2, 0, 'StartInstances', instance).length > 0 &&
       w.ec2.world.get(instance)?.state === 'pending',
@@ -52,7 +52,7 @@ describe('kill -9 during a power-on', () => {
       expect(host.managed).toBe(true);
       expect(callsSince(w.ec2, callsAtCrash, 'StartInstances')).toEqual([]);
       // Later ticks do not start it again either, and it comes up.
-      const on = await until(async () => {
+      const on = await eventually(async () => {
         const s = await second.api.getState();
         return s.hosts.find((h) => h.id === 'host-a')?.power === 'on' ? s : undefined;
       }, 'host-a on');
@@ -75,7 +75,7 @@ describe('kill -9 during a power-on', () => {
       expect(state.hosts.find((h) => h.id === 'host-a')?.managed).toBe(true);
       expect(callsSince(w.ec2, callsAtCrash, 'StartInstances')).toEqual([]);
       // The grace period is 3 s: the leaked host is then stopped, once.
-      await until(() => w.ec2.world.get(instance)?.state === 'stopped', 'the leaked instance stopped');
+      await eventually(() => w.ec2.world.get(instance)?.state === 'stopped', 'the leaked instance stopped');
       expect(callsSince(w.ec2, callsAtCrash, 'StopInstances', instance)).toHaveLength(1);
       const events = await eventsAfter(second.api);
       expect(events.some((e) => e.kind === 'host.stopping' && e.hostId === 'host-a')).toBe(true);
@@ -101,7 +101,7 @@ describe('kill -9 during a power-off', () => {
     });
     const first = await w.start();
     // No demand: after the grace period the service stops the host. Crash while it is stopping.
-    await until(
+    await eventually(
       () =>
         callsSince(w.ec2, 0, 'StopInstances', instance).length > 0 &&
         w.ec2.world.get(instance)?.state === 'stopping',
@@ -112,7 +112,7 @@ describe('kill -9 during a power-off', () => {
     const second = await w.start();
     const state = await ticksPassed(second.api, 0, 2);
     expect(['stopping', 'off']).toContain(state.hosts.find((h) => h.id === 'host-b')?.power);
-    await until(() => w.ec2.world.get(instance)?.state === 'stopped', 'the instance stopped');
+    await eventually(() => w.ec2.world.get(instance)?.state === 'stopped', 'the instance stopped');
     const after = await second.api.getState();
     await ticksPassed(second.api, after.ticks, 2);
     expect(callsSince(w.ec2, callsAtCrash, 'StartInstances')).toEqual([]);
@@ -121,7 +121,7 @@ describe('kill -9 during a power-off', () => {
     // And the restarted service still serves demand: a new task starts the host, once.
     const mark = await lastEventId(second.api);
     w.botcity.createTask({ activityLabel: 'work', machineId: `runner-${w.id}` });
-    await until(
+    await eventually(
       () => w.ec2.world.get(instance)?.state === 'running' || w.ec2.world.get(instance)?.state === 'pending',
       'restart on demand',
     );

@@ -1,5 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventsAfter, lastEventId, readEventFile, ticksPassed, until } from '../helpers/fault-process.js';
+import {
+  eventsAfter,
+  lastEventId,
+  readEventFile,
+  ticksPassed,
+  eventually,
+} from '../helpers/service-process.js';
 import { startXrdp, type XrdpServer } from '../helpers/rdp-servers.js';
 import { fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 import { ensureFaultUser, FAULT_PASSWORD, FAULT_USER } from './rdp-user.js';
@@ -54,7 +60,7 @@ describe('kill -9 during session login', () => {
 
     const first = await w.start();
     // xrdp takes seconds to log on (Xorg starts, then the driver waits for the logon to settle): crash then.
-    const seen = await until(async () => {
+    const seen = await eventually(async () => {
       const events = await eventsAfter(first.api);
       return events.some((e) => e.kind === 'session.opening') ? events : undefined;
     }, 'session.opening');
@@ -71,7 +77,7 @@ describe('kill -9 during session login', () => {
         (e) => e.kind === 'session.opening' && e.hostId === 'desk-1',
       ),
     ).toBe(true);
-    const open = await until(async () => {
+    const open = await eventually(async () => {
       const s = await second.api.getState();
       return s.sessions.find((x) => x.hostId === 'desk-1' && x.state === 'open');
     }, 'the session open again');
@@ -87,7 +93,7 @@ describe('kill -9 during session login', () => {
         (e) => e.kind === 'session.opening' && e.hostId === 'desk-1',
       ),
     ).toBe(true);
-    await until(async () => {
+    await eventually(async () => {
       const s = await third.api.getState();
       return s.sessions.some((x) => x.hostId === 'desk-1' && x.state === 'open');
     }, 'the session open after the second crash');

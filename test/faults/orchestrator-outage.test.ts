@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGED_TAG } from '../../src-main/drivers/power/power-results.js';
 import type { FailureRule } from '../fakes/botcity/failures.js';
-import { eventsAfter, lastEventId, ticksPassed, until } from '../helpers/fault-process.js';
+import { eventsAfter, lastEventId, ticksPassed, eventually } from '../helpers/service-process.js';
 import { startXrdp, type XrdpServer } from '../helpers/rdp-servers.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 import { ensureFaultUser, FAULT_PASSWORD } from './rdp-user.js';
@@ -52,7 +52,7 @@ describe('orchestrator down or answering garbage', () => {
     const task = w.botcity.createTask({ activityLabel: 'work', machineId: runner });
     w.botcity.startTask(task.id, runner);
     const service = await w.start();
-    await until(
+    await eventually(
       async () => (await service.api.getState()).sessions.some((s) => s.state === 'open'),
       'session open',
     );
@@ -85,8 +85,14 @@ describe('orchestrator down or answering garbage', () => {
 
     // It answers again: the runner is idle, so the host drains and stops.
     w.botcity.setFailure(undefined);
-    await until(async () => (await service.api.getState()).orchestrator.status === 'ok', 'orchestrator ok');
-    await until(() => w.ec2.world.get(instance)?.state === 'stopped', 'the idle host stopped after recovery');
+    await eventually(
+      async () => (await service.api.getState()).orchestrator.status === 'ok',
+      'orchestrator ok',
+    );
+    await eventually(
+      () => w.ec2.world.get(instance)?.state === 'stopped',
+      'the idle host stopped after recovery',
+    );
     const after = await eventsAfter(service.api, mark);
     expect(after.some((e) => e.kind === 'orchestrator.restored')).toBe(true);
     expect(after.some((e) => e.kind === 'session.closed' && e.hostId === 'vm-1')).toBe(true);

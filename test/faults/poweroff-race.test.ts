@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MANAGED_TAG } from '../../src-main/drivers/power/power-results.js';
-import { eventsAfter, lastEventId, ticksPassed, until } from '../helpers/fault-process.js';
+import { eventsAfter, lastEventId, ticksPassed, eventually } from '../helpers/service-process.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 import { startOrchestratorProxy, type OrchestratorProxy } from './orchestrator-proxy.js';
 
@@ -45,7 +45,7 @@ describe('a task starts while its host’s power-off is being decided', () => {
     const busy = w.botcity.createTask({ activityLabel: 'work', machineId: runner });
     w.botcity.startTask(busy.id, runner);
     const service = await w.start();
-    await until(
+    await eventually(
       async () => (await service.api.getState()).runners.some((r) => r.running === 1),
       'runner busy',
     );
@@ -67,7 +67,7 @@ describe('a task starts while its host’s power-off is being decided', () => {
     w.botcity.finishTask(busy.id);
     await injected;
 
-    const canceled = await until(async () => {
+    const canceled = await eventually(async () => {
       const events = await eventsAfter(service.api, mark);
       return events.find((e) => e.hostId === 'host-r' && /^Not stopping host-r/.test(e.message));
     }, 'the power-off cancelled');
@@ -81,7 +81,7 @@ describe('a task starts while its host’s power-off is being decided', () => {
 
     // Control: once that task ends too, the same config powers the host off at once.
     w.botcity.finishTask(late!.id);
-    await until(
+    await eventually(
       () => callsSince(w.ec2, 0, 'StopInstances', instance).length === 1,
       'the power-off after all',
     );

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventsAfter, lastEventId, until } from '../helpers/fault-process.js';
+import { eventsAfter, lastEventId, eventually } from '../helpers/service-process.js';
 import { startShadowServer, type ShadowServer } from '../helpers/rdp-servers.js';
 import { fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 
@@ -45,26 +45,26 @@ describe('the RDP server restarts under a live session', () => {
     const task = w.botcity.createTask({ activityLabel: 'work', machineId: runner });
     w.botcity.startTask(task.id, runner);
     const service = await w.start();
-    await until(
+    await eventually(
       async () => (await service.api.getState()).sessions.some((s) => s.state === 'open'),
       'session open',
     );
     const mark = await lastEventId(service.api);
 
     await shadow.kill();
-    await until(
+    await eventually(
       async () =>
         (await eventsAfter(service.api, mark)).some((e) => e.kind === 'session.lost' && e.hostId === 'nla-1'),
       'session.lost',
     );
     await shadow.start();
-    const restored = await until(async () => {
+    const restored = await eventually(async () => {
       const events = await eventsAfter(service.api, mark);
       return events.find((e) => e.kind === 'session.restored' && e.hostId === 'nla-1');
     }, 'session.restored');
     expect(restored.message).toMatch(/reconnected/);
     // The state is published each tick: the next one shows the session open again.
-    const session = await until(async () => {
+    const session = await eventually(async () => {
       const found = (await service.api.getState()).sessions.find((s) => s.hostId === 'nla-1');
       return found?.state === 'open' ? found : undefined;
     }, 'the session open in the state');

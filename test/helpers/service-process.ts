@@ -1,21 +1,73 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHttpClient } from '../../src-main/api/http-client.js';
 import type { SessionManagerApi } from '../../src-main/api/contract.js';
+import type { ManagerEvent } from '../../src-main/core/events.js';
+import type { ManagerState } from '../../src-main/core/state.js';
 
 /**
- * The real service as the user runs it: `node --import tsx src-main/cli/main.ts run local` in a child
- * process, under the keychain of the test run (DBUS_SESSION_BUS_ADDRESS is inherited), with its own data
- * and log dirs. The fakes run as processes too, driven through their /__control/ APIs.
+ * The real service as the user runs it: `session-manager run local` in a child process, under the
+ * keychain of the test run (DBUS_SESSION_BUS_ADDRESS is inherited), with its own config, data and log
+ * dirs. Fault tests kill it with SIGKILL mid-action and start it again on the same dirs. The fakes run
+ * as processes too, driven through their /__control/ APIs.
  */
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** How long a start may take on a loaded 2-core machine (tsx compiles the sources on first run). */
 export const START_TIMEOUT_MS = 120_000;
+
+/**
+ * The CLI bundled once per test process with esbuild (dependencies stay in node_modules): the same code
+ * as `bin/session-manager.js`, but it starts seconds sooner than compiling every file through tsx.
+ */
+let bundle: Promise<string> | undefined;
+export function bundledCli(): Promise<string> {
+  bundle ??= (async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [path.join(repoRoot, 'src-main/cli/main.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      write: false,
+      logLevel: 'warning',
+    });
+    const code = result.outputFiles[0]!.contents;
+    // Named by content: parallel workers share one file, and a run leaves at most one per source state.
+    // It lives under node_modules so its imports resolve to the project's dependencies.
+    const dir = path.join(repoRoot, 'node_modules/.cache/sm-service');
+    mkdirSync(dir, { recursive: true });
+    const outfile = path.join(dir, `cli-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+    if (!existsSync(outfile)) {
+      const temp = `${outfile}.${process.pid}.tmp`;
+      writeFileSync(temp, code);
+      renameSync(temp, outfile);
+    }
+    const dayAgo = Date.now() - 24 * 3600_000;
+    for (const file of readdirSync(dir))
+      if (path.join(dir, file) !== outfile && statSync(path.join(dir, file)).mtimeMs < dayAgo)
+        rmSync(path.join(dir, file), { force: true });
+    return outfile;
+  })();
+  return bundle;
+}
 
 export interface Exit {
   code: number | null;
@@ -148,6 +200,17 @@ export interface ServiceProcess {
   exited: Promise<Exit>;
   /** SIGTERM (or `signal`), then SIGKILL after `graceMs`. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit>;
+  /** Ends with SIGKILL (a crash) and waits for the exit. */
+  kill(): Promise<Exit>;
+  /** Sends a signal without waiting (e.g. SIGUSR2 to a process started with a crash hook). */
+  signal(signal: NodeJS.Signals): void;
+}
+
+export interface ServiceDirs {
+  /** The config file the service reads (and writes, e.g. a pinned certificate). */
+  configPath: string;
+  /** Root of the service's own files: logs/, data/ (the event history) and state/ live below it. */
+  dir: string;
 }
 
 export interface ServiceProcessOptions {
@@ -156,6 +219,29 @@ export interface ServiceProcessOptions {
   dir?: string;
   env?: NodeJS.ProcessEnv;
   args?: string[];
+  /** Extra `--import` modules (e.g. a crash hook). */
+  imports?: string[];
+  /** `tsx` runs the sources as `bin/session-manager.js` does; `bundle` the same code, sooner started. */
+  entry?: 'tsx' | 'bundle';
+  timeoutMs?: number;
+}
+
+export const logDir = (dirs: ServiceDirs) => path.join(dirs.dir, 'logs');
+
+/** Every log file the service wrote (pino-roll numbers them). */
+export function readServiceLogs(dirs: ServiceDirs): string {
+  const dir = logDir(dirs);
+  if (!existsSync(dir)) return '';
+  return readdirSync(dir)
+    .sort()
+    .map((file) => readFileSync(path.join(dir, file), 'utf8'))
+    .join('');
+}
+
+/** The persisted event history (data/session-manager/events.jsonl under the service's XDG data dir). */
+export function readEventFile(dirs: ServiceDirs): string {
+  const file = path.join(dirs.dir, 'data', 'session-manager', 'events.jsonl');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
 /** Parses the Prometheus text format into `name{labels}` → value. */
@@ -179,13 +265,16 @@ export interface SpawnedService {
 }
 
 /** Spawns `session-manager run local --config <file> --port 0` without waiting for anything. */
-export function spawnServiceProcess(options: ServiceProcessOptions): SpawnedService {
+export async function spawnServiceProcess(options: ServiceProcessOptions): Promise<SpawnedService> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'sm-service-'));
-  const logFile = path.join(dir, 'log', 'session-manager.log');
+  const logFile = path.join(logDir({ dir, configPath: options.configPath }), 'session-manager.log');
+  const entry =
+    options.entry === 'bundle'
+      ? [await bundledCli()]
+      : ['--import', 'tsx', path.join(repoRoot, 'src-main/cli/main.ts')];
   const args = [
-    '--import',
-    'tsx',
-    path.join(repoRoot, 'src-main/cli/main.ts'),
+    ...(options.imports ?? []).flatMap((file) => ['--import', file]),
+    ...entry,
     'run',
     'local',
     '--show-token',
@@ -202,9 +291,10 @@ export function spawnServiceProcess(options: ServiceProcessOptions): SpawnedServ
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
-      // Its own event history (platformPaths().data) and state dirs; the keychain stays the test run's.
+      // Its own event history (platformPaths().data), state and cache dirs; the keychain stays the test run's.
       XDG_DATA_HOME: path.join(dir, 'data'),
       XDG_STATE_HOME: path.join(dir, 'state'),
+      XDG_CACHE_HOME: path.join(dir, 'cache'),
       AWS_EC2_METADATA_DISABLED: 'true',
       ...options.env,
     },
@@ -215,10 +305,13 @@ export function spawnServiceProcess(options: ServiceProcessOptions): SpawnedServ
 
 /** Starts `session-manager run local --config <file> --port 0` and waits for the console URL it prints. */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const { child, dir, logFile, exited, ...watch } = spawnServiceProcess(options);
+  const { child, dir, logFile, exited, ...watch } = await spawnServiceProcess(options);
   let match: RegExpExecArray;
   try {
-    match = await watch.waitFor(/Web console: (http:\/\/[^/\s]+)\/#token=(\S+)/, START_TIMEOUT_MS);
+    match = await watch.waitFor(
+      /Web console: (http:\/\/[^/\s]+)\/#token=(\S+)/,
+      options.timeoutMs ?? START_TIMEOUT_MS,
+    );
   } catch (error) {
     await stopChild(child, 'SIGKILL', 0);
     throw error;
@@ -259,6 +352,8 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     output: watch.output,
     exited,
     stop: (signal = 'SIGTERM', graceMs = 60_000) => stopChild(child, signal, graceMs),
+    kill: () => stopChild(child, 'SIGKILL', 0),
+    signal: (signal) => void child.kill(signal),
   };
 }
 
@@ -272,12 +367,12 @@ export interface EventuallyOptions {
 /** Polls `check` until it returns something truthy; the deadline bounds the wait, it decides nothing. */
 export async function eventually<T>(
   check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  what: string,
+  what: string | (() => string),
   options: number | EventuallyOptions = {},
 ): Promise<T> {
   const {
     timeoutMs = 60_000,
-    everyMs = 250,
+    everyMs = 100,
     detail,
   } = typeof options === 'number' ? { timeoutMs: options } : options;
   const deadline = Date.now() + timeoutMs;
@@ -292,7 +387,7 @@ export async function eventually<T>(
     if (Date.now() > deadline) {
       const more = detail ? await Promise.resolve(detail()).catch((error: unknown) => String(error)) : '';
       throw new Error(
-        `timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}${more ? `\n${more}` : ''}`,
+        `timed out waiting for ${typeof what === 'string' ? what : what()}${lastError ? ` (last error: ${String(lastError)})` : ''}${more ? `\n${more}` : ''}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
@@ -314,4 +409,50 @@ export function ensureLocalUser(user: string, password: string): void {
     writeFileSync(xsession, 'exec xterm\n');
     execFileSync('chown', [`${user}:`, xsession]);
   }
+}
+
+/** Events with an id above `afterId` (the history survives restarts, so ids keep increasing). */
+export async function eventsAfter(api: SessionManagerApi, afterId = 0): Promise<ManagerEvent[]> {
+  return api.listEvents({ afterId, limit: 1000 });
+}
+
+export async function lastEventId(api: SessionManagerApi): Promise<number> {
+  const events = await api.listEvents({ limit: 1 });
+  return events.at(-1)?.id ?? 0;
+}
+
+/** Waits until the service has completed `count` more ticks than `from` and returns that state. */
+export async function ticksPassed(
+  api: SessionManagerApi,
+  from: number,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<ManagerState> {
+  return eventually(
+    async () => {
+      const state = await api.getState();
+      return state.ticks >= from + count ? state : undefined;
+    },
+    `${count} ticks`,
+    timeoutMs,
+  );
+}
+
+/** Runs the real CLI (the bundle) as a child process: what a user types, with stdin and env. */
+export async function runCliProcess(
+  args: string[],
+  options: { configPath: string; stdin?: string; env?: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [await bundledCli(), '--config', options.configPath, ...args], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(options.stdin ?? '');
+  const code = await new Promise<number | null>((resolve) => child.once('close', (value) => resolve(value)));
+  return { code, stdout, stderr };
 }

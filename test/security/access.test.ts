@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_STREAM_PATH, httpRoutes, METRICS_PATH } from '../../src-main/api/http-routes.js';
 import { faultWorld, type FaultWorld } from '../faults/fault-world.js';
-import type { ServiceProcess } from '../helpers/fault-process.js';
+import type { ServiceProcess } from '../helpers/service-process.js';
 
 /**
  * Who can reach the real service's HTTP API: only a client on this machine that holds the token and

@@ -9,9 +9,9 @@ import {
   readEventFile,
   readServiceLogs,
   runCliProcess,
-  until,
+  eventually,
   type ServiceProcess,
-} from '../helpers/fault-process.js';
+} from '../helpers/service-process.js';
 import { startShadowServer, type ShadowServer } from '../helpers/rdp-servers.js';
 
 /**
@@ -330,7 +330,7 @@ describe('a canary secret given through every entry point never leaks', () => {
       };
       busy(`rn-${id}`);
       let last = '';
-      await until(
+      await eventually(
         async () => {
           const now = await api.getState();
           last = JSON.stringify({
@@ -345,16 +345,16 @@ describe('a canary secret given through every entry point never leaks', () => {
       );
       busy(`rc-${id}`);
       busy(`ra-${id}`);
-      await until(
+      await eventually(
         async () =>
           (await api.getState()).sessions.some((s) => s.hostId === `cli-${id}` && s.state === 'failed'),
         'the wrong-password session failed',
       );
-      await until(
+      await eventually(
         () => world.botcity.requestCount('POST /api/v2/workspace/login') > logins,
         'a login with the key the API stored',
       );
-      await until(
+      await eventually(
         () =>
           callsSince(world.ec2, 0, 'DescribeInstances').some(
             (call) => call.error === 'SignatureDoesNotMatch',
@@ -392,7 +392,7 @@ describe('a canary secret given through every entry point never leaks', () => {
 
       // 8. kill -9 of a service in the middle of its work.
       const again = await world.start();
-      await until(
+      await eventually(
         async () => (await again.api.getState()).sessions.some((s) => s.state === 'open'),
         'session open again',
       );

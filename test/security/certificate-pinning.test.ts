@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fastPolicy, faultWorld, type FaultWorld } from '../faults/fault-world.js';
-import { eventsAfter, lastEventId, ticksPassed, until } from '../helpers/fault-process.js';
+import { eventsAfter, lastEventId, ticksPassed, eventually } from '../helpers/service-process.js';
 import { startShadowServer, type ShadowServer } from '../helpers/rdp-servers.js';
 
 /**
@@ -60,14 +60,14 @@ describe('RDP host certificate pinning', () => {
       const service = await w.start();
 
       // First use: the certificate is pinned in the config.
-      const first = await until(() => pinnedIn(w.configPath), 'the certificate pinned in the config');
+      const first = await eventually(() => pinnedIn(w.configPath), 'the certificate pinned in the config');
       expect(first).toMatch(/^[0-9a-f]{64}$/);
       expect(
         (await eventsAfter(service.api)).some(
           (e) => e.kind === 'certificate.pinned' && e.data?.fingerprint === first,
         ),
       ).toBe(true);
-      await until(
+      await eventually(
         async () => (await service.api.getState()).sessions.some((s) => s.state === 'open'),
         'session open',
       );
@@ -76,7 +76,7 @@ describe('RDP host certificate pinning', () => {
       const mark = await lastEventId(service.api);
       await shadow.kill();
       await shadow.start(mkdtempSync(path.join(tmpdir(), 'sm-shadow-other-cert-')));
-      const refused = await until(async () => {
+      const refused = await eventually(async () => {
         const events = await eventsAfter(service.api, mark);
         return events.find(
           (e) => e.hostId === 'pin-1' && e.kind === 'session.failed' && /certificate/i.test(e.message),
@@ -103,8 +103,8 @@ describe('RDP host certificate pinning', () => {
         hostId: 'pin-1',
         fingerprint: other,
       });
-      await until(() => pinnedIn(w.configPath) === other, 'the new certificate pinned');
-      await until(
+      await eventually(() => pinnedIn(w.configPath) === other, 'the new certificate pinned');
+      await eventually(
         async () =>
           (await service.api.getState()).sessions.some((s) => s.hostId === 'pin-1' && s.state === 'open'),
         'session open with the new certificate',

@@ -36,7 +36,7 @@ describe('run local: a start that cannot succeed', () => {
   }
 
   it('without a keychain it refuses to start: exit 3, and it says why', { timeout: 150_000 }, async () => {
-    const service = spawnServiceProcess({
+    const service = await spawnServiceProcess({
       configPath: world.configPath,
       env: { ...world.env, DBUS_SESSION_BUS_ADDRESS: undefined },
     });
@@ -54,7 +54,7 @@ describe('run local: a start that cannot succeed', () => {
       await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
       const port = (blocker.address() as net.AddressInfo).port;
       try {
-        const service = spawnServiceProcess({
+        const service = await spawnServiceProcess({
           configPath: world.configPath,
           env: world.env,
           args: ['--port', String(port)],
