@@ -123,27 +123,24 @@ export function describeFailure(error: unknown): string {
   return `Cannot read the BotCity queue: ${text}`;
 }
 
-/** Maestro tasks → core's ObservedTask. A task seen in both lists (it started between reads) counts as running. */
+/**
+ * Maestro tasks → core's ObservedTask. A task seen in both lists (it started between reads) counts as
+ * running. Every task gets every field (undefined where Maestro has none): one object shape for tens of
+ * thousands of tasks keeps the reconciler's loops over them fast.
+ */
 export function normalize(queued: BotCityTask[], running: BotCityTask[], now: number): ObservedTask[] {
   const byId = new Map<string, ObservedTask>();
-  const base = (task: BotCityTask): ObservedTask => ({
+  const observe = (task: BotCityTask, state: ObservedTask['state']): ObservedTask => ({
     id: task.id,
-    state: 'queued',
-    ...(task.machineId ? { runnerId: task.machineId } : {}),
-    ...(task.activityLabel ? { activity: task.activityLabel } : {}),
+    state,
+    runnerId: task.machineId || undefined,
+    activity: task.activityLabel || undefined,
     createdAt: task.dateCreation ?? now,
+    notBefore: state === 'queued' ? (task.minExecutionDate ?? undefined) : undefined,
+    startedAt: state === 'running' ? (task.dateStartRunning ?? undefined) : undefined,
     priority: Math.min(10, Math.max(0, Math.round(task.priority ?? 0))),
   });
-  for (const task of queued)
-    byId.set(task.id, {
-      ...base(task),
-      ...(task.minExecutionDate != null ? { notBefore: task.minExecutionDate } : {}),
-    });
-  for (const task of running)
-    byId.set(task.id, {
-      ...base(task),
-      state: 'running',
-      ...(task.dateStartRunning != null ? { startedAt: task.dateStartRunning } : {}),
-    });
+  for (const task of queued) byId.set(task.id, observe(task, 'queued'));
+  for (const task of running) byId.set(task.id, observe(task, 'running'));
   return [...byId.values()];
 }
