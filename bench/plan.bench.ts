@@ -132,7 +132,7 @@ function asMaestro(task: ObservedTask): BotCityTask {
 }
 
 /** The tick as plan gets it each time: its tasks parsed anew from Maestro's JSON and normalized. */
-function asReceived(tick: Snapshot): () => Snapshot {
+export function asReceived(tick: Snapshot): () => Snapshot {
   const json = JSON.stringify({
     queued: tick.queue.tasks.filter((task) => task.state === 'queued').map(asMaestro),
     running: tick.queue.tasks.filter((task) => task.state === 'running').map(asMaestro),
