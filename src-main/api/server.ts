@@ -119,6 +119,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 256 * 1024,
+    // Fastify's router would answer a longer path parameter itself (414, in its own shape); the
+    // handlers' schemas reject an over-long id in the API's shape instead.
+    maxParamLength: 2_048,
     // SSE connections are ended in preClose; other keep-alive sockets are closed with the server.
     forceCloseConnections: true,
   });

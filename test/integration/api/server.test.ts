@@ -9,6 +9,7 @@ import { EVENTS_STREAM_PATH, httpRoutes } from '../../../src-main/api/http-route
 import { startApiServer, type RunningApiServer } from '../../../src-main/api/server.js';
 import { getOrCreateApiToken } from '../../../src-main/api/token.js';
 import { FakeManager } from './fake-manager.js';
+import { apiErrorBodySchema } from '../../../src-main/api/errors.js';
 import { readSse, request } from './http.js';
 
 const PASSWORD = 'canary-host-pw-7f3a91';
@@ -122,6 +123,16 @@ describe('the HTTP API', () => {
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toContain('application/json');
     expect(res.json()).toMatchObject({ error: 'not-found' });
+  });
+
+  it('answers an over-long path parameter in the API’s error shape, not the router’s', async () => {
+    const res = await request(`${server.url}/api/hosts/${'h'.repeat(300)}`, {
+      method: 'DELETE',
+      headers: auth(),
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(apiErrorBodySchema.parse(res.json()).message).not.toBe('');
   });
 
   it('gives /health without a token only the status; with the token the details', async () => {
