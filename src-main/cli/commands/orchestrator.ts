@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { orchestratorSchema, type Config, type OrchestratorConfig } from '../../config/schema.js';
+import { orchestratorSchema, type OrchestratorConfig } from '../../config/schema.js';
 import { computeDemand } from '../../core/demand.js';
 import type { QueueObservation } from '../../core/orchestrator.js';
 import {
@@ -7,15 +7,13 @@ import {
   createBotCityOrchestrator,
   type BotCityErrorKind,
 } from '../../orchestrators/botcity/index.js';
-import { makeSecretRef } from '../../secrets/secret-ref.js';
+import { writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { Prompter } from '../prompter.js';
 import { readSecret } from '../secret-input.js';
-import { describeConfigProblems } from './shared.js';
 
 export const ORCHESTRATOR_KEY_ENV = 'SESSION_MANAGER_ORCHESTRATOR_KEY';
-const KEY_REF = makeSecretRef('orchestrator-key', 'botcity');
 
 /** What a failed `orchestrator test` step means for scripts. */
 const exitCodeOf: Record<BotCityErrorKind, number> = {
@@ -96,18 +94,22 @@ async function setOrchestrator(ctx: CliContext, options: SetOptions): Promise<vo
       })
     : undefined;
 
-  const parsed = orchestratorSchema.safeParse({
-    kind: 'botcity',
-    server,
-    login,
-    key: current?.key ?? KEY_REF,
-    pollSeconds:
-      options.pollSeconds !== undefined ? Number(options.pollSeconds) : (current?.pollSeconds ?? 15),
-  });
-  if (!parsed.success)
-    throw new CliError(describeConfigProblems(parsed.error, 'orchestrator').join('\n'), ExitCode.usage);
-  if (key !== undefined) await ctx.secrets().set(parsed.data.key, key);
-  const saved = store.update((config: Config) => ({ ...config, orchestrator: parsed.data })).orchestrator!;
+  // Through ConfigWriter, as the API and the UI write it: the key goes to the keychain only, and nothing
+  // is stored unless the whole config validates.
+  const saved = (
+    await writeConfig(ctx, (writer) =>
+      writer.updateSettings({
+        orchestrator: {
+          kind: 'botcity',
+          server,
+          login,
+          pollSeconds:
+            options.pollSeconds !== undefined ? Number(options.pollSeconds) : (current?.pollSeconds ?? 15),
+          ...(key !== undefined ? { key } : {}),
+        },
+      }),
+    )
+  ).orchestrator!;
 
   const summary = {
     server: saved.server,

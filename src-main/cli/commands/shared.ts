@@ -1,10 +1,4 @@
-import type { z } from 'zod';
 import type { HostConfig, RunnerConfig } from '../../config/schema.js';
-
-/** "host.aws.instanceId: an EC2 instance id like ..." for each problem. */
-export function describeConfigProblems(error: z.ZodError, prefix: string): string[] {
-  return error.issues.map((issue) => `${[prefix, ...issue.path].join('.')}: ${issue.message}`);
-}
 
 /** A host as printed: secret references are replaced by "stored in keychain" flags. */
 export function publicHost(host: HostConfig): Record<string, unknown> {

@@ -88,16 +88,16 @@ describe('session-manager orchestrator set', () => {
       login: 'ws-login',
       pollSeconds: 15,
       keyStored: true,
-      keyRef: 'orchestrator-key:botcity',
+      keyRef: 'orchestrator-key:default',
     });
     expect(new ConfigStore(configPath).load().orchestrator).toEqual({
       kind: 'botcity',
       server: fake.url,
       login: 'ws-login',
-      key: 'orchestrator-key:botcity',
+      key: 'orchestrator-key:default',
       pollSeconds: 15,
     });
-    expect(await new KeychainStore().get('orchestrator-key:botcity')).toBe(KEY);
+    expect(await new KeychainStore().get('orchestrator-key:default')).toBe(KEY);
   });
 
   it('takes the key from $SESSION_MANAGER_ORCHESTRATOR_KEY, and keeps it when only the login changes', async () => {
@@ -107,7 +107,7 @@ describe('session-manager orchestrator set', () => {
       env: { SESSION_MANAGER_ORCHESTRATOR_KEY: KEY },
     });
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/the key is stored in the keychain \(orchestrator-key:botcity\)/);
+    expect(first.stdout).toMatch(/the key is stored in the keychain \(orchestrator-key:default\)/);
     const second = await cli(['orchestrator', 'set', '--login', 'ws-login', '--poll-seconds', '30'], {
       configPath,
     });
@@ -132,7 +132,7 @@ describe('session-manager orchestrator set', () => {
     });
     expect(result.code).toBe(0);
     expect(new ConfigStore(configPath).load().orchestrator?.login).toBe('ws-login');
-    expect(await new KeychainStore().get('orchestrator-key:botcity')).toBe(KEY);
+    expect(await new KeychainStore().get('orchestrator-key:default')).toBe(KEY);
   });
 
   it('refuses without a key, or with a bad URL, and writes nothing', async () => {
@@ -224,10 +224,10 @@ describe('session-manager orchestrator test', () => {
 
   it('exit 3 when the key is not in the keychain', async () => {
     const configPath = await configured(fake.url);
-    await new KeychainStore().delete('orchestrator-key:botcity');
+    await new KeychainStore().delete('orchestrator-key:default');
     const result = await cli(['orchestrator', 'test'], { configPath });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/No secret is stored in the keychain for orchestrator-key:botcity/);
+    expect(result.stderr).toMatch(/No secret is stored in the keychain for orchestrator-key:default/);
   });
 
   it('exit 4 when nothing listens there (connection refused)', async () => {
