@@ -61,7 +61,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   announceOrchestrator(snapshot, config, mem, notes);
 
   // Hosts on or starting count against the budget; an unknown one might be on, so it counts too.
-  // The same pass reads each host's power and boot lead once, for the rest of the plan.
+  // Power and readiness are read by position once; this pass reads each host's boot lead once.
   const hostCount = context.hosts.length;
   const powers = powersByPosition(snapshot, context);
   const answeringAt = answeringByPosition(snapshot, context);
