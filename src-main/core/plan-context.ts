@@ -96,7 +96,9 @@ export function planContext(config: Config): PlanContext {
       continue;
     }
     const domain = runner.user ? runner.domain : (runner.domain ?? host.domain);
-    const passwordRef = runner.password ?? host.password;
+    // A runner's own password goes with its own user only; without one it logs on as the host's user,
+    // with the host's password (a password left over from an earlier user is never sent with another).
+    const passwordRef = runner.user ? (runner.password ?? host.password) : host.password;
     const group: SessionGroup = {
       key,
       hostId: host.id,

@@ -65,10 +65,18 @@ export function toRunnerInput(draft: RunnerDraft): RunnerInput {
   return input;
 }
 
-/** editRunner: removed optionals become null; an empty password keeps the stored one. */
+/**
+ * editRunner: removed optionals become null; an empty password keeps the stored one, unless the runner
+ * goes back to the host's user: then its own password goes too (the host's password is used).
+ */
 export function toRunnerPatch(draft: RunnerDraft): RunnerPatch {
   const input = toRunnerInput(draft);
-  return { ...input, user: input.user ?? null, domain: input.domain ?? null };
+  return {
+    ...input,
+    user: input.user ?? null,
+    domain: input.domain ?? null,
+    ...(input.user ? {} : { password: null }),
+  };
 }
 
 export const runnerFields = [
@@ -95,6 +103,9 @@ export function validateRunner(
     if (message) errors[field] = message;
   }
   if (!draft.host) errors.host = 'choose the host this runner works on';
+  // A runner without its own user logs on as the host's user, with the host's password.
+  if (draft.password && !input.user)
+    errors.password ??= "a password goes with the runner's own user: give the user, or leave both empty";
   if (!editing && takenIds.includes(input.id as string))
     errors.id ??= `a runner "${String(input.id)}" already exists`;
   if (Object.keys(errors).length) return errors;

@@ -520,6 +520,26 @@ describe('sessions', () => {
     });
   });
 
+  it("sends a runner's own password only with its own user", () => {
+    const leftOver = makeConfig({
+      hosts: [host('bot-01')],
+      runners: [runner('fin-01', 'bot-01', { password: 'runner-password:fin-01' })],
+    });
+    const result = plan(
+      snapshot({
+        queue: queue([task({ runnerId: 'fin-01' })]),
+        power: power({ 'bot-01': 'on' }),
+        readiness: answering('bot-01'),
+      }),
+      leftOver,
+      emptyMemory(),
+      T0,
+    );
+    expect(result.actions.find((a) => a.kind === 'openSession')).toMatchObject({
+      spec: { user: 'bot', passwordRef: 'host-password:bot-01' },
+    });
+  });
+
   it.each([
     { name: 'RDP not answering yet', readiness: new Map<string, boolean>(), state: 'on' as const, opens: 0 },
     { name: 'host still starting', readiness: answering('bot-01'), state: 'starting' as const, opens: 0 },
