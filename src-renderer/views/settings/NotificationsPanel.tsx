@@ -191,7 +191,9 @@ export function NotificationsPanel({
           <PasswordInput
             label="SMTP password"
             autoComplete="new-password"
-            description={current.email?.hasPassword ? 'Stored: leave empty to keep it.' : undefined}
+            description={
+              current.email?.hasPassword ? 'Stored in the keychain: leave empty to keep it.' : undefined
+            }
             value={email.password}
             onChange={(e) => setEmail({ ...email, password: e.currentTarget.value })}
           />
