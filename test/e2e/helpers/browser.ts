@@ -61,3 +61,23 @@ export function collectPageErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/**
+ * The bodies of the API replies the page receives (JSON and error replies; not the event stream, which
+ * never ends, nor thumbnails), to check that no secret ever comes back to the browser.
+ */
+export function collectApiReplies(page: Page): { bodies(): Promise<string[]> } {
+  const pending: Promise<string>[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (!url.pathname.startsWith('/api/') || url.pathname.startsWith('/api/events/stream')) return;
+    if (url.pathname === '/api/thumbnail') return;
+    pending.push(
+      response.text().then(
+        (body) => `${response.request().method()} ${url.pathname} ${response.status()} ${body}`,
+        () => '',
+      ),
+    );
+  });
+  return { bodies: () => Promise.all(pending) };
+}

@@ -50,6 +50,12 @@ export class ScriptedManager implements ManagerPort {
   readonly demand = new Map<string, { queued: number; running: number }>();
   readonly sessions = new Map<string, SessionView>();
   readonly notified: string[] = [];
+  /** Every host a connection test asked the cloud about (secrets as refs). */
+  readonly cloudChecks: HostConfig[] = [];
+  /** Set by a test to answer the cloud check itself (e.g. for Azure); otherwise the scripted EC2 answers. */
+  scriptCloudCheck?: (host: HostConfig, secrets: SecretReader) => Promise<CheckResult>;
+  /** Set by a test to deliver test notifications itself (e.g. through the real sinks). */
+  scriptTestNotification?: (sink?: NotificationSinkName) => Promise<SinkResult[]>;
   private readonly log: ManagerEvent[] = [];
   private readonly listeners = new Set<(event: ManagerEvent) => void>();
   private nextId = 1;
@@ -152,6 +158,8 @@ export class ScriptedManager implements ManagerPort {
   }
 
   async checkCloud(host: HostConfig, secrets: SecretReader): Promise<CheckResult> {
+    this.cloudChecks.push(structuredClone(host));
+    if (this.scriptCloudCheck) return this.scriptCloudCheck(host, secrets);
     if (!host.aws) return { ok: true, skipped: true };
     if (host.aws.credentials === 'keychain' && !(await secrets.get(host.aws.secretAccessKey ?? '')))
       return { ok: false, error: 'no secret access key' };
@@ -165,6 +173,7 @@ export class ScriptedManager implements ManagerPort {
 
   async sendTestNotification(sink?: NotificationSinkName): Promise<SinkResult[]> {
     this.notified.push(sink ?? 'all');
+    if (this.scriptTestNotification) return this.scriptTestNotification(sink);
     const config = this.configStore.load();
     const configured: NotificationSinkName[] = [];
     if (config.notifications.webhook) configured.push('webhook');
