@@ -1,8 +1,7 @@
-import { Alert, Badge, Button, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { Badge, Button, Group, Table, Text } from '@mantine/core';
 import type { HostReply } from '../../../src-main/api/config-schemas.js';
 import { useApi } from '../../api/ApiProvider.js';
-import { errorText } from '../../lib/errors.js';
+import { ConfigList, RemovalDialog, useRemoval } from '../../components/ConfigList.js';
 import { href } from '../../lib/route.js';
 import { useLoad } from '../../lib/use-load.js';
 import { HostWizard } from '../host-wizard/HostWizard.js';
@@ -19,42 +18,30 @@ export function HostsView({ rest }: { rest: string[] }) {
 function HostList() {
   const api = useApi();
   const { data: hosts, error, loading, reload } = useLoad(() => api.listHosts(), [api]);
-  const [removing, setRemoving] = useState<HostReply>();
-  const [removeError, setRemoveError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const remove = async () => {
-    if (!removing) return;
-    setBusy(true);
-    try {
-      await api.removeHost({ id: removing.id });
-      setRemoving(undefined);
-      await reload();
-    } catch (e) {
-      setRemoveError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const removal = useRemoval(async (host: HostReply) => {
+    await api.removeHost({ id: host.id });
+    await reload();
+  });
 
   return (
-    <Stack gap="md">
-      <Group justify="space-between">
-        <Title order={2}>Hosts</Title>
-        <Button component="a" href={href('hosts', 'new')}>
-          Add host
-        </Button>
-      </Group>
-      {error && (
-        <Alert color="red" title="Could not load the hosts">
-          {error}
-        </Alert>
-      )}
-      {loading && !hosts ? (
-        <Loader aria-label="Loading hosts" />
-      ) : hosts?.length === 0 ? (
-        <Text>No host yet: add one to let Session Manager power it and open its sessions.</Text>
-      ) : (
+    <ConfigList
+      title="Hosts"
+      addLabel="Add host"
+      addHref={href('hosts', 'new')}
+      noun="hosts"
+      items={hosts}
+      error={error}
+      loading={loading}
+      empty="No host yet: add one to let Session Manager power it and open its sessions."
+      removal={
+        <RemovalDialog
+          removal={removal}
+          title={`Remove host ${removal.asked?.id ?? ''}?`}
+          text="Session Manager stops managing it and forgets its stored password. The machine itself is left as it is. A host with runners attached cannot be removed: release them first."
+          confirmLabel="Remove"
+        />
+      }
+      table={(list) => (
         <Table.ScrollContainer minWidth={640}>
           <Table striped highlightOnHover aria-label="Hosts">
             <Table.Thead>
@@ -68,7 +55,7 @@ function HostList() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {hosts?.map((host) => (
+              {list.map((host) => (
                 <Table.Tr key={host.id} data-testid={`host-row-${host.id}`}>
                   <Table.Td>
                     <Text fw={500}>{host.name || host.id}</Text>
@@ -93,7 +80,7 @@ function HostList() {
                       <Button size="xs" variant="default" component="a" href={href('hosts', 'edit', host.id)}>
                         Edit<span className="sr-only"> {host.id}</span>
                       </Button>
-                      <Button size="xs" variant="subtle" color="red" onClick={() => setRemoving(host)}>
+                      <Button size="xs" variant="subtle" color="red" onClick={() => removal.ask(host)}>
                         Remove<span className="sr-only"> {host.id}</span>
                       </Button>
                     </Group>
@@ -104,35 +91,6 @@ function HostList() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal
-        closeButtonProps={{ 'aria-label': 'Close' }}
-        opened={removing !== undefined}
-        onClose={() => {
-          setRemoving(undefined);
-          setRemoveError(undefined);
-        }}
-        title={`Remove host ${removing?.id ?? ''}?`}
-      >
-        <Stack>
-          <Text size="sm">
-            Session Manager stops managing it and forgets its stored password. The machine itself is left as
-            it is. A host with runners attached cannot be removed: release them first.
-          </Text>
-          {removeError && (
-            <Alert color="red" role="alert">
-              {removeError}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRemoving(undefined)}>
-              Cancel
-            </Button>
-            <Button color="red" loading={busy} onClick={remove}>
-              Remove
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </Stack>
+    />
   );
 }

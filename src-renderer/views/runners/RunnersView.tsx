@@ -1,7 +1,6 @@
-import { Alert, Badge, Button, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { Badge, Button, Group, Table, Text } from '@mantine/core';
 import { useApi } from '../../api/ApiProvider.js';
-import { errorText } from '../../lib/errors.js';
+import { ConfigList, RemovalDialog, useRemoval } from '../../components/ConfigList.js';
 import { href } from '../../lib/route.js';
 import { useLoad } from '../../lib/use-load.js';
 import { useLive } from '../../store/live-store.js';
@@ -19,38 +18,30 @@ function RunnerList() {
   const api = useApi();
   const { data: runners, error, loading, reload } = useLoad(() => api.listRunners(), [api]);
   const live = useLive((store) => store.state?.runners);
-  const [releasing, setReleasing] = useState<string>();
-  const [releaseError, setReleaseError] = useState<string>();
-
-  const release = async () => {
-    if (!releasing) return;
-    try {
-      await api.releaseRunner({ id: releasing });
-      setReleasing(undefined);
-      await reload();
-    } catch (e) {
-      setReleaseError(errorText(e));
-    }
-  };
+  const removal = useRemoval(async (id: string) => {
+    await api.releaseRunner({ id });
+    await reload();
+  });
 
   return (
-    <Stack gap="md">
-      <Group justify="space-between">
-        <Title order={2}>Runners</Title>
-        <Button component="a" href={href('runners', 'new')}>
-          Attach runner
-        </Button>
-      </Group>
-      {error && (
-        <Alert color="red" title="Could not load the runners">
-          {error}
-        </Alert>
-      )}
-      {loading && !runners ? (
-        <Loader aria-label="Loading runners" />
-      ) : runners?.length === 0 ? (
-        <Text>No runner attached yet.</Text>
-      ) : (
+    <ConfigList
+      title="Runners"
+      addLabel="Attach runner"
+      addHref={href('runners', 'new')}
+      noun="runners"
+      items={runners}
+      error={error}
+      loading={loading}
+      empty="No runner attached yet."
+      removal={
+        <RemovalDialog
+          removal={removal}
+          title={`Release runner ${removal.asked ?? ''}?`}
+          text="Session Manager stops opening sessions for it. Its host stays configured."
+          confirmLabel="Release"
+        />
+      }
+      table={(list) => (
         <Table.ScrollContainer minWidth={640}>
           <Table striped aria-label="Runners">
             <Table.Thead>
@@ -65,7 +56,7 @@ function RunnerList() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {runners?.map((runner) => {
+              {list.map((runner) => {
                 const view = live?.find((r) => r.id === runner.id);
                 return (
                   <Table.Tr key={runner.id} data-testid={`runner-${runner.id}`}>
@@ -97,12 +88,7 @@ function RunnerList() {
                         >
                           Edit<span className="sr-only"> {runner.id}</span>
                         </Button>
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          onClick={() => setReleasing(runner.id)}
-                        >
+                        <Button size="xs" variant="subtle" color="red" onClick={() => removal.ask(runner.id)}>
                           Release<span className="sr-only"> {runner.id}</span>
                         </Button>
                       </Group>
@@ -114,32 +100,6 @@ function RunnerList() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal
-        closeButtonProps={{ 'aria-label': 'Close' }}
-        opened={releasing !== undefined}
-        onClose={() => {
-          setReleasing(undefined);
-          setReleaseError(undefined);
-        }}
-        title={`Release runner ${releasing ?? ''}?`}
-      >
-        <Stack>
-          <Text size="sm">Session Manager stops opening sessions for it. Its host stays configured.</Text>
-          {releaseError && (
-            <Alert color="red" role="alert">
-              {releaseError}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setReleasing(undefined)}>
-              Cancel
-            </Button>
-            <Button color="red" onClick={release}>
-              Release
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </Stack>
+    />
   );
 }
