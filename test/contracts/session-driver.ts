@@ -99,9 +99,17 @@ export function describeSessionDriverContract(
 
     it('a credentials failure is named as an authentication error and leaves a failed status', async () => {
       const spec = fixture.rejectedSpec(3);
-      const result = await driver.open(spec);
+      let result = await driver.open(spec);
       expect(result.ok).toBe(false);
       if (result.ok) return;
+      // A host that ends the logon without saying why is given one more try before it counts as a
+      // wrong password (the service waits 5 minutes for it; a second open here is that try).
+      if (result.error.kind === 'logon-unconfirmed') {
+        expect(driver.list().find((s) => s.key === spec.key)).toMatchObject({ state: 'failed' });
+        result = await driver.open(spec);
+        expect(result.ok).toBe(false);
+        if (result.ok) return;
+      }
       expect(AUTH_ERRORS).toContain(result.error.kind);
       expect(result.error.message.length).toBeGreaterThan(0);
       expect(driver.list().find((s) => s.key === spec.key)).toMatchObject({ state: 'failed' });
