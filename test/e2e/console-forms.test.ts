@@ -343,7 +343,12 @@ describe('console forms over a scripted manager', () => {
     expect(JSON.stringify(manager.cloudChecks)).not.toContain(azureSecret);
 
     await click('Next');
-    await page().getByRole('table', { name: 'Summary' }).getByText('vm-bot-01 in rg-bots').waitFor();
+    const summary = page().getByRole('table', { name: 'Summary' });
+    await summary.getByText('vm-bot-01 in rg-bots').waitFor();
+    // The secret shows only as what will happen to it.
+    const secretRow = summary.getByRole('row', { name: /Azure client secret/ });
+    expect(await secretRow.textContent()).toContain('will be stored in the keychain');
+    expect(await summary.textContent()).not.toContain(azureSecret);
     await click('Save host');
     await page().getByTestId('host-row-az-01').waitFor();
 

@@ -26,11 +26,15 @@ export function ReviewStep({
       ['Instance', `${draft.aws.instanceId}${draft.aws.region ? ` in ${draft.aws.region}` : ''}`],
       ['AWS credentials', draft.aws.credentials],
     );
+  if (draft.protocol === 'aws-ec2' && draft.aws.credentials === 'keychain')
+    rows.push(['AWS secret access key', secret(draft.aws.secretAccessKey, stored.secretAccessKey)]);
   if (draft.protocol === 'azure-vm')
     rows.push(
       ['VM', `${draft.azure.vmName} in ${draft.azure.resourceGroup}`],
       ['Azure identity', draft.azure.auth],
     );
+  if (draft.protocol === 'azure-vm' && draft.azure.auth === 'client-secret')
+    rows.push(['Azure client secret', secret(draft.azure.clientSecret, stored.clientSecret)]);
   rows.push([
     'New runners',
     draft.runners.map((r) => `${r.id} (${r.width}×${r.height})`).join(', ') || 'none',
