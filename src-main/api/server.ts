@@ -119,9 +119,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 256 * 1024,
-    // Fastify's router would answer a longer path parameter itself (414, in its own shape); the
-    // handlers' schemas reject an over-long id in the API's shape instead.
-    maxParamLength: 2_048,
+    // What the router refuses before any route runs (an over-long path parameter, a malformed URL)
+    // is answered in the API's error shape too, with the same headers.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const apiError = new ApiError(
+        'bad-request',
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'A path parameter is longer than any id can be'
+          : `The request URL cannot be read (${error.message})`,
+      );
+      void reply.headers(securityHeaders).code(apiError.status).send(apiError.toBody());
+    },
     // SSE connections are ended in preClose; other keep-alive sockets are closed with the server.
     forceCloseConnections: true,
   });
