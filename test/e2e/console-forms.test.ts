@@ -5,7 +5,7 @@ import { buildSinks } from '../../src-main/notifications/build-sinks.js';
 import { NotificationDispatcher } from '../../src-main/notifications/dispatcher.js';
 import { href } from '../../src-renderer/lib/route.js';
 import { startSmtp } from '../integration/notifications/receivers.js';
-import { collectApiReplies, screenshot, seriousA11yViolations } from './helpers/browser.js';
+import { collectApiReplies, consoleActions, screenshot, seriousA11yViolations } from './helpers/browser.js';
 import { openConsole, tcpPorts, type Console } from './helpers/console-fixture.js';
 import { ScriptedManager } from './helpers/scripted-manager.js';
 
@@ -92,14 +92,7 @@ describe('console forms over a scripted manager', () => {
   });
 
   const page = () => console_.page;
-  const go = async (hash: string, heading: string) => {
-    await page().evaluate((target) => (window.location.hash = target), hash);
-    await page().getByRole('heading', { level: 2, name: heading }).waitFor();
-  };
-  const click = (name: string | RegExp) =>
-    page()
-      .getByRole('button', { name, exact: typeof name === 'string' })
-      .click();
+  const { go, click } = consoleActions(page);
   const runnerRow = () => page().getByTestId('runner-fin-01');
   const storedRunner = () => manager.configStore.load().runners.find((r) => r.id === 'fin-01');
 

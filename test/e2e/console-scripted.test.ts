@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { href } from '../../src-renderer/lib/route.js';
 import { openConsole, tcpPorts, type Console } from './helpers/console-fixture.js';
-import { screenshot, screenshotDir, seriousA11yViolations } from './helpers/browser.js';
+import { consoleActions, screenshot, screenshotDir, seriousA11yViolations } from './helpers/browser.js';
 import { knownInstanceId, ScriptedManager } from './helpers/scripted-manager.js';
 
 /**
@@ -33,14 +33,7 @@ describe('web console over a scripted manager', () => {
   });
 
   const page = () => console_.page;
-  const go = async (hash: string, heading: string) => {
-    await page().evaluate((target) => (window.location.hash = target), hash);
-    await page().getByRole('heading', { level: 2, name: heading }).waitFor();
-  };
-  const click = (name: string | RegExp) =>
-    page()
-      .getByRole('button', { name, exact: typeof name === 'string' })
-      .click();
+  const { go, click } = consoleActions(page);
   const card = () => page().getByTestId('host-card-bot-01');
   const waitStage = (text: string) => card().getByTestId('stage').filter({ hasText: text }).waitFor();
 

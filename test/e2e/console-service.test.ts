@@ -12,7 +12,13 @@ import { Ec2FakeServer } from '../fakes/ec2/server.js';
 import { Ec2World, ManualClock } from '../fakes/ec2/world.js';
 import { InMemorySessionDriver } from '../fakes/in-memory-sessions.js';
 import { buildRendererOnce } from './helpers/build-renderer.js';
-import { collectPageErrors, launchChromium, screenshot, seriousA11yViolations } from './helpers/browser.js';
+import {
+  collectPageErrors,
+  consoleActions,
+  launchChromium,
+  screenshot,
+  seriousA11yViolations,
+} from './helpers/browser.js';
 import { tcpPorts } from './helpers/console-fixture.js';
 
 /**
@@ -52,12 +58,7 @@ describe('web console over the real service and the fakes', () => {
     if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   };
-  const go = async (hash: string, heading: string) => {
-    await page.evaluate((target) => (window.location.hash = target), hash);
-    await page.getByRole('heading', { level: 2, name: heading }).waitFor();
-  };
-  const click = (name: string | RegExp) =>
-    page.getByRole('button', { name, exact: typeof name === 'string' }).click();
+  const { go, click } = consoleActions(() => page);
   const card = () => page.getByTestId('host-card-bot-01');
   const waitStage = (text: string) =>
     card().getByTestId('stage').filter({ hasText: text }).waitFor({ timeout: 30_000 });

@@ -81,3 +81,17 @@ export function collectApiReplies(page: Page): { bodies(): Promise<string[]> } {
   });
   return { bodies: () => Promise.all(pending) };
 }
+
+/** How the tests move around the console: to a view by its hash (waiting for its heading), and clicks. */
+export function consoleActions(page: () => Page) {
+  return {
+    go: async (hash: string, heading: string) => {
+      await page().evaluate((target) => (window.location.hash = target), hash);
+      await page().getByRole('heading', { level: 2, name: heading }).waitFor();
+    },
+    click: (name: string | RegExp) =>
+      page()
+        .getByRole('button', { name, exact: typeof name === 'string' })
+        .click(),
+  };
+}
