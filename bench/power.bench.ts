@@ -8,7 +8,8 @@ import { Ec2PowerDriver } from '../src-main/drivers/power/aws-ec2.js';
 import { AzureFakeServer } from '../test/fakes/azure/server.js';
 import { generateTestTls } from '../test/fakes/azure/tls.js';
 import { Ec2FakeServer } from '../test/fakes/ec2/server.js';
-import { MemorySecrets, ec2Host, instanceId } from '../test/integration/power/helpers.js';
+import { MemorySecrets } from '../test/helpers/memory-secrets.js';
+import { ec2Host, instanceId } from '../test/integration/power/helpers.js';
 import type { BenchRow } from './bench-row.js';
 
 /**

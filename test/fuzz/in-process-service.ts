@@ -3,29 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigStore } from '../../src-main/config/config-store.js';
 import { configSchema } from '../../src-main/config/schema.js';
-import type { SecretStore } from '../../src-main/secrets/secret-store.js';
 import { startService, type RunningService } from '../../src-main/service/service.js';
 import { Ec2FakeServer } from '../fakes/ec2/server.js';
 import { InMemorySessionDriver } from '../fakes/in-memory-sessions.js';
+import { MemorySecrets } from '../helpers/memory-secrets.js';
 
 /**
  * The service's real wiring (startService: config file, watcher, handlers, HTTP server, event log) in
  * this process, for fuzzing its API quickly. Secrets live in memory and sessions are in-memory (the
  * fuzzers are about input handling, not the keychain or RDP); cloud calls go to a local fake EC2.
  */
-
-export class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(ref: string) {
-    return this.values.get(ref);
-  }
-  async set(ref: string, value: string) {
-    this.values.set(ref, value);
-  }
-  async delete(ref: string) {
-    this.values.delete(ref);
-  }
-}
 
 export interface FuzzService {
   service: RunningService;

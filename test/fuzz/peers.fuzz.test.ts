@@ -9,7 +9,7 @@ import { createBotCityOrchestrator } from '../../src-main/orchestrators/botcity/
 import { FakeBotCity } from '../fakes/botcity/fake-botcity.js';
 import type { FailureRule } from '../fakes/botcity/failures.js';
 import { Ec2FakeServer } from '../fakes/ec2/server.js';
-import { MemorySecrets } from './in-process-service.js';
+import { MemorySecrets } from '../helpers/memory-secrets.js';
 
 /**
  * What the peers answer, fuzzed: the fake BotCity's failure modes on random routes, arbitrary answers

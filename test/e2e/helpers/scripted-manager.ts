@@ -14,26 +14,13 @@ import { ConfigStore } from '../../../src-main/config/config-store.js';
 import type { HostConfig } from '../../../src-main/config/schema.js';
 import type { ManagerEvent, NewEvent } from '../../../src-main/core/events.js';
 import type { HostView, ManagerState, SessionView } from '../../../src-main/core/state.js';
-import type { SecretStore } from '../../../src-main/secrets/secret-store.js';
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 /**
  * A ManagerPort whose live state the test scripts step by step (a host going through its boot stages,
  * tasks queued and finished), over a real config file, so the UI is exercised through the real API
  * server. Hosts and runners come from the config the UI writes.
  */
-
-export class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(ref: string) {
-    return this.values.get(ref);
-  }
-  async set(ref: string, value: string) {
-    this.values.set(ref, value);
-  }
-  async delete(ref: string) {
-    this.values.delete(ref);
-  }
-}
 
 type Live = Pick<HostView, 'power' | 'stage' | 'bootStartedAt' | 'idleDeadline' | 'lastError' | 'reason'>;
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from './harness.js';
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
 import { createBotCityOrchestrator } from '../../../src-main/orchestrators/botcity/index.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -68,7 +68,7 @@ describe('the fake as a standalone process, driven through /__control/', () => {
       201,
     );
 
-    const secrets = new MemorySecretStore();
+    const secrets = new MemorySecrets();
     await secrets.set('orchestrator-key:botcity', 'demo-key');
     const client = createBotCityOrchestrator(
       { kind: 'botcity', server: url, login: 'demo', key: 'orchestrator-key:botcity', pollSeconds: 15 },

@@ -1,23 +1,9 @@
-import type { SecretStore } from '../../../src-main/secrets/secret-store.js';
 import {
   createBotCityOrchestrator,
   type BotCityOptions,
 } from '../../../src-main/orchestrators/botcity/index.js';
 import { FakeBotCity, type FakeBotCityOptions } from '../../fakes/botcity/fake-botcity.js';
-
-/** For logic that is not about the keychain (the CLI tests use the real one). */
-export class MemorySecretStore implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(ref: string) {
-    return this.values.get(ref);
-  }
-  async set(ref: string, value: string) {
-    this.values.set(ref, value);
-  }
-  async delete(ref: string) {
-    this.values.delete(ref);
-  }
-}
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 /** A clock that only moves when a test moves it. */
 export class ManualClock {
@@ -36,7 +22,7 @@ export async function setup(fakeOptions: FakeBotCityOptions = {}, clientOptions:
   const clock = new ManualClock();
   const fake = new FakeBotCity({ login: 'ws-login', key: KEY, now: clock.now, ...fakeOptions });
   const url = await fake.listen();
-  const secrets = new MemorySecretStore();
+  const secrets = new MemorySecrets();
   await secrets.set(KEY_REF, KEY);
   const sleeps: number[] = [];
   const client = createBotCityOrchestrator(

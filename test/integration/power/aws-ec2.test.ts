@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Ec2PowerDriver } from '../../../src-main/drivers/power/aws-ec2.js';
 import { Ec2FakeServer } from '../../fakes/ec2/server.js';
 import { ManualClock, Ec2World } from '../../fakes/ec2/world.js';
-import { MemorySecrets, ec2Host, instanceId } from './helpers.js';
+import { ec2Host, instanceId } from './helpers.js';
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 /** The EC2 driver through @aws-sdk/client-ec2 against the wire-level fake, reached via AWS_ENDPOINT_URL_EC2. */
 

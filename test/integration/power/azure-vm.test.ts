@@ -4,7 +4,7 @@ import { AzureVmPowerDriver } from '../../../src-main/drivers/power/azure-vm.js'
 import { AzureFakeServer } from '../../fakes/azure/server.js';
 import { AzureWorld } from '../../fakes/azure/world.js';
 import { ManualClock } from '../../fakes/ec2/world.js';
-import { MemorySecrets } from './helpers.js';
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 /**
  * The Azure driver through @azure/identity and @azure/arm-compute against the HTTPS fake, reached

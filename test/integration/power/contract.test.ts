@@ -9,7 +9,8 @@ import { AzureWorld, type AzurePower } from '../../fakes/azure/world.js';
 import { Ec2FakeServer } from '../../fakes/ec2/server.js';
 import { Ec2World, ManualClock, type Ec2StateName } from '../../fakes/ec2/world.js';
 import { InMemoryPowerDriver } from '../../fakes/in-memory-power.js';
-import { MemorySecrets, ec2Host } from './helpers.js';
+import { ec2Host } from './helpers.js';
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 /** The one PowerDriver contract, run against EC2-on-fake, Azure-on-fake, `none` and the in-memory driver. */
 

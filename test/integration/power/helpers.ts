@@ -1,19 +1,4 @@
 import { hostSchema, type HostConfig } from '../../../src-main/config/schema.js';
-import type { SecretStore } from '../../../src-main/secrets/secret-store.js';
-
-/** A SecretStore in memory: these tests are about the drivers, not the keychain. */
-export class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(ref: string): Promise<string | undefined> {
-    return this.values.get(ref);
-  }
-  async set(ref: string, value: string): Promise<void> {
-    this.values.set(ref, value);
-  }
-  async delete(ref: string): Promise<void> {
-    this.values.delete(ref);
-  }
-}
 
 /** An EC2 instance id from a number: i-00000000000000001 ... */
 export function instanceId(n: number): string {

@@ -3,7 +3,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionSpec, SessionStatus } from '../../../src-main/core/session-driver.js';
 import { connectRdp, type Connector } from '../../../src-main/drivers/session/rdp/rdp-connection.js';
 import { RdpSessionDriver } from '../../../src-main/drivers/session/rdp/rdp-session-driver.js';
-import type { SecretStore } from '../../../src-main/secrets/secret-store.js';
 import {
   ensureTestUser,
   startShadowServer,
@@ -13,22 +12,7 @@ import {
   waitFor,
   type XrdpServer,
 } from '../../helpers/rdp-servers.js';
-
-/** Secrets for logic that is not about the keychain (the keychain has its own tests). */
-class MapSecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  get(ref: string) {
-    return Promise.resolve(this.values.get(ref));
-  }
-  set(ref: string, value: string) {
-    this.values.set(ref, value);
-    return Promise.resolve();
-  }
-  delete(ref: string) {
-    this.values.delete(ref);
-    return Promise.resolve();
-  }
-}
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 const fastReconnect = { backoff: { initialMs: 200, maxMs: 1_000, factor: 2, jitter: 0 } };
 
@@ -47,7 +31,7 @@ function spec(key: string, port: number, extra: Partial<SessionSpec> = {}): Sess
 }
 
 function setup(options = {}) {
-  const secrets = new MapSecrets();
+  const secrets = new MemorySecrets();
   secrets.values.set('host-password:test', TEST_PASSWORD);
   let connects = 0;
   const connect: Connector = (params) => {

@@ -11,23 +11,9 @@ import type {
 import { ConfigStore } from '../../../src-main/config/config-store.js';
 import type { ManagerEvent, NewEvent } from '../../../src-main/core/events.js';
 import type { ManagerState } from '../../../src-main/core/state.js';
-import type { SecretStore } from '../../../src-main/secrets/secret-store.js';
 import type { IpcEventLike, IpcMainLike } from '../../../src-main/app/ipc/ipc-handlers.js';
 import type { IpcRendererLike } from '../../../src-preload/bridge-api.js';
-
-/** Secrets in memory: these tests are about the shell, not the keychain (which has its own tests). */
-export class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(ref: string) {
-    return this.values.get(ref);
-  }
-  async set(ref: string, value: string) {
-    this.values.set(ref, value);
-  }
-  async delete(ref: string) {
-    this.values.delete(ref);
-  }
-}
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 export function baseState(patch: Partial<ManagerState> = {}): ManagerState {
   return {

@@ -8,7 +8,8 @@ import {
   createPowerDriver,
 } from '../../../src-main/drivers/power/index.js';
 import { InMemoryPowerDriver } from '../../fakes/in-memory-power.js';
-import { MemorySecrets, ec2Host } from '../../integration/power/helpers.js';
+import { ec2Host } from '../../integration/power/helpers.js';
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 describe('power driver factory', () => {
   const secrets = new MemorySecrets();
