@@ -12,11 +12,12 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureLocalUser } from '../test/helpers/local-user.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -68,21 +69,6 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.SM_DEMO_IN_KEYCHAIN) {
     console.error(`[demo] failed: ${error.message}`);
     process.exit(1); // the 'exit' handler stops the fakes
   });
-}
-
-/** A local account for xrdp to log in (PAM), with an xterm as its desktop. */
-function ensureLocalUser(user: string, password: string): void {
-  try {
-    execFileSync('id', [user], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['-m', '-s', '/bin/sh', user]);
-  }
-  execFileSync('chpasswd', { input: `${user}:${password}\n` });
-  const xsession = `/home/${user}/.xsession`;
-  if (!existsSync(xsession)) {
-    writeFileSync(xsession, 'exec xterm\n');
-    execFileSync('chown', [`${user}:`, xsession]);
-  }
 }
 
 async function startFake(

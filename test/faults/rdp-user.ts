@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { ensureLocalUser } from '../helpers/local-user.js';
 
 /**
  * A local account of the fault tests' own for xrdp to log on (PAM), with an xterm as its desktop. Other
@@ -9,15 +8,5 @@ export const FAULT_USER = 'smfaultbot';
 export const FAULT_PASSWORD = 'F4ult-Passw0rd!';
 
 export function ensureFaultUser(user = FAULT_USER, password = FAULT_PASSWORD): void {
-  try {
-    execFileSync('id', [user], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['-m', '-s', '/bin/sh', user]);
-  }
-  execFileSync('chpasswd', { input: `${user}:${password}\n` });
-  const xsession = `/home/${user}/.xsession`;
-  if (!existsSync(xsession)) {
-    writeFileSync(xsession, 'exec xterm\n');
-    execFileSync('chown', [`${user}:`, xsession]);
-  }
+  ensureLocalUser(user, password);
 }

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -391,23 +391,6 @@ export async function eventually<T>(
       );
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-/** A local account for xrdp to log on (PAM), with an xterm as its desktop; one per test file, so sessions never collide. */
-export function ensureLocalUser(user: string, password: string): void {
-  try {
-    execFileSync('id', [user], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['-m', '-s', '/bin/sh', user]);
-  }
-  execFileSync('chpasswd', { input: `${user}:${password}\n` });
-  const home = `/home/${user}`;
-  mkdirSync(home, { recursive: true });
-  const xsession = path.join(home, '.xsession');
-  if (!existsSync(xsession)) {
-    writeFileSync(xsession, 'exec xterm\n');
-    execFileSync('chown', [`${user}:`, xsession]);
   }
 }
 

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagerEvent } from '../../../src-main/core/events.js';
+import { ensureLocalUser } from '../../helpers/local-user.js';
 import { startXrdp, type XrdpServer } from '../../helpers/rdp-servers.js';
 import {
-  ensureLocalUser,
   eventually,
   repoRoot,
   startServiceProcess,
