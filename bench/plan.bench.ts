@@ -68,7 +68,9 @@ export function world(hostCount: number, queuedTasks: number): { config: Config;
     aws: { instanceId: 'i-0123456789abcdef0', region: 'eu-west-1' },
   }));
   const runners = hosts.map((host, i) => ({ id: `r-${i}`, host: host.id, activities: [`act-${i % 50}`] }));
-  const config = configSchema.parse({
+  // Parsed from JSON text, as the service reads its config file: the ids are the strings that come
+  // out of JSON.parse, and the drivers' Maps are keyed by those same strings.
+  const text = JSON.stringify({
     version: 1,
     orchestrator: { server: 'https://example.botcity.dev', login: 'ws', key: 'orchestrator-key:main' },
     policy: {
@@ -78,12 +80,13 @@ export function world(hostCount: number, queuedTasks: number): { config: Config;
     hosts,
     runners,
   });
+  const config = configSchema.parse(JSON.parse(text));
   const tasks: ObservedTask[] = [];
   for (let i = 0; i < queuedTasks; i++) tasks.push(task(i, hostCount, NOW));
   const power = new Map<string, HostPower>();
   const readiness = new Map<string, boolean>();
   const sessions: SessionStatus[] = [];
-  hosts.forEach((host, i) => {
+  config.hosts.forEach((host, i) => {
     const state = i % 3 === 0 ? 'on' : i % 3 === 1 ? 'off' : 'starting';
     power.set(host.id, { hostId: host.id, state, managed: true });
     readiness.set(host.id, state === 'on');

@@ -78,8 +78,13 @@ export function planContext(config: Config): PlanContext {
   const runnersByHost = new Map<string, RunnerConfig[]>();
   const groupsByHost = new Map<string, SessionGroup[]>();
   const groupByKey = new Map<string, SessionGroup>();
+  const hostIndex = new Map(config.hosts.map((host, index) => [host.id, index]));
+  // Grouped by host (in the config's order), then by id: the per-host loops of `plan` then read each
+  // host's runners side by side in the demand columns and the memory.
   const runners = config.runners.filter((runner) => hostById.has(runner.host));
-  runners.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  runners.sort(
+    (a, b) => hostIndex.get(a.host)! - hostIndex.get(b.host)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   const indexOf = new Map(runners.map((runner, index) => [runner.id, index]));
   for (const runner of runners) {
     const host = hostById.get(runner.host)!;
@@ -121,7 +126,6 @@ export function planContext(config: Config): PlanContext {
     const parsed = parseAddress(host.address);
     if (parsed) address.set(host.id, parsed);
   }
-  const hostIndex = new Map(config.hosts.map((host, index) => [host.id, index]));
   const hostIds = Object.freeze(config.hosts.map((host) => host.id));
   const hostPositionById = Object.create(null) as Record<string, number>;
   hostIds.forEach((id, position) => (hostPositionById[id] = position));
