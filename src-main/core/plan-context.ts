@@ -1,5 +1,6 @@
 import type { Config, HostConfig, RunnerConfig } from '../config/schema.js';
 import { parseAddress } from '../config/schema.js';
+import type { HostPower } from './power-driver.js';
 import { hostTimers, type HostTimers } from './policies/effective-policy.js';
 import { windowsByHost } from './policies/keep-warm.js';
 import { indexRunners, type RunnerIndex } from './runner-index.js';
@@ -41,6 +42,8 @@ export interface HostEntry {
   timers: HostTimers;
   /** Positions in the policy's keepWarm of the windows that apply to it. */
   keepWarm: readonly number[];
+  /** An rdp host's power state: always on, never managed (one frozen object for every tick). */
+  alwaysOn?: HostPower;
 }
 
 /** The config indexed for `plan`: built once per config object (configs are replaced, never mutated). */
@@ -143,6 +146,10 @@ export function planContext(config: Config): PlanContext {
       groups: groupsByHost.get(host.id) ?? [],
       timers: hostTimers(host, config.policy),
       keepWarm: keepWarm[position]!,
+      alwaysOn:
+        host.protocol === 'rdp'
+          ? Object.freeze({ hostId: host.id, state: 'on' as const, managed: false })
+          : undefined,
     };
   });
   const context: PlanContext = {

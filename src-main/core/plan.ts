@@ -13,16 +13,15 @@ import { foldOutcomes, NEEDS_OPERATOR } from './policies/outcomes.js';
 import type { HostPower } from './power-driver.js';
 import type { SessionStatus } from './session-driver.js';
 import type { Snapshot } from './snapshot.js';
-import type { ManagerState } from './state.js';
-import { buildView, HostDecisions } from './view.js';
+import { HostDecisions, type PlanOutlook } from './view.js';
 import { formatDuration, plural } from './words.js';
 
 export interface PlanResult {
   /** In order; actions of one host must run in this order. */
   actions: Action[];
   memory: PlanMemory;
-  /** The state to show (the reconciler fills `paused` and `ticks`). */
-  view: ManagerState;
+  /** What plan worked out that the state view shows (`viewOf` in ./view.ts builds the view from it). */
+  outlook: PlanOutlook;
 }
 
 const ACTIVE_SESSION = new Set<SessionStatus['state']>(['connecting', 'open', 'reconnecting']);
@@ -60,28 +59,17 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   foldOutcomes(snapshot.outcomes, config, mem, notes, now);
   announceOrchestrator(snapshot, config, mem, notes);
 
-  // Hosts on or starting count against the budget; an unknown one might be on, so it counts too.
-  // Power and readiness are read by position once; this pass reads each host's boot lead once.
+  // Power and readiness are read by position once, into the decisions the view shows.
   const hostCount = context.hosts.length;
-  const powers = powersByPosition(snapshot, context);
-  const answeringAt = answeringByPosition(snapshot, context);
-  const leads = new Array<number>(hostCount);
-  let hostsOn = 0;
-  for (let h = 0; h < hostCount; h++) {
-    const host = context.hosts[h]!;
-    const power = powers[h]!;
-    const hm = mem.peekHostAt(h);
-    leads[h] = hm?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS;
-    if (host.protocol === 'rdp') continue;
-    const state = power.state;
-    const pending = state === 'off' && isPendingStart(hm, context.entries[h]!.timers.bootTimeoutMs, now);
-    if (state === 'on' || state === 'starting' || state === 'unknown' || pending) hostsOn++;
-  }
+  const decisions = new HostDecisions(hostCount);
+  const powers = powersByPosition(snapshot, context, decisions.powers);
+  const answeringAt = answeringByPosition(snapshot, context, decisions.answering);
 
   // Each runner's lead is its host's (0 without pre-warm), by position: no lookup per runner.
   const runnerLeads = new Float64Array(context.runners.length);
   if (policy.prewarm)
-    for (let r = 0; r < runnerLeads.length; r++) runnerLeads[r] = leads[context.hostOfRunner[r]!]!;
+    for (let r = 0; r < runnerLeads.length; r++)
+      runnerLeads[r] = mem.peekHostAt(context.hostOfRunner[r]!)?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS;
   const demandInput = {
     runners: context.runners,
     leadFor: (hostId: string) =>
@@ -97,8 +85,9 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   const sessionsByHost = groupSessions(snapshot.sessions, context);
   const online = onlineRunners(snapshot.queue.runnersOnline);
 
-  const decisions = new HostDecisions(hostCount);
   const reasons = decisions.reasons;
+  // Hosts on or starting count against the budget; an unknown one might be on, so it counts too.
+  let hostsOn = 0;
   const candidates: StartCandidate[] = [];
   // One frozen entry shared by every runner busy (or first seen idle) now: memory entries are replaced,
   // never changed, and a copy per runner per tick was thousands of objects.
@@ -116,7 +105,13 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     const hostActions = actions;
     const power = powers[h]!;
     let hm: Readonly<HostMemory> = mem.peekHostAt(h) ?? NO_HOST_MEMORY;
-    const window = calendar.windowFor(entry.keepWarm, policy.prewarm ? leads[h]! : 0);
+    let state = power.state;
+    if (state === 'off' && isPendingStart(hm, timers.bootTimeoutMs, now)) state = 'starting';
+    if (host.protocol !== 'rdp' && (state === 'on' || state === 'starting' || state === 'unknown')) hostsOn++;
+    const window = calendar.windowFor(
+      entry.keepWarm,
+      policy.prewarm ? (hm.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS) : 0,
+    );
     sumHostDemand(hd, runnerIndexes, runners, demand, online);
     const wanted = hd.running > 0 || hd.queued > 0 || hd.scheduledAt !== undefined || window !== undefined;
 
@@ -142,10 +137,6 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     }
 
     const answering = power.state === 'on' && answeringAt[h] === 1;
-    decisions.powers[h] = power;
-    if (answering) decisions.answering[h] = 1;
-    let state = power.state;
-    if (state === 'off' && isPendingStart(hm, timers.bootTimeoutMs, now)) state = 'starting';
 
     if (state === 'off' && hm.startedAt !== undefined && hm.readyAt === undefined && !hm.restartPending) {
       // We asked for a start and the cloud still says off after the boot timeout.
@@ -376,41 +367,37 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
 
   actions.push(...notes);
   const finalMemory = mem.finish();
-  const view = buildView({
-    snapshot,
-    config,
-    context,
+  return {
+    actions,
     memory: finalMemory,
-    demand,
-    decisions,
-    now,
-    hostsOn: hostsOn + start.length,
-  });
-  return { actions, memory: finalMemory, view };
+    outlook: { demand, hosts: decisions, hostsOn: hostsOn + start.length },
+  };
 }
 
 /**
- * Each configured host's power state by position: an rdp host is always on, a cloud host the driver
- * did not report is unknown. One pass over the snapshot's Map instead of a lookup per host.
+ * Each configured host's power state by position, into `powers`: an rdp host is always on, a cloud
+ * host the driver did not report is unknown. One pass over the snapshot's Map instead of a lookup per host.
  */
-function powersByPosition(snapshot: Snapshot, context: PlanContext): HostPower[] {
-  const powers = new Array<HostPower>(context.hosts.length);
+function powersByPosition(
+  snapshot: Snapshot,
+  context: PlanContext,
+  powers: (HostPower | undefined)[],
+): HostPower[] {
   // forEach, not for-of: for-of makes a [key, value] array per entry, thousands per tick.
   snapshot.power.forEach((power, hostId) => {
     const position = context.hostPositionById[hostId];
     if (position !== undefined) powers[position] = power;
   });
   for (let h = 0; h < powers.length; h++) {
-    const host = context.hosts[h]!;
-    if (host.protocol === 'rdp') powers[h] = { hostId: host.id, state: 'on', managed: false };
-    else powers[h] ??= { hostId: host.id, state: 'unknown', managed: false };
+    const alwaysOn = context.entries[h]!.alwaysOn;
+    if (alwaysOn) powers[h] = alwaysOn;
+    else powers[h] ??= { hostId: context.hostIds[h]!, state: 'unknown', managed: false };
   }
-  return powers;
+  return powers as HostPower[];
 }
 
-/** 1 for each configured host that answered RDP, by position. */
-function answeringByPosition(snapshot: Snapshot, context: PlanContext): Uint8Array {
-  const answering = new Uint8Array(context.hosts.length);
+/** 1 for each configured host that answered RDP, by position, into `answering`. */
+function answeringByPosition(snapshot: Snapshot, context: PlanContext, answering: Uint8Array): Uint8Array {
   snapshot.readiness.forEach((answers, hostId) => {
     const position = context.hostPositionById[hostId];
     if (answers && position !== undefined) answering[position] = 1;

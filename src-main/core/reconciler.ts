@@ -15,7 +15,7 @@ import type { SessionDriver, SessionStatus } from './session-driver.js';
 import type { ActionOutcome, Snapshot } from './snapshot.js';
 import type { ManagerState } from './state.js';
 import { StateStore } from './state-store.js';
-import { buildView, HostDecisions } from './view.js';
+import { buildView, HostDecisions, viewOf } from './view.js';
 
 /** Reads the time. Injected so tests run on a fake clock. */
 export interface Clock {
@@ -248,14 +248,14 @@ export class Reconciler {
     this.ticks++;
     if (observedOnly) {
       // Nothing is acted on, so nothing is remembered: the outcomes wait for the next real tick.
-      this.publish(result.view);
+      this.publish(viewOf(snapshot, config, result, now));
       return { at: now, snapshot, actions: [], outcomes: [], observedOnly };
     }
     this.memory = result.memory;
     this.outcomes = [];
     const outcomes = await this.act(result.actions, config);
     this.outcomes = outcomes;
-    this.publish(result.view);
+    this.publish(viewOf(snapshot, config, result, now));
     return { at: now, snapshot, actions: result.actions, outcomes, observedOnly };
   }
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { onlineRunners, type DemandIndex } from './demand.js';
 import type { PlanMemory } from './memory.js';
-import type { PlanContext } from './plan-context.js';
+import { planContext, type PlanContext } from './plan-context.js';
 import { PositionalMap } from './positional-map.js';
 import type { HostPower } from './power-driver.js';
 import type { SessionStatus } from './session-driver.js';
@@ -28,6 +28,37 @@ export class HostDecisions {
     this.reasons = new Array<string | undefined>(hostCount);
     this.idleDeadlines = new Float64Array(hostCount).fill(NaN);
   }
+}
+
+/** What `plan` worked out that the view shows: each runner's demand, each host's decision, hosts on. */
+export interface PlanOutlook {
+  demand: DemandIndex;
+  hosts: HostDecisions;
+  /** Cloud hosts on or starting once this plan's starts are made. */
+  hostsOn: number;
+}
+
+/**
+ * The ManagerState after one plan: the snapshot it planned from, the memory and outlook it returned.
+ * Built apart from `plan` (the reconciler builds it once per tick to publish): deciding does not need
+ * the view, and a call of `plan` stays the decision alone.
+ */
+export function viewOf(
+  snapshot: Snapshot,
+  config: Config,
+  result: { memory: PlanMemory; outlook: PlanOutlook },
+  now: number,
+): ManagerState {
+  return buildView({
+    snapshot,
+    config,
+    context: planContext(config),
+    memory: result.memory,
+    demand: result.outlook.demand,
+    decisions: result.outlook.hosts,
+    now,
+    hostsOn: result.outlook.hostsOn,
+  });
 }
 
 export interface ViewInput {

@@ -6,6 +6,8 @@ import { plan, type PlanResult } from '../core/plan.js';
 import type { HostPower, PowerState } from '../core/power-driver.js';
 import type { SessionStatus } from '../core/session-driver.js';
 import type { ActionOutcome, Snapshot } from '../core/snapshot.js';
+import type { ManagerState } from '../core/state.js';
+import { viewOf } from '../core/view.js';
 import { RunnerQueue } from './runner-queue.js';
 import { mean, percentile, type SimResult } from './stats.js';
 import type { Trace } from './trace.js';
@@ -29,6 +31,8 @@ export interface SimTick {
   now: number;
   snapshot: Snapshot;
   result: PlanResult;
+  /** The state view of this tick (built on demand, as the reconciler builds it to publish). */
+  view(): ManagerState;
   memoryBefore: PlanMemory;
   config: Config;
   /** Host power states at this tick, as the simulator knows them. */
@@ -209,6 +213,7 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
       now,
       snapshot,
       result,
+      view: () => viewOf(snapshot, config, result, now),
       memoryBefore,
       config,
       power: new Map([...hosts].map(([id, h]) => [id, h.state])),

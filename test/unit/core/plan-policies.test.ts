@@ -18,6 +18,7 @@ import {
   makeConfig,
   MIN,
   openSession,
+  planWithView,
   power,
   queue,
   runner,
@@ -90,7 +91,7 @@ describe('demand-driven power', () => {
   });
 
   it('says why in words the operator reads', () => {
-    const result = plan(
+    const result = planWithView(
       snapshot({
         queue: queue([
           task({ runnerId: 'fin-01', createdAt: T0 - 42_000 }),
@@ -133,7 +134,7 @@ describe('never interrupt', () => {
       mem: memoryWith({ 'bot-01': { attempts: 0, drainCount: 99, drainSince: T0 - 600 * MIN } }),
     },
   ])('$name: no power-off and no close', ({ mem }) => {
-    const result = plan(
+    const result = planWithView(
       snapshot({
         queue: queue([task({ runnerId: 'fin-01', state: 'running', startedAt: T0 - 60 * MIN })]),
         power: power({ 'bot-01': 'on' }),
@@ -276,7 +277,7 @@ describe('unknown is not idle', () => {
   });
 
   it('an unknown power state: nothing is done to that host, whatever the demand', () => {
-    const result = plan(
+    const result = planWithView(
       snapshot({ queue: queue([task({ runnerId: 'fin-01' })]), power: power({ 'bot-01': 'unknown' }) }),
       oneHost,
       drained,
@@ -314,7 +315,7 @@ describe('minimum uptime', () => {
       },
       { 'fin-01': { lastBusyAt: T0 - 11 * MIN } },
     );
-    const result = plan(snapshot({ power: power({ 'bot-01': 'on' }) }), oneHost, memory, T0);
+    const result = planWithView(snapshot({ power: power({ 'bot-01': 'on' }) }), oneHost, memory, T0);
     expect(result.actions.some((a) => a.kind === 'powerOff')).toBe(stops);
     if (!stops) expect(result.view.hosts[0]!.reason).toContain('minimum uptime');
   });
@@ -616,7 +617,7 @@ describe('session authentication failures', () => {
   function failedOpen(errorKind: string) {
     const first = plan(snapshot(base), config, emptyMemory(), T0);
     const open = first.actions.find((a) => a.kind === 'openSession')!;
-    return plan(
+    return planWithView(
       snapshot({
         ...base,
         outcomes: [
@@ -633,7 +634,7 @@ describe('session authentication failures', () => {
     const failed = failedOpen('logon-failure');
     expect(failed.actions.filter((a) => a.kind === 'openSession')).toEqual([]);
     expect(failed.actions).toMatchObject([{ kind: 'alert', event: 'session.failed' }]);
-    const later = plan(snapshot(base), config, failed.memory, T0 + 60 * MIN);
+    const later = planWithView(snapshot(base), config, failed.memory, T0 + 60 * MIN);
     expect(later.actions.filter((a) => a.kind === 'openSession')).toEqual([]);
     expect(later.view.sessions[0]).toMatchObject({
       key: 'bot-01/bot',
@@ -855,7 +856,7 @@ describe('leaks, unmanaged and always-on hosts', () => {
       hosts: [host('bot-01', { idleGraceMinutes: 45 })],
       runners: [runner('fin-01', 'bot-01')],
     });
-    const result = plan(snapshot({ power: power({ 'bot-01': 'on' }) }), config, drained, T0);
+    const result = planWithView(snapshot({ power: power({ 'bot-01': 'on' }) }), config, drained, T0);
     expect(result.actions.some((a) => a.kind === 'powerOff')).toBe(false);
     expect(result.view.hosts[0]!.idleDeadline).toBe(T0 + 15 * MIN);
   });

@@ -104,10 +104,9 @@ describe('plan properties', () => {
           tickMs: TICK,
           policy,
           onTick: (tick) => {
-            for (const view of tick.result.view.hosts) {
-              const busy = tick.result.view.runners.some(
-                (r) => r.hostId === view.id && (r.queued > 0 || r.running > 0),
-              );
+            const state = tick.view();
+            for (const view of state.hosts) {
+              const busy = state.runners.some((r) => r.hostId === view.id && (r.queued > 0 || r.running > 0));
               const on = tick.power.get(view.id) === 'on';
               if (!on || busy) idleSince.delete(view.id);
               else if (!idleSince.has(view.id)) idleSince.set(view.id, tick.now);

@@ -3,8 +3,10 @@ import type { ObservedTask, QueueObservation } from '../../../src-main/core/orch
 import type { HostPower, PowerState } from '../../../src-main/core/power-driver.js';
 import type { SessionStatus } from '../../../src-main/core/session-driver.js';
 import type { ActionOutcome, Snapshot } from '../../../src-main/core/snapshot.js';
-import { emptyMemory } from '../../../src-main/core/memory.js';
+import { emptyMemory, type PlanMemory } from '../../../src-main/core/memory.js';
 import { plan, type PlanResult } from '../../../src-main/core/plan.js';
+import type { ManagerState } from '../../../src-main/core/state.js';
+import { viewOf } from '../../../src-main/core/view.js';
 
 /** Builders for plan tests: a small config and snapshots described in a line or two. */
 
@@ -92,6 +94,17 @@ export function answering(...hostIds: string[]): Map<string, boolean> {
   return new Map(hostIds.map((id) => [id, true]));
 }
 
+/** plan, and the state view built from its result, as the reconciler publishes it each tick. */
+export function planWithView(
+  snap: Snapshot,
+  config: Config,
+  memory: PlanMemory,
+  now: number,
+): PlanResult & { view: ManagerState } {
+  const result = plan(snap, config, memory, now);
+  return { ...result, view: viewOf(snap, config, result, now) };
+}
+
 /** Runs plan tick after tick, carrying memory and outcomes, like the reconciler does. */
 export class Scenario {
   memory = emptyMemory();
@@ -100,8 +113,8 @@ export class Scenario {
 
   constructor(public config: Config) {}
 
-  tick(partial: Partial<Snapshot> = {}, advanceMs = 15_000): PlanResult {
-    const result = plan(
+  tick(partial: Partial<Snapshot> = {}, advanceMs = 15_000): PlanResult & { view: ManagerState } {
+    const result = planWithView(
       snapshot({ ...partial, now: this.now, outcomes: partial.outcomes ?? this.outcomes }),
       this.config,
       this.memory,
