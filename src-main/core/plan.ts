@@ -5,7 +5,7 @@ import { freshHostMemory, type HostMemory, type PlanMemory, type RunnerMemory } 
 import { MemoryDraft } from './memory-draft.js';
 import { planContext, type HostEntry, type PlanContext, type SessionGroup } from './plan-context.js';
 import { backoffDelay } from './policies/backoff.js';
-import { applyBudget, type StartCandidate } from './policies/budget.js';
+import { applyBudget, mostUrgent, type StartCandidate } from './policies/budget.js';
 import { drainChanges, drainDone, observeDrain } from './policies/drain.js';
 import { DEFAULT_BOOT_LEAD_MS, learnBootLead } from './policies/effective-policy.js';
 import { describeWindow, KeepWarmCalendar } from './policies/keep-warm.js';
@@ -14,7 +14,7 @@ import type { HostPower } from './power-driver.js';
 import type { SessionStatus } from './session-driver.js';
 import type { Snapshot } from './snapshot.js';
 import { HostDecisions, type PlanOutlook } from './view.js';
-import { formatDuration, plural } from './words.js';
+import { formatDuration, plural, queuedOldest } from './words.js';
 
 export interface PlanResult {
   /** In order; actions of one host must run in this order. */
@@ -357,9 +357,11 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
         'budget.reached',
         'warning',
         undefined,
-        `Budget cap reached: ${policy.maxHostsOn} hosts on; ${plural(held.length, 'host')} with work wait (${held
+        `Budget cap reached: ${policy.maxHostsOn} hosts on; ${plural(held.length, 'host')} with work wait (${mostUrgent(
+          held,
+          5,
+        )
           .map((c) => c.hostId)
-          .slice(0, 5)
           .join(', ')}${held.length > 5 ? ', ...' : ''})`,
       ),
     );
@@ -574,9 +576,8 @@ function runningWords(entry: HostEntry, hd: HostDemand, demand: DemandIndex): st
 
 function queuedWords(entry: HostEntry, hd: HostDemand, demand: DemandIndex, now: number): string {
   const who = whoWords(entry, demand, true);
-  const queued = plural(hd.queued, 'queued task');
-  if (hd.oldestQueuedAt === undefined) return `${who} ${queued}`;
-  return `${who} ${queued}, oldest ${formatDuration(now - hd.oldestQueuedAt)}`;
+  if (hd.oldestQueuedAt === undefined) return `${who} ${plural(hd.queued, 'queued task')}`;
+  return who + queuedOldest(hd.queued) + formatDuration(now - hd.oldestQueuedAt);
 }
 
 function startCandidate(

@@ -26,6 +26,15 @@ export function plural(count: number, word: string): string {
   return (words[count] ??= wordCount(count, word));
 }
 
+const queuedOldestWords: string[] = [];
+
+/** " 3 queued tasks, oldest " (the middle of a reason: one string, not three joined per host per tick). */
+export function queuedOldest(count: number): string {
+  if (!Number.isInteger(count) || count < 0 || count >= PLURAL_CACHED)
+    return ` ${wordCount(count, 'queued task')}, oldest `;
+  return (queuedOldestWords[count] ??= ` ${plural(count, 'queued task')}, oldest `);
+}
+
 function wordCount(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

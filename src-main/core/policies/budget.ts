@@ -42,18 +42,38 @@ function sortKey(candidate: StartCandidate): number {
   return (rank(candidate.class) * 12 + (10 - candidate.priority)) * OLDEST_SPAN + oldest;
 }
 
-/** Splits candidates into those started now and those held back by the cap (each most urgent first). */
+/**
+ * Splits candidates into those started now (most urgent first) and those held back by the cap, in no
+ * particular order: when the cap is reached, nothing needs sorting (`mostUrgent` orders them when the
+ * order is shown).
+ */
 export function applyBudget(
   candidates: readonly StartCandidate[],
   hostsOn: number,
   maxHostsOn: number,
-): { start: StartCandidate[]; held: StartCandidate[] } {
-  const keys = new Float64Array(candidates.length);
-  for (let c = 0; c < candidates.length; c++) keys[c] = sortKey(candidates[c]!);
-  const order = Array.from(candidates.keys());
-  order.sort((a, b) => keys[a]! - keys[b]! || compareCandidates(candidates[a]!, candidates[b]!));
-  const sorted = order.map((index) => candidates[index]!);
+): { start: StartCandidate[]; held: readonly StartCandidate[] } {
   const slots = Math.max(0, maxHostsOn - hostsOn);
+  if (slots === 0) return { start: [], held: candidates };
+  const sorted = byUrgency(candidates);
   if (sorted.length <= slots) return { start: sorted, held: [] };
   return { start: sorted.slice(0, slots), held: sorted.slice(slots) };
+}
+
+/** The `count` most urgent candidates, most urgent first. */
+export function mostUrgent(candidates: readonly StartCandidate[], count: number): StartCandidate[] {
+  return byUrgency(candidates).slice(0, count);
+}
+
+/** Candidates in compareCandidates order, sorted by a numeric key first. */
+function byUrgency(candidates: readonly StartCandidate[]): StartCandidate[] {
+  const keys = new Float64Array(candidates.length);
+  const order = new Array<number>(candidates.length);
+  for (let c = 0; c < candidates.length; c++) {
+    keys[c] = sortKey(candidates[c]!);
+    order[c] = c;
+  }
+  order.sort((a, b) => keys[a]! - keys[b]! || compareCandidates(candidates[a]!, candidates[b]!));
+  const sorted = new Array<StartCandidate>(order.length);
+  for (let c = 0; c < order.length; c++) sorted[c] = candidates[order[c]!]!;
+  return sorted;
 }
