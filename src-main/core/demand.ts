@@ -38,7 +38,7 @@ export class DemandIndex {
   runningTotal = 0;
   private byId: Map<string, RunnerDemand> | undefined;
 
-  constructor(private readonly runnerIds: readonly string[]) {
+  constructor(readonly runnerIds: readonly string[]) {
     const count = runnerIds.length;
     this.queued = new Int32Array(count);
     this.running = new Int32Array(count);

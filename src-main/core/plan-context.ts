@@ -32,6 +32,12 @@ export interface HostEntry {
   runners: readonly RunnerConfig[];
   /** Positions of its runners in PlanContext.runners. */
   runnerIndexes: readonly number[];
+  /**
+   * The same positions as a range, runnersFrom (inclusive) to runnersTo (exclusive): runners are
+   * grouped by host, so the per-host loops of `plan` walk the columns without an array of positions.
+   */
+  runnersFrom: number;
+  runnersTo: number;
   /** Its runner ids (frozen: shared by every tick's actions and views). */
   runnerIds: readonly string[];
   /** "runner fin-01 is" and "runner fin-01 has" for each of its runners, worded once per config. */
@@ -133,18 +139,31 @@ export function planContext(config: Config): PlanContext {
   const hostPositionById = Object.create(null) as Record<string, number>;
   hostIds.forEach((id, position) => (hostPositionById[id] = position));
   const keepWarm = windowsByHost(config.policy.keepWarm, hostIds);
+  // Hosts with the same timers share one frozen object: the per-host loop of `plan` then reads one
+  // object that stays in the cache instead of thousands of copies.
+  const timersByValue = new Map<string, HostTimers>();
+  const sharedTimers = (timers: HostTimers): HostTimers => {
+    const key = `${timers.graceMs}/${timers.minUptimeMs}/${timers.bootTimeoutMs}`;
+    let shared = timersByValue.get(key);
+    if (!shared) timersByValue.set(key, (shared = Object.freeze(timers)));
+    return shared;
+  };
   const entries: HostEntry[] = config.hosts.map((host, position) => {
     const hostRunners = runnersByHost.get(host.id) ?? [];
+    const runnerIndexes = hostRunners.map((runner) => indexOf.get(runner.id)!);
+    const runnersFrom = runnerIndexes[0] ?? 0;
     return {
       host,
       position,
       runners: hostRunners,
-      runnerIndexes: hostRunners.map((runner) => indexOf.get(runner.id)!),
+      runnerIndexes,
+      runnersFrom,
+      runnersTo: runnersFrom + runnerIndexes.length,
       runnerIds: Object.freeze(hostRunners.map((runner) => runner.id)),
       runnerIs: hostRunners.map((runner) => `runner ${runner.id} is`),
       runnerHas: hostRunners.map((runner) => `runner ${runner.id} has`),
       groups: groupsByHost.get(host.id) ?? [],
-      timers: hostTimers(host, config.policy),
+      timers: sharedTimers(hostTimers(host, config.policy)),
       keepWarm: keepWarm[position]!,
       alwaysOn:
         host.protocol === 'rdp'

@@ -91,15 +91,19 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   const candidates: StartCandidate[] = [];
   // One frozen entry shared by every runner busy (or first seen idle) now: memory entries are replaced,
   // never changed, and a copy per runner per tick was thousands of objects.
-  const busyNow: RunnerMemory = Object.freeze({ lastBusyAt: now });
-  const firstIdleNow: RunnerMemory = Object.freeze({ idleSince: now });
+  const clocks: RunnerClocks = {
+    complete,
+    now,
+    busyNow: Object.freeze({ lastBusyAt: now }),
+    firstIdleNow: Object.freeze({ idleSince: now }),
+  };
   // Refilled for each host and read only during its iteration: one object for the whole fleet.
   const hd = emptyHostDemand();
   const wantScratch = new WantScratch();
 
   for (let h = 0; h < hostCount; h++) {
     const entry = context.entries[h]!;
-    const { host, runners, runnerIndexes, timers } = entry;
+    const { host, runners, timers } = entry;
     // A host's actions stay together in host order: each host's are all pushed in its iteration
     // (a host started below by the budget had none, as it was off).
     const hostActions = actions;
@@ -112,29 +116,8 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       entry.keepWarm,
       policy.prewarm ? (hm.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS) : 0,
     );
-    sumHostDemand(hd, runnerIndexes, runners, demand, online);
+    const runnerIdleDeadline = readRunners(hd, entry, demand, online, window !== undefined, mem, clocks);
     const wanted = hd.running > 0 || hd.queued > 0 || hd.scheduledAt !== undefined || window !== undefined;
-
-    // Runner idle clocks: only complete observations move them.
-    let runnerIdleDeadline = -Infinity;
-    for (let r = 0; r < runnerIndexes.length; r++) {
-      const position = runnerIndexes[r]!;
-      const busy =
-        demand.queued[position]! > 0 ||
-        demand.running[position]! > 0 ||
-        demand.scheduledAt[position]! !== Infinity ||
-        !!window;
-      let since: number | undefined;
-      if (complete && busy) {
-        mem.setRunnerAt(position, busyNow);
-        since = now;
-      } else {
-        const rm = mem.peekRunnerAt(position);
-        if (complete && !rm) mem.setRunnerAt(position, firstIdleNow);
-        since = rm ? (rm.lastBusyAt ?? rm.idleSince) : complete ? now : undefined;
-      }
-      if (since !== undefined) runnerIdleDeadline = Math.max(runnerIdleDeadline, since + timers.graceMs);
-    }
 
     const answering = power.state === 'on' && answeringAt[h] === 1;
 
@@ -519,28 +502,61 @@ function emptyHostDemand(): HostDemand {
   };
 }
 
-/** Fills `hd` with the demand of one host's runners. */
-function sumHostDemand(
+/** What moves the runners' idle clocks in one plan (the same for every host). */
+interface RunnerClocks {
+  complete: boolean;
+  now: number;
+  /** One frozen entry shared by every runner busy (or first seen idle) now: memory entries are
+   * replaced, never changed, and a copy per runner per tick was thousands of objects. */
+  busyNow: RunnerMemory;
+  firstIdleNow: RunnerMemory;
+}
+
+/**
+ * One pass over a host's runners (side by side in the demand columns): fills `hd` with their demand
+ * summed, and moves their idle clocks (only complete observations move them). Returns when the last
+ * of them ends its idle grace (−Infinity when none has a clock yet).
+ */
+function readRunners(
   hd: HostDemand,
-  runnerIndexes: readonly number[],
-  runners: readonly { id: string }[],
+  entry: HostEntry,
   demand: DemandIndex,
   online: ReadonlySet<string>,
-): void {
+  keepWarm: boolean,
+  mem: MemoryDraft,
+  clocks: RunnerClocks,
+): number {
+  const { complete, now } = clocks;
+  const graceMs = entry.timers.graceMs;
   let queued = 0;
   let running = 0;
   let oldest = Infinity;
   let priority = -1;
   let scheduled = Infinity;
   let anyOnline = false;
-  for (let r = 0; r < runnerIndexes.length; r++) {
-    if (online.size > 0 && online.has(runners[r]!.id)) anyOnline = true;
-    const position = runnerIndexes[r]!;
-    queued += demand.queued[position]!;
-    running += demand.running[position]!;
+  let idleDeadline = -Infinity;
+  for (let position = entry.runnersFrom; position < entry.runnersTo; position++) {
+    const runnerQueued = demand.queued[position]!;
+    const runnerRunning = demand.running[position]!;
+    const runnerScheduled = demand.scheduledAt[position]!;
+    queued += runnerQueued;
+    running += runnerRunning;
     oldest = Math.min(oldest, demand.oldestQueuedAt[position]!);
     priority = Math.max(priority, demand.maxPriority[position]!);
-    scheduled = Math.min(scheduled, demand.scheduledAt[position]!);
+    scheduled = Math.min(scheduled, runnerScheduled);
+    if (online.size > 0 && online.has(demand.runnerIds[position]!)) anyOnline = true;
+
+    const busy = runnerQueued > 0 || runnerRunning > 0 || runnerScheduled !== Infinity || keepWarm;
+    let since: number | undefined;
+    if (complete && busy) {
+      mem.setRunnerAt(position, clocks.busyNow);
+      since = now;
+    } else {
+      const rm = mem.peekRunnerAt(position);
+      if (complete && !rm) mem.setRunnerAt(position, clocks.firstIdleNow);
+      since = rm ? (rm.lastBusyAt ?? rm.idleSince) : complete ? now : undefined;
+    }
+    if (since !== undefined) idleDeadline = Math.max(idleDeadline, since + graceMs);
   }
   hd.queued = queued;
   hd.running = running;
@@ -548,6 +564,7 @@ function sumHostDemand(
   hd.maxPriority = priority;
   hd.scheduledAt = scheduled === Infinity ? undefined : scheduled;
   hd.online = anyOnline;
+  return idleDeadline;
 }
 
 /**
