@@ -40,9 +40,6 @@ export interface HostEntry {
   runnersTo: number;
   /** Its runner ids (frozen: shared by every tick's actions and views). */
   runnerIds: readonly string[];
-  /** "runner fin-01 is" and "runner fin-01 has" for each of its runners, worded once per config. */
-  runnerIs: readonly string[];
-  runnerHas: readonly string[];
   /** Its session groups (empty for hosts whose runners all use the console). */
   groups: readonly SessionGroup[];
   timers: HostTimers;
@@ -67,6 +64,9 @@ export interface PlanContext {
   runners: readonly RunnerConfig[];
   /** The ids of `runners`, in order (the keys of the memory's runners). */
   runnerIds: readonly string[];
+  /** "runner fin-01 is" and "runner fin-01 has" for each runner (same order), worded once per config. */
+  runnerIs: readonly string[];
+  runnerHas: readonly string[];
   runnerIndex: RunnerIndex;
   /** Position in `hosts` of each runner's host (same order as `runners`). */
   hostOfRunner: readonly number[];
@@ -160,8 +160,6 @@ export function planContext(config: Config): PlanContext {
       runnersFrom,
       runnersTo: runnersFrom + runnerIndexes.length,
       runnerIds: Object.freeze(hostRunners.map((runner) => runner.id)),
-      runnerIs: hostRunners.map((runner) => `runner ${runner.id} is`),
-      runnerHas: hostRunners.map((runner) => `runner ${runner.id} has`),
       groups: groupsByHost.get(host.id) ?? [],
       timers: sharedTimers(hostTimers(host, config.policy)),
       keepWarm: keepWarm[position]!,
@@ -180,6 +178,8 @@ export function planContext(config: Config): PlanContext {
     entries,
     runners,
     runnerIds: Object.freeze(runners.map((runner) => runner.id)),
+    runnerIs: runners.map((runner) => `runner ${runner.id} is`),
+    runnerHas: runners.map((runner) => `runner ${runner.id} has`),
     runnerIndex: indexRunners(runners),
     hostOfRunner: runners.map((runner) => hostIndex.get(runner.host)!),
     groupByKey,

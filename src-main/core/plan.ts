@@ -208,7 +208,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       else if (hm.retryAt !== undefined && now < hm.retryAt)
         reasons[h] =
           `start failed (${hm.lastError ?? 'error'}); next try in ${formatDuration(hm.retryAt - now)}`;
-      else candidates.push(startCandidate(entry, hd, demand, window, now));
+      else candidates.push(startCandidate(entry, context, hd, demand, window, now));
       continue;
     }
     if (state === 'stopping') {
@@ -255,8 +255,8 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
 
     let stopping = false;
     if (!complete) reasons[h] = 'orchestrator observation incomplete: stopping nothing';
-    else if (hd.running > 0) reasons[h] = runningWords(entry, hd, demand);
-    else if (hd.queued > 0) reasons[h] = queuedWords(entry, hd, demand, now);
+    else if (hd.running > 0) reasons[h] = runningWords(entry, context, hd, demand);
+    else if (hd.queued > 0) reasons[h] = queuedWords(entry, context, hd, demand, now);
     else if (hd.scheduledAt !== undefined)
       reasons[h] = `pre-warming for a scheduled run in ${formatDuration(hd.scheduledAt - now)}`;
     else if (window) reasons[h] = `inside ${describeWindow(window)}`;
@@ -571,34 +571,41 @@ function readRunners(
  * "runner fin-01 has" / "runners a, b, c, ... have": the host's runners with running tasks (or, with
  * `queuedToo`, queued ones as well). Built for thousands of hosts per tick, so without an array.
  */
-function whoWords(entry: HostEntry, demand: DemandIndex, queuedToo: boolean): string {
+function whoWords(entry: HostEntry, context: PlanContext, demand: DemandIndex, queuedToo: boolean): string {
   let count = 0;
   let first = 0;
   let shown = '';
-  for (let r = 0; r < entry.runnerIndexes.length; r++) {
-    const position = entry.runnerIndexes[r]!;
+  const ids = context.runnerIds;
+  for (let position = entry.runnersFrom; position < entry.runnersTo; position++) {
     if (demand.running[position] === 0 && !(queuedToo && demand.queued[position]! > 0)) continue;
     count++;
-    if (count === 1) first = r;
-    else if (count === 2) shown = `${entry.runnerIds[first]!}, ${entry.runnerIds[r]!}`;
-    else if (count === 3) shown += `, ${entry.runnerIds[r]!}`;
+    if (count === 1) first = position;
+    else if (count === 2) shown = `${ids[first]!}, ${ids[position]!}`;
+    else if (count === 3) shown += `, ${ids[position]!}`;
   }
-  if (count === 1) return queuedToo ? entry.runnerHas[first]! : entry.runnerIs[first]!;
+  if (count === 1) return queuedToo ? context.runnerHas[first]! : context.runnerIs[first]!;
   return `runners ${shown}${count > 3 ? ', ...' : ''} ${queuedToo ? 'have' : 'are'}`;
 }
 
-function runningWords(entry: HostEntry, hd: HostDemand, demand: DemandIndex): string {
-  return `${whoWords(entry, demand, false)} running ${plural(hd.running, 'task')}`;
+function runningWords(entry: HostEntry, context: PlanContext, hd: HostDemand, demand: DemandIndex): string {
+  return `${whoWords(entry, context, demand, false)} running ${plural(hd.running, 'task')}`;
 }
 
-function queuedWords(entry: HostEntry, hd: HostDemand, demand: DemandIndex, now: number): string {
-  const who = whoWords(entry, demand, true);
+function queuedWords(
+  entry: HostEntry,
+  context: PlanContext,
+  hd: HostDemand,
+  demand: DemandIndex,
+  now: number,
+): string {
+  const who = whoWords(entry, context, demand, true);
   if (hd.oldestQueuedAt === undefined) return `${who} ${plural(hd.queued, 'queued task')}`;
   return who + queuedOldest(hd.queued) + formatDuration(now - hd.oldestQueuedAt);
 }
 
 function startCandidate(
   entry: HostEntry,
+  context: PlanContext,
   hd: HostDemand,
   demand: DemandIndex,
   window: ReturnType<KeepWarmCalendar['windowFor']>,
@@ -613,7 +620,10 @@ function startCandidate(
       class: 'queued',
       priority: hd.maxPriority,
       oldest: hd.oldestQueuedAt,
-      why: hd.queued > 0 ? queuedWords(entry, hd, demand, now) : runningWords(entry, hd, demand),
+      why:
+        hd.queued > 0
+          ? queuedWords(entry, context, hd, demand, now)
+          : runningWords(entry, context, hd, demand),
     };
   if (hd.scheduledAt !== undefined)
     return {

@@ -22,17 +22,19 @@ export function formatDuration(ms: number): string {
 export function plural(count: number, word: string): string {
   if (!Number.isInteger(count) || count < 0 || count >= PLURAL_CACHED) return wordCount(count, word);
   let words = pluralWords.get(word);
-  if (!words) pluralWords.set(word, (words = []));
-  return (words[count] ??= wordCount(count, word));
+  // Filled in place from the start: an array written at scattered indexes would fall back to a slow
+  // dictionary layout.
+  if (!words) pluralWords.set(word, (words = new Array<string>(PLURAL_CACHED).fill('')));
+  return (words[count] ||= wordCount(count, word));
 }
 
-const queuedOldestWords: string[] = [];
+const queuedOldestWords = new Array<string>(PLURAL_CACHED).fill('');
 
 /** " 3 queued tasks, oldest " (the middle of a reason: one string, not three joined per host per tick). */
 export function queuedOldest(count: number): string {
   if (!Number.isInteger(count) || count < 0 || count >= PLURAL_CACHED)
     return ` ${wordCount(count, 'queued task')}, oldest `;
-  return (queuedOldestWords[count] ??= ` ${plural(count, 'queued task')}, oldest `);
+  return (queuedOldestWords[count] ||= ` ${plural(count, 'queued task')}, oldest `);
 }
 
 function wordCount(count: number, word: string): string {
