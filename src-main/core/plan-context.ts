@@ -17,6 +17,9 @@ export interface SessionGroup {
   runnerIds: string[];
   /** Positions of those runners in PlanContext.runners. */
   runnerIndexes: number[];
+  /** The same positions as a range (runners are grouped by session): runnersFrom to runnersTo (exclusive). */
+  runnersFrom: number;
+  runnersTo: number;
   /** Identifies the credentials and pinned certificate: when it changes, a blocked session may retry. */
   credentials: string;
 }
@@ -76,6 +79,10 @@ export interface PlanContext {
 
 const cache = new WeakMap<Config, PlanContext>();
 
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function sessionKey(hostId: string, user: string): string {
   return `${hostId}/${user}`;
 }
@@ -88,11 +95,17 @@ export function planContext(config: Config): PlanContext {
   const groupsByHost = new Map<string, SessionGroup[]>();
   const groupByKey = new Map<string, SessionGroup>();
   const hostIndex = new Map(config.hosts.map((host, index) => [host.id, index]));
-  // Grouped by host (in the config's order), then by id: the per-host loops of `plan` then read each
-  // host's runners side by side in the demand columns and the memory.
+  // Grouped by host (in the config's order), then by session (the Windows user of rdp-mode runners;
+  // console-mode runners last), then by id: the per-host and per-session loops of `plan` then read
+  // their runners side by side in the demand columns and the memory, as ranges.
   const runners = config.runners.filter((runner) => hostById.has(runner.host));
+  const sessionUser = (runner: RunnerConfig) =>
+    runner.sessionMode === 'rdp' ? `0${runner.user ?? hostById.get(runner.host)!.user}` : '1';
   runners.sort(
-    (a, b) => hostIndex.get(a.host)! - hostIndex.get(b.host)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) =>
+      hostIndex.get(a.host)! - hostIndex.get(b.host)! ||
+      compareText(sessionUser(a), sessionUser(b)) ||
+      compareText(a.id, b.id),
   );
   const indexOf = new Map(runners.map((runner, index) => [runner.id, index]));
   for (const runner of runners) {
@@ -107,6 +120,7 @@ export function planContext(config: Config): PlanContext {
     if (existing) {
       existing.runnerIds.push(runner.id);
       existing.runnerIndexes.push(indexOf.get(runner.id)!);
+      existing.runnersTo = indexOf.get(runner.id)! + 1;
       continue;
     }
     const domain = runner.user ? runner.domain : (runner.domain ?? host.domain);
@@ -123,6 +137,8 @@ export function planContext(config: Config): PlanContext {
       height: runner.height,
       runnerIds: [runner.id],
       runnerIndexes: [indexOf.get(runner.id)!],
+      runnersFrom: indexOf.get(runner.id)!,
+      runnersTo: indexOf.get(runner.id)! + 1,
       credentials: [user, domain ?? '', passwordRef, host.certificate ?? ''].join('|'),
     };
     groupByKey.set(key, group);

@@ -700,8 +700,7 @@ function groupWant(
   let scheduled = false;
   let graceUntil = -Infinity;
   let idleSince = -Infinity;
-  for (let r = 0; r < group.runnerIndexes.length; r++) {
-    const position = group.runnerIndexes[r]!;
+  for (let position = group.runnersFrom; position < group.runnersTo; position++) {
     running += demand.running[position]!;
     queued += demand.queued[position]!;
     priority = Math.max(priority, demand.maxPriority[position]!);
