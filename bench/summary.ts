@@ -22,6 +22,11 @@ export const summaryFigures: SummaryFigure[] = [
   { figure: 'plan time, 1,000 hosts', area: /^plan$/, metric: /^plan\(\) 1,?000 hosts/ },
   { figure: 'plan time, 5,000 hosts', area: /^plan$/, metric: /^plan\(\) 5,?000 hosts/ },
   {
+    figure: 'state view after plan, 5,000 hosts',
+    area: /^plan$/,
+    metric: /^state view after plan, 5,?000 hosts/,
+  },
+  {
     figure: 'service resident memory, 1,000 hosts',
     area: /^service$/,
     metric: /^resident memory, 1,?000 hosts/,
