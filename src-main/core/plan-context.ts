@@ -15,9 +15,10 @@ export interface SessionGroup {
   width: number;
   height: number;
   runnerIds: string[];
-  /** Positions of those runners in PlanContext.runners. */
-  runnerIndexes: number[];
-  /** The same positions as a range (runners are grouped by session): runnersFrom to runnersTo (exclusive). */
+  /**
+   * Positions of those runners in PlanContext.runners, as a range (runners are grouped by session):
+   * runnersFrom (inclusive) to runnersTo (exclusive).
+   */
   runnersFrom: number;
   runnersTo: number;
   /** Identifies the credentials and pinned certificate: when it changes, a blocked session may retry. */
@@ -33,11 +34,10 @@ export interface HostEntry {
   /** Its position in the config's hosts. */
   position: number;
   runners: readonly RunnerConfig[];
-  /** Positions of its runners in PlanContext.runners. */
-  runnerIndexes: readonly number[];
   /**
-   * The same positions as a range, runnersFrom (inclusive) to runnersTo (exclusive): runners are
-   * grouped by host, so the per-host loops of `plan` walk the columns without an array of positions.
+   * Positions of its runners in PlanContext.runners, as a range: runnersFrom (inclusive) to runnersTo
+   * (exclusive). Runners are grouped by host, so the per-host loops of `plan` walk the columns
+   * without an array of positions.
    */
   runnersFrom: number;
   runnersTo: number;
@@ -119,7 +119,6 @@ export function planContext(config: Config): PlanContext {
     const existing = groupByKey.get(key);
     if (existing) {
       existing.runnerIds.push(runner.id);
-      existing.runnerIndexes.push(indexOf.get(runner.id)!);
       existing.runnersTo = indexOf.get(runner.id)! + 1;
       continue;
     }
@@ -136,7 +135,6 @@ export function planContext(config: Config): PlanContext {
       width: runner.width,
       height: runner.height,
       runnerIds: [runner.id],
-      runnerIndexes: [indexOf.get(runner.id)!],
       runnersFrom: indexOf.get(runner.id)!,
       runnersTo: indexOf.get(runner.id)! + 1,
       credentials: [user, domain ?? '', passwordRef, host.certificate ?? ''].join('|'),
@@ -166,15 +164,13 @@ export function planContext(config: Config): PlanContext {
   };
   const entries: HostEntry[] = config.hosts.map((host, position) => {
     const hostRunners = runnersByHost.get(host.id) ?? [];
-    const runnerIndexes = hostRunners.map((runner) => indexOf.get(runner.id)!);
-    const runnersFrom = runnerIndexes[0] ?? 0;
+    const runnersFrom = hostRunners.length > 0 ? indexOf.get(hostRunners[0]!.id)! : 0;
     return {
       host,
       position,
       runners: hostRunners,
-      runnerIndexes,
       runnersFrom,
-      runnersTo: runnersFrom + runnerIndexes.length,
+      runnersTo: runnersFrom + hostRunners.length,
       runnerIds: Object.freeze(hostRunners.map((runner) => runner.id)),
       groups: groupsByHost.get(host.id) ?? [],
       timers: sharedTimers(hostTimers(host, config.policy)),

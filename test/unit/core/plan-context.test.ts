@@ -8,8 +8,8 @@ describe('planContext', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 6 }),
-        // Each runner: the host it belongs to (by index) and a suffix that scatters ids across hosts.
-        // and its session: the host's user, a user of its own, or the console.
+        // Each runner: the host it belongs to (by index), a suffix that scatters ids across hosts, and
+        // its session: the host's user, a user of its own, or the console.
         fc.array(fc.tuple(fc.nat(5), fc.nat(99), fc.constantFrom('host', 'u1', 'u2', 'console')), {
           maxLength: 20,
         }),
@@ -30,20 +30,20 @@ describe('planContext', () => {
             )
             .filter((r) => !seen.has(r.id) && seen.add(r.id));
           const context = planContext(makeConfig({ hosts, runners }));
+          const positionsWhere = (keep: (r: (typeof context.runners)[number]) => boolean) =>
+            context.runners.flatMap((r, position) => (keep(r) ? [position] : []));
+          const rangeOf = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
           for (const entry of context.entries) {
-            const range = Array.from(
-              { length: entry.runnersTo - entry.runnersFrom },
-              (_, i) => entry.runnersFrom + i,
-            );
-            expect(range).toEqual(entry.runnerIndexes);
-            for (const position of range) expect(context.runners[position]!.host).toBe(entry.host.id);
+            const mine = positionsWhere((r) => r.host === entry.host.id);
+            expect(rangeOf(entry.runnersFrom, entry.runnersTo)).toEqual(mine);
           }
           for (const group of context.groupByKey.values()) {
-            const range = Array.from(
-              { length: group.runnersTo - group.runnersFrom },
-              (_, i) => group.runnersFrom + i,
+            const host = context.hostById.get(group.hostId)!;
+            const members = positionsWhere(
+              (r) => r.host === host.id && r.sessionMode === 'rdp' && (r.user ?? host.user) === group.user,
             );
-            expect(range).toEqual(group.runnerIndexes);
+            expect(rangeOf(group.runnersFrom, group.runnersTo)).toEqual(members);
+            expect(group.runnerIds).toEqual(members.map((position) => context.runners[position]!.id));
           }
           expect(context.runners.map((r) => r.id).sort()).toEqual([...seen].sort());
         },
