@@ -7,7 +7,7 @@ import { planContext, type HostEntry, type PlanContext, type SessionGroup } from
 import { backoffDelay } from './policies/backoff.js';
 import { applyBudget, mostUrgent, type StartCandidate } from './policies/budget.js';
 import { drainChanges, drainDone, observeDrain } from './policies/drain.js';
-import { DEFAULT_BOOT_LEAD_MS, learnBootLead } from './policies/effective-policy.js';
+import { bootLeadOf, learnBootLead } from './policies/effective-policy.js';
 import { describeWindow, KeepWarmCalendar } from './policies/keep-warm.js';
 import { foldOutcomes, NEEDS_OPERATOR } from './policies/outcomes.js';
 import type { HostPower } from './power-driver.js';
@@ -69,11 +69,10 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   const runnerLeads = new Float64Array(context.runners.length);
   if (policy.prewarm)
     for (let r = 0; r < runnerLeads.length; r++)
-      runnerLeads[r] = mem.peekHostAt(context.hostOfRunner[r]!)?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS;
+      runnerLeads[r] = bootLeadOf(mem.peekHostAt(context.hostOfRunner[r]!));
   const demandInput = {
     runners: context.runners,
-    leadFor: (hostId: string) =>
-      policy.prewarm ? (mem.peekHost(hostId)?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS) : 0,
+    leadFor: (hostId: string) => (policy.prewarm ? bootLeadOf(mem.peekHost(hostId)) : 0),
     now,
     index: context.runnerIndex,
     runnerIds: context.runnerIds,
@@ -89,8 +88,6 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   // Hosts on or starting count against the budget; an unknown one might be on, so it counts too.
   let hostsOn = 0;
   const candidates: StartCandidate[] = [];
-  // One frozen entry shared by every runner busy (or first seen idle) now: memory entries are replaced,
-  // never changed, and a copy per runner per tick was thousands of objects.
   const clocks: RunnerClocks = {
     complete,
     now,
@@ -112,10 +109,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     let state = power.state;
     if (state === 'off' && isPendingStart(hm, timers.bootTimeoutMs, now)) state = 'starting';
     if (host.protocol !== 'rdp' && (state === 'on' || state === 'starting' || state === 'unknown')) hostsOn++;
-    const window = calendar.windowFor(
-      entry.keepWarm,
-      policy.prewarm ? (hm.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS) : 0,
-    );
+    const window = calendar.windowFor(entry.keepWarm, policy.prewarm ? bootLeadOf(hm) : 0);
     const runnerIdleDeadline = readRunners(hd, entry, demand, online, window !== undefined, mem, clocks);
     const wanted = hd.running > 0 || hd.queued > 0 || hd.scheduledAt !== undefined || window !== undefined;
 

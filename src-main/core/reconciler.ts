@@ -8,7 +8,7 @@ import { clearFailures, emptyMemory, type PlanMemory } from './memory.js';
 import type { Orchestrator, QueueObservation } from './orchestrator.js';
 import { plan } from './plan.js';
 import { planContext } from './plan-context.js';
-import { DEFAULT_BOOT_LEAD_MS } from './policies/effective-policy.js';
+import { bootLeadOf } from './policies/effective-policy.js';
 import type { HostPower, PowerDriver } from './power-driver.js';
 import type { ProbeTarget, ReadinessProbe } from './readiness.js';
 import type { SessionDriver, SessionStatus } from './session-driver.js';
@@ -394,8 +394,7 @@ export class Reconciler {
     const runners = context.runners.filter((runner) => action.runnerIds.includes(runner.id));
     const demand = computeDemand(queue.tasks, {
       runners,
-      leadFor: (hostId) =>
-        config.policy.prewarm ? (this.memory.hosts.get(hostId)?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS) : 0,
+      leadFor: (hostId) => (config.policy.prewarm ? bootLeadOf(this.memory.hosts.get(hostId)) : 0),
       now: this.clock.now(),
     });
     const cause = action.kind === 'powerOff' ? action.cause : (action.forStop ?? 'idle');

@@ -1,4 +1,5 @@
 import type { HostConfig, PolicyConfig } from '../../config/schema.js';
+import type { HostMemory } from '../memory.js';
 
 /** The timers of one host: its own overrides, else the global policy. In ms. */
 export interface HostTimers {
@@ -17,6 +18,11 @@ export function hostTimers(host: HostConfig, policy: PolicyConfig): HostTimers {
 
 /** Boot lead assumed before a host's first measured boot. */
 export const DEFAULT_BOOT_LEAD_MS = 4 * 60_000;
+
+/** The lead to start a host by: the one learned from its boots, else the default. */
+export function bootLeadOf(memory: Readonly<Pick<HostMemory, 'bootLeadMs'>> | undefined): number {
+  return memory?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS;
+}
 
 /** Learned boot lead: moving average weighting the latest boot by half. */
 export function learnBootLead(previous: number | undefined, measured: number): number {
