@@ -83,6 +83,11 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The Windows user whose RDP session a runner works in; undefined for a console-mode runner. */
+function sessionUser(runner: RunnerConfig, host: HostConfig): string | undefined {
+  return runner.sessionMode === 'rdp' ? (runner.user ?? host.user) : undefined;
+}
+
 export function sessionKey(hostId: string, user: string): string {
   return `${hostId}/${user}`;
 }
@@ -99,12 +104,14 @@ export function planContext(config: Config): PlanContext {
   // console-mode runners last), then by id: the per-host and per-session loops of `plan` then read
   // their runners side by side in the demand columns and the memory, as ranges.
   const runners = config.runners.filter((runner) => hostById.has(runner.host));
-  const sessionUser = (runner: RunnerConfig) =>
-    runner.sessionMode === 'rdp' ? `0${runner.user ?? hostById.get(runner.host)!.user}` : '1';
+  const sessionOrder = (runner: RunnerConfig) => {
+    const user = sessionUser(runner, hostById.get(runner.host)!);
+    return user === undefined ? '1' : `0${user}`;
+  };
   runners.sort(
     (a, b) =>
       hostIndex.get(a.host)! - hostIndex.get(b.host)! ||
-      compareText(sessionUser(a), sessionUser(b)) ||
+      compareText(sessionOrder(a), sessionOrder(b)) ||
       compareText(a.id, b.id),
   );
   const indexOf = new Map(runners.map((runner, index) => [runner.id, index]));
@@ -113,8 +120,8 @@ export function planContext(config: Config): PlanContext {
     const list = runnersByHost.get(host.id);
     if (list) list.push(runner);
     else runnersByHost.set(host.id, [runner]);
-    if (runner.sessionMode !== 'rdp') continue;
-    const user = runner.user ?? host.user;
+    const user = sessionUser(runner, host);
+    if (user === undefined) continue;
     const key = sessionKey(host.id, user);
     const existing = groupByKey.get(key);
     if (existing) {
