@@ -30,7 +30,7 @@ function task(i: number, hostCount: number, now: number): ObservedTask {
   const runner = (i * 7919) % hostCount;
   return {
     id: `t${i}`,
-    state: i % 10 === 0 ? 'running' : 'queued',
+    ...(i % 10 === 0 ? { state: 'busy', status: 'RUNNING' } : { state: 'queued', status: 'START' }),
     // Most tasks are assigned; some only carry an activity label.
     ...(i % 5 === 0 ? { activity: `act-${runner % 50}` } : { runnerId: `r-${runner}` }),
     createdAt: now - (i % 3600) * 1000,
@@ -126,7 +126,7 @@ export function world(hostCount: number, queuedTasks: number): { config: Config;
 function asMaestro(task: ObservedTask): BotCityTask {
   return {
     id: task.id,
-    state: task.state === 'running' ? 'RUNNING' : 'START',
+    state: task.state === 'busy' ? 'RUNNING' : 'START',
     machineId: task.runnerId ?? null,
     activityLabel: task.activity ?? null,
     dateCreation: task.createdAt,
@@ -139,7 +139,7 @@ function asMaestro(task: ObservedTask): BotCityTask {
 export function asReceived(tick: Snapshot): () => Snapshot {
   const json = JSON.stringify({
     queued: tick.queue.tasks.filter((task) => task.state === 'queued').map(asMaestro),
-    running: tick.queue.tasks.filter((task) => task.state === 'running').map(asMaestro),
+    running: tick.queue.tasks.filter((task) => task.state === 'busy').map(asMaestro),
   });
   return () => {
     const { queued, running } = JSON.parse(json) as { queued: BotCityTask[]; running: BotCityTask[] };

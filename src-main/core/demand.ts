@@ -137,7 +137,7 @@ export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput
   for (let i = 0; i < tasks.length; i++) {
     const task = tasks[i]!;
     const runnerId = task.runnerId;
-    if (task.state === 'running') {
+    if (task.state === 'busy') {
       runningTotal++;
       if (runnerId !== undefined) {
         const position = positionById[runnerId];

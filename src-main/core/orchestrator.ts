@@ -3,10 +3,16 @@
  * under src-main/orchestrators/ implements this).
  */
 
-/** A task waiting for a runner (`queued`, BotCity `START`) or being executed (`running`, BotCity `RUNNING`). */
+/**
+ * A task that is not finished: waiting for a runner (`queued`, BotCity `START`) or `busy`: running,
+ * timed out (its bot may still be running), or in any state the client does not know to be finished.
+ * Unknown is not idle: a busy task blocks every close and stop, as a running one does.
+ */
 export interface ObservedTask {
   id: string;
-  state: 'queued' | 'running';
+  state: 'queued' | 'busy';
+  /** The orchestrator's own word for the state (BotCity: START, RUNNING, TIMEOUT, or one never seen). */
+  status: string;
   /** The runner (BotCity machine id), when the orchestrator has assigned one. */
   runnerId?: string;
   /** BotCity activity label: lets a runner claim unassigned tasks of its activities. */
@@ -42,6 +48,11 @@ export interface QueueObservation {
   requests: number;
   /** Things that did not make the observation incomplete but the operator should know (e.g. an unreadable schedule). */
   warnings?: string[];
+  /**
+   * Records the orchestrator sent that failed their schema and were skipped, by kind. A skipped task
+   * might be a busy one, so a tick with skipped task records closes and stops nothing (starts go on).
+   */
+  skipped?: { tasks: number; runners: number; schedules: number };
 }
 
 export interface OrchestratorAlert {

@@ -152,6 +152,7 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
         tasks.push({
           id: task.id,
           state: 'queued',
+          status: 'START',
           runnerId,
           createdAt: task.arriveAt,
           priority: task.priority,
@@ -160,7 +161,8 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
       if (queue.running)
         tasks.push({
           id: queue.running.task.id,
-          state: 'running',
+          state: 'busy',
+          status: 'RUNNING',
           runnerId,
           createdAt: queue.running.task.arriveAt,
           startedAt: queue.running.startedAt,

@@ -141,7 +141,7 @@ describe('the orchestrator client against fuzzed answers', () => {
           // Only a well-formed page can be complete: every task has an id and one of the two states.
           for (const task of observation.tasks) {
             expect(typeof task.id).toBe('string');
-            expect(['queued', 'running']).toContain(task.state);
+            expect(['queued', 'busy']).toContain(task.state);
           }
         }
       }),
@@ -207,14 +207,14 @@ describe('the orchestrator client against fuzzed answers', () => {
         // moment of the read, and none is counted twice.
         const seen = [
           observation.tasks.filter((t) => t.state === 'queued').length,
-          observation.tasks.filter((t) => t.state === 'running').length,
+          observation.tasks.filter((t) => t.state === 'busy').length,
         ];
         if (rule.mode.kind !== 'page-shift') expect(seen).toEqual(before);
         expect(new Set(observation.tasks.map((t) => t.id)).size).toBe(observation.tasks.length);
         for (const task of observation.tasks) {
           const real = fake.state.tasks.get(Number(task.id));
           expect(real, `task ${task.id} exists`).toBeDefined();
-          if (task.state === 'running') expect(real!.dateStartRunning).not.toBeNull();
+          if (task.state === 'busy') expect(real!.dateStartRunning).not.toBeNull();
         }
       }),
       { numRuns: 120 },

@@ -125,7 +125,7 @@ export function describeFailure(error: unknown): string {
 
 /**
  * Maestro tasks → core's ObservedTask. A task seen in both lists (it started between reads) counts as
- * running. Every task gets every field (undefined where Maestro has none): one object shape for tens of
+ * busy. Every task gets every field (undefined where Maestro has none): one object shape for tens of
  * thousands of tasks keeps the reconciler's loops over them fast.
  */
 export function normalize(queued: BotCityTask[], running: BotCityTask[], now: number): ObservedTask[] {
@@ -133,14 +133,15 @@ export function normalize(queued: BotCityTask[], running: BotCityTask[], now: nu
   const observe = (task: BotCityTask, state: ObservedTask['state']): ObservedTask => ({
     id: task.id,
     state,
+    status: task.state,
     runnerId: task.machineId || undefined,
     activity: task.activityLabel || undefined,
     createdAt: task.dateCreation ?? now,
     notBefore: state === 'queued' ? (task.minExecutionDate ?? undefined) : undefined,
-    startedAt: state === 'running' ? (task.dateStartRunning ?? undefined) : undefined,
+    startedAt: state === 'busy' ? (task.dateStartRunning ?? undefined) : undefined,
     priority: Math.min(10, Math.max(0, Math.round(task.priority ?? 0))),
   });
   for (const task of queued) byId.set(task.id, observe(task, 'queued'));
-  for (const task of running) byId.set(task.id, observe(task, 'running'));
+  for (const task of running) byId.set(task.id, observe(task, 'busy'));
   return [...byId.values()];
 }

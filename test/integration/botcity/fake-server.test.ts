@@ -77,7 +77,7 @@ describe('the fake as a standalone process, driven through /__control/', () => {
     );
     const observation = await client.observe(Date.now());
     expect(observation.complete).toBe(true);
-    expect(observation.tasks.map((t) => t.state).sort()).toEqual(['queued', 'running']);
+    expect(observation.tasks.map((t) => t.state).sort()).toEqual(['busy', 'queued']);
     expect(observation.runnersOnline).toEqual({ 'bot-01': true });
     expect(observation.upcoming.length).toBeGreaterThan(0);
 

@@ -40,6 +40,7 @@ describe('BotCity client against the fake: success paths', () => {
       {
         id: String(assigned.id),
         state: 'queued',
+        status: 'START',
         runnerId: 'bot-01',
         activity: 'invoices',
         createdAt: assigned.dateCreation,
@@ -48,6 +49,7 @@ describe('BotCity client against the fake: success paths', () => {
       {
         id: String(unassigned.id),
         state: 'queued',
+        status: 'START',
         activity: 'reports',
         createdAt: unassigned.dateCreation,
         priority: 0,
@@ -55,7 +57,8 @@ describe('BotCity client against the fake: success paths', () => {
       },
       {
         id: String(running.id),
-        state: 'running',
+        state: 'busy',
+        status: 'RUNNING',
         runnerId: 'bot-02',
         activity: 'invoices',
         createdAt: running.dateCreation,
@@ -82,7 +85,7 @@ describe('BotCity client against the fake: success paths', () => {
     const task = env.fake.createTask({ activityLabel: 'a', machineId: 'bot-01' });
     expect((await env.client.observe(env.clock.now())).tasks.map((t) => t.state)).toEqual(['queued']);
     env.fake.startTask(task.id);
-    expect((await env.client.observe(env.clock.now())).tasks.map((t) => t.state)).toEqual(['running']);
+    expect((await env.client.observe(env.clock.now())).tasks.map((t) => t.state)).toEqual(['busy']);
     env.fake.finishTask(task.id);
     const last = await env.client.observe(env.clock.now());
     expect(last).toMatchObject({ complete: true, tasks: [] });

@@ -161,8 +161,24 @@ describe('normalize', () => {
       }),
     ];
     expect(normalize(queued, running, 999)).toEqual([
-      { id: '1', state: 'queued', activity: 'a', createdAt: at, priority: 10, notBefore: at + 5 },
-      { id: '2', state: 'running', runnerId: 'bot-01', createdAt: at, priority: 0, startedAt: at + 9 },
+      {
+        id: '1',
+        state: 'queued',
+        status: 'START',
+        activity: 'a',
+        createdAt: at,
+        priority: 10,
+        notBefore: at + 5,
+      },
+      {
+        id: '2',
+        state: 'busy',
+        status: 'RUNNING',
+        runnerId: 'bot-01',
+        createdAt: at,
+        priority: 0,
+        startedAt: at + 9,
+      },
     ]);
   });
 });

@@ -19,7 +19,7 @@ describe('computeDemand', () => {
     },
     {
       name: 'running task',
-      tasks: [task({ runnerId: 'c', state: 'running' })],
+      tasks: [task({ runnerId: 'c', state: 'busy' })],
       expected: { c: { running: 1, queued: 0 } },
     },
     {
@@ -59,7 +59,7 @@ describe('computeDemand', () => {
 
   it('counts each queued task once in the total', () => {
     const demand = computeDemand(
-      [task({ activity: 'invoices' }), task({ runnerId: 'x' }), task({ runnerId: 'c', state: 'running' })],
+      [task({ activity: 'invoices' }), task({ runnerId: 'x' }), task({ runnerId: 'c', state: 'busy' })],
       input,
     );
     expect([demand.queuedTotal, demand.runningTotal]).toEqual([2, 1]);

@@ -136,7 +136,7 @@ describe('never interrupt', () => {
   ])('$name: no power-off and no close', ({ mem }) => {
     const result = planWithView(
       snapshot({
-        queue: queue([task({ runnerId: 'fin-01', state: 'running', startedAt: T0 - 60 * MIN })]),
+        queue: queue([task({ runnerId: 'fin-01', state: 'busy', startedAt: T0 - 60 * MIN })]),
         power: power({ 'bot-01': 'on' }),
         sessions: [openSession('bot-01')],
         readiness: answering('bot-01'),
@@ -157,7 +157,7 @@ describe('never interrupt', () => {
     });
     const result = plan(
       snapshot({
-        queue: queue([task({ runnerId: 'a', state: 'running' })]),
+        queue: queue([task({ runnerId: 'a', state: 'busy' })]),
         power: power({ 'bot-01': 'on' }),
         sessions: [openSession('bot-01')],
         readiness: answering('bot-01'),

@@ -67,7 +67,7 @@ const traceArb: fc.Arbitrary<Trace> = fc
 const incompleteArb = fc.uniqueArray(fc.integer({ min: 0, max: TICKS - 1 }), { maxLength: 8 });
 
 function runningRunners(tick: SimTick): Set<string> {
-  return new Set(tick.snapshot.queue.tasks.filter((t) => t.state === 'running').map((t) => t.runnerId!));
+  return new Set(tick.snapshot.queue.tasks.filter((t) => t.state === 'busy').map((t) => t.runnerId!));
 }
 
 describe('plan properties', () => {
@@ -211,7 +211,7 @@ describe('plan properties', () => {
         (bState, queuedA, runningA, drainCount) => {
           const tasks = [
             ...(queuedA ? [task({ runnerId: 'ra' })] : []),
-            ...(runningA ? [task({ runnerId: 'ra', state: 'running' })] : []),
+            ...(runningA ? [task({ runnerId: 'ra', state: 'busy' })] : []),
           ];
           const memory = {
             ...emptyMemory(),

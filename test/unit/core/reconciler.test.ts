@@ -44,7 +44,7 @@ describe('Reconciler', () => {
       { key: 'bot-01/bot', user: 'bot', host: 'bot-01.example.com', port: 3389 },
     ]);
     expect(loop.reconciler.state().hosts[0]!.stage).toBe('rdp-answering'); // the view is of what this tick observed
-    loop.orchestrator.tasks = [task({ id: 'job', runnerId: 'fin-01', state: 'running' })];
+    loop.orchestrator.tasks = [task({ id: 'job', runnerId: 'fin-01', state: 'busy' })];
     loop.orchestrator.online = { 'fin-01': true };
     loop.clock.advance(15_000);
     await loop.reconciler.tickNow();

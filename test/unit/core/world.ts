@@ -48,7 +48,15 @@ export function makeConfig(input: {
 
 let taskSeq = 0;
 export function task(partial: Partial<ObservedTask> & { runnerId?: string }): ObservedTask {
-  return { id: `t${++taskSeq}`, state: 'queued', createdAt: T0 - MIN, priority: 5, ...partial };
+  const state = partial.state ?? 'queued';
+  return {
+    id: `t${++taskSeq}`,
+    createdAt: T0 - MIN,
+    priority: 5,
+    ...partial,
+    state,
+    status: partial.status ?? (state === 'queued' ? 'START' : 'RUNNING'),
+  };
 }
 
 export function queue(tasks: ObservedTask[], extra: Partial<QueueObservation> = {}): QueueObservation {
