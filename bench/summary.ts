@@ -18,13 +18,11 @@ export const summaryFigures: SummaryFigure[] = [
     area: /^rdp:xrdp$/,
     metric: /^RDP port open → session logged in/,
   },
-  { figure: 'plan time, 10 hosts', area: /^plan$/, metric: /^plan\(\) 10 hosts/ },
-  { figure: 'plan time, 1,000 hosts', area: /^plan$/, metric: /^plan\(\) 1,?000 hosts/ },
-  { figure: 'plan time, 5,000 hosts', area: /^plan$/, metric: /^plan\(\) 5,?000 hosts/ },
+  { figure: 'plan + state view, 500 hosts (p95)', area: /^plan$/, metric: /^plan \+ state view, 500 hosts/ },
   {
-    figure: 'state view after plan, 5,000 hosts',
+    figure: 'plan + state view, 5,000 hosts (p95)',
     area: /^plan$/,
-    metric: /^state view after plan, 5,?000 hosts/,
+    metric: /^plan \+ state view, 5,?000 hosts/,
   },
   {
     figure: 'service resident memory, 1,000 hosts',

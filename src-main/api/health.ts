@@ -1,3 +1,4 @@
+import { isActiveSession } from '../core/session-driver.js';
 import type { HostView, ManagerState } from '../core/state.js';
 
 /**
@@ -16,14 +17,10 @@ export interface Health {
   orchestrator: ManagerState['orchestrator']['status'];
 }
 
-const activeSessionStates = new Set(['connecting', 'open', 'reconnecting']);
-
 function canTakeWork(host: HostView, state: ManagerState): boolean {
   if (host.failed || host.power === 'gone') return false;
   if (host.power === 'on' || host.power === 'starting') {
-    const active = state.sessions.filter(
-      (s) => s.hostId === host.id && activeSessionStates.has(s.state),
-    ).length;
+    const active = state.sessions.filter((s) => s.hostId === host.id && isActiveSession(s)).length;
     return active < host.maxSessions;
   }
   return state.hostsOn < state.maxHostsOn;

@@ -1,3 +1,4 @@
+import { SESSION_STATES } from '../core/session-driver.js';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { HostStage } from '../core/state.js';
 import type { ManagerPort } from './manager-port.js';
@@ -13,7 +14,7 @@ const hostStages: HostStage[] = [
   'stopping',
   'failed',
 ];
-const sessionStates = ['connecting', 'open', 'reconnecting', 'closed', 'failed'] as const;
+const sessionStates = SESSION_STATES;
 
 export interface Metrics {
   contentType: string;

@@ -1,3 +1,4 @@
+import { SESSION_STATES } from '../core/session-driver.js';
 import { z } from 'zod';
 import type { EventKind, ManagerEvent } from '../core/events.js';
 import type { HostView, ManagerState, RunnerView, SessionView } from '../core/state.js';
@@ -8,7 +9,7 @@ import type { HostView, ManagerState, RunnerView, SessionView } from '../core/st
  */
 
 const powerState = z.enum(['on', 'starting', 'stopping', 'off', 'gone', 'unknown']);
-const sessionState = z.enum(['connecting', 'open', 'reconnecting', 'closed', 'failed']);
+const sessionState = z.enum(SESSION_STATES);
 const hostStage = z.enum([
   'off',
   'powering-on',

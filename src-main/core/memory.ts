@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import type { Fleet } from './fleet.js';
 
 /**
- * What `plan` remembers between ticks: plain values in Maps (fast to look up at thousands of hosts;
- * `memoryToJson` / `memoryFromJson` persist it). `plan` never mutates the memory it is given, it
- * returns a new one.
+ * What `plan` remembers between ticks, in Maps keyed by id (`memoryToJson` / `memoryFromJson` persist
+ * it). `plan` never mutates the memory it is given: it works on a copy and returns that.
  */
 
 export interface HostMemory {
@@ -63,6 +63,48 @@ export interface PlanMemory {
   budgetBlocked: boolean;
 }
 
+/** A plan's own copy of the memory of the configured fleet: changed in place, then returned. */
+export interface WorkingMemory extends PlanMemory {
+  hosts: Map<string, HostMemory>;
+  runners: Map<string, RunnerMemory>;
+  sessions: Map<string, SessionMemory>;
+}
+
+/**
+ * A copy of `memory` for the configured fleet: every configured host has an entry (fresh for a new
+ * one); runners and sessions keep theirs; what is no longer configured is dropped.
+ */
+export function workingCopy(memory: PlanMemory, fleet: Fleet): WorkingMemory {
+  const copy = <V extends object>(from: ReadonlyMap<string, V>, ids: Iterable<string>) => {
+    const map = new Map<string, V>();
+    for (const id of ids) {
+      const value = from.get(id);
+      if (value) map.set(id, { ...value });
+    }
+    return map;
+  };
+  const hosts = new Map(
+    fleet.hosts.map(({ host }) => [host.id, { ...(memory.hosts.get(host.id) ?? freshHostMemory()) }]),
+  );
+  return {
+    hosts,
+    runners: copy(
+      memory.runners,
+      fleet.runners.map((runner) => runner.id),
+    ),
+    sessions: copy(memory.sessions, fleet.groupByKey.keys()),
+    orchestrator: memory.orchestrator,
+    budgetBlocked: memory.budgetBlocked,
+  };
+}
+
+/** The working memory of a session, made on first use. */
+export function sessionMemoryOf(memory: WorkingMemory, key: string): SessionMemory {
+  let session = memory.sessions.get(key);
+  if (!session) memory.sessions.set(key, (session = { attempts: 0 }));
+  return session;
+}
+
 export function emptyMemory(): PlanMemory {
   return {
     hosts: new Map(),
@@ -97,9 +139,13 @@ export function clearFailures(memory: PlanMemory, hostId: string, now: number): 
   return { ...memory, hosts, sessions };
 }
 
-/** The memory as JSON-safe data (to keep learned boot leads across restarts). */
+/** The version of the saved memory's shape; a file with a newer one is reported and ignored. */
+export const MEMORY_VERSION = 1;
+
+/** The memory as JSON-safe data (saved next to the config, so what plan learned survives a restart). */
 export function memoryToJson(memory: PlanMemory): object {
   return {
+    version: MEMORY_VERSION,
     hosts: Object.fromEntries(memory.hosts),
     runners: Object.fromEntries(memory.runners),
     sessions: Object.fromEntries(memory.sessions),
@@ -129,6 +175,7 @@ const sessionMemorySchema = z.object({
   lastError: z.string().optional(),
 });
 const memoryJsonSchema = z.object({
+  version: z.literal(MEMORY_VERSION),
   hosts: z.record(z.string(), hostMemorySchema).default({}),
   runners: z
     .record(z.string(), z.object({ lastBusyAt: z.number().optional(), idleSince: z.number().optional() }))
@@ -138,15 +185,32 @@ const memoryJsonSchema = z.object({
   budgetBlocked: z.boolean().default(false),
 });
 
-/** Reads memory saved by `memoryToJson`; anything malformed gives an empty memory. */
-export function memoryFromJson(value: unknown): PlanMemory {
+/** Reads memory saved by `memoryToJson`: the memory, or why it cannot be used (malformed, newer version). */
+export function memoryFromJson(value: unknown): { memory: PlanMemory } | { problem: string } {
+  const version = (value as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > MEMORY_VERSION)
+    return { problem: `it was written by a newer Session Manager (memory version ${version})` };
   const parsed = memoryJsonSchema.safeParse(value);
-  if (!parsed.success) return emptyMemory();
+  if (!parsed.success)
+    return { problem: `it is malformed (${z.prettifyError(parsed.error).split('\n')[0]})` };
   return {
-    hosts: new Map(Object.entries(parsed.data.hosts)),
-    runners: new Map(Object.entries(parsed.data.runners)),
-    sessions: new Map(Object.entries(parsed.data.sessions)),
-    orchestrator: parsed.data.orchestrator,
-    budgetBlocked: parsed.data.budgetBlocked,
+    memory: {
+      hosts: new Map(Object.entries(parsed.data.hosts)),
+      runners: new Map(Object.entries(parsed.data.runners)),
+      sessions: new Map(Object.entries(parsed.data.sessions)),
+      orchestrator: parsed.data.orchestrator,
+      budgetBlocked: parsed.data.budgetBlocked,
+    },
   };
+}
+
+/**
+ * The memory a restarted service plans with: what was learned (boot leads, back-off, failed marks,
+ * pending starts, blocked sessions) is kept; the idle and drain clocks start over, since nothing was
+ * observed while the service was down (unknown is not idle).
+ */
+export function afterRestart(memory: PlanMemory): PlanMemory {
+  const hosts = new Map<string, HostMemory>();
+  for (const [id, host] of memory.hosts) hosts.set(id, { ...host, drainCount: 0, drainSince: undefined });
+  return { ...memory, hosts, runners: new Map(), orchestrator: 'unknown', budgetBlocked: false };
 }

@@ -1,32 +1,19 @@
-import type { Config, HostConfig } from '../config/schema.js';
-import type { Action, CloseSessionAction, PowerOffAction } from './actions.js';
-import { isDestructive } from './actions.js';
-import { runBounded } from './bounded.js';
-import { computeDemand, DemandIndex } from './demand.js';
+import type { Config } from '../config/schema.js';
+import type { Action } from './actions.js';
+import { act, type Actors } from './act.js';
+import { messageOf, systemClock, systemTimer, type Clock, type Timer } from './clock.js';
 import type { EventKind, ManagerEvent, NewEvent } from './events.js';
 import { clearFailures, emptyMemory, type PlanMemory } from './memory.js';
-import type { Orchestrator, QueueObservation } from './orchestrator.js';
-import { plan } from './plan.js';
-import { planContext } from './plan-context.js';
-import { bootLeadOf } from './policies/effective-policy.js';
-import type { HostPower, PowerDriver } from './power-driver.js';
-import type { ProbeTarget, ReadinessProbe } from './readiness.js';
+import { incompleteQueue, observe } from './observe.js';
+import type { Orchestrator } from './orchestrator.js';
+import { plan } from './plan/plan.js';
+import type { PowerDriver } from './power-driver.js';
+import type { ReadinessProbe } from './readiness.js';
 import type { SessionDriver, SessionStatus } from './session-driver.js';
 import type { ActionOutcome, Snapshot } from './snapshot.js';
 import type { ManagerState } from './state.js';
 import { StateStore } from './state-store.js';
-import { buildView, HostDecisions, viewOf } from './view.js';
-
-/** Reads the time. Injected so tests run on a fake clock. */
-export interface Clock {
-  now(): number;
-}
-
-/** Schedules the next tick. Injected so tests decide when time passes. */
-export interface Timer {
-  set(callback: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
+import { viewOf } from './view.js';
 
 /** Where events go (the EventLog). */
 export interface EventSink {
@@ -52,6 +39,8 @@ export interface ReconcilerOptions {
   actionTimeoutMs?: number;
   /** Memory from a previous run (e.g. learned boot leads). */
   memory?: PlanMemory;
+  /** Called after each tick that acted, with what it did and the memory it left (e.g. to save it). */
+  onTick?: (report: TickReport) => Promise<void> | void;
 }
 
 /** What one tick saw, decided and did (for tests, the CLI and the API). */
@@ -62,13 +51,9 @@ export interface TickReport {
   outcomes: ActionOutcome[];
   /** True when the tick only observed (paused or stopped). */
   observedOnly: boolean;
+  /** The plan memory after the tick. */
+  memory: PlanMemory;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
-const systemTimer: Timer = {
-  set: (callback, ms) => setTimeout(callback, ms),
-  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /**
  * The loop: each tick observes (orchestrator, power, sessions, RDP readiness), plans (pure), and acts
@@ -93,6 +78,7 @@ export class Reconciler {
   private stopped = false;
   private paused = false;
   private ticks = 0;
+  private problemsSeen = new Set<string>();
   private unsubscribeSessions: (() => void) | undefined;
 
   constructor(private readonly options: ReconcilerOptions) {
@@ -241,7 +227,8 @@ export class Reconciler {
 
   private async tick(): Promise<TickReport> {
     const config = this.config;
-    const snapshot = await this.observe(config);
+    const snapshot = await observe({ ...this.options, clock: this.clock }, config, this.outcomes);
+    this.reportProblems(snapshot);
     const now = this.clock.now();
     const observedOnly = this.paused || this.stopped;
     const result = plan(snapshot, config, this.memory, now);
@@ -249,305 +236,57 @@ export class Reconciler {
     if (observedOnly) {
       // Nothing is acted on, so nothing is remembered: the outcomes wait for the next real tick.
       this.publish(viewOf(snapshot, config, result, now));
-      return { at: now, snapshot, actions: [], outcomes: [], observedOnly };
+      return { at: now, snapshot, actions: [], outcomes: [], observedOnly, memory: this.memory };
     }
     this.memory = result.memory;
     this.outcomes = [];
-    const outcomes = await this.act(result.actions, config);
+    const outcomes = await act(this.actors(), result.actions, config, this.memory);
     this.outcomes = outcomes;
     this.publish(viewOf(snapshot, config, result, now));
-    return { at: now, snapshot, actions: result.actions, outcomes, observedOnly };
-  }
-
-  private publish(view: ManagerState): void {
-    this.store.set({ ...view, paused: this.paused, ticks: this.ticks, lastTickAt: view.at });
-  }
-
-  // ---- observe ----
-
-  private async observe(config: Config): Promise<Snapshot> {
-    const started = this.clock.now();
-    const [queue, power] = await Promise.all([this.observeQueue(started), this.observePower(config)]);
-    const targets: ProbeTarget[] = [];
-    const context = planContext(config);
-    for (const host of config.hosts) {
-      const state = host.protocol === 'rdp' ? 'on' : power.get(host.id)?.state;
-      if (state !== 'on' && state !== 'starting') continue;
-      const address = context.address.get(host.id);
-      if (!address) continue;
-      targets.push({
-        hostId: host.id,
-        host: power.get(host.id)?.address ?? address.host,
-        port: address.port,
-      });
-    }
-    let readiness = new Map<string, boolean>();
-    try {
-      readiness = await this.options.readiness.probe(targets);
-    } catch (error) {
-      this.emit({
-        kind: 'info',
-        severity: 'warning',
-        message: `RDP readiness probe failed: ${messageOf(error)}`,
-      });
-    }
-    let sessions: SessionStatus[] = [];
-    try {
-      sessions = this.options.sessions.list();
-    } catch (error) {
-      this.emit({ kind: 'info', severity: 'warning', message: `Session list failed: ${messageOf(error)}` });
-    }
-    return { now: this.clock.now(), queue, power, sessions, readiness, outcomes: this.outcomes };
-  }
-
-  private async observeQueue(now: number): Promise<QueueObservation> {
-    const orchestrator = this.options.orchestrator;
-    if (!orchestrator) return incompleteQueue('no orchestrator is configured');
-    try {
-      return await orchestrator.observe(now);
-    } catch (error) {
-      return incompleteQueue(`orchestrator read failed: ${messageOf(error)}`);
-    }
-  }
-
-  /** One batched read per protocol; a failed read leaves that protocol's hosts unknown. */
-  private async observePower(config: Config): Promise<Map<string, HostPower>> {
-    const byProtocol = new Map<HostConfig['protocol'], HostConfig[]>();
-    for (const host of config.hosts) {
-      if (host.protocol === 'rdp') continue;
-      const list = byProtocol.get(host.protocol);
-      if (list) list.push(host);
-      else byProtocol.set(host.protocol, [host]);
-    }
-    const power = new Map<string, HostPower>();
-    await Promise.all(
-      [...byProtocol].map(async ([protocol, hosts]) => {
-        const driver = this.options.powerDrivers.find((candidate) => candidate.protocol === protocol);
-        if (!driver) return;
-        try {
-          const observation = await driver.observe(hosts);
-          for (const [hostId, hostPower] of observation.hosts) power.set(hostId, hostPower);
-        } catch (error) {
-          this.emit({
-            kind: 'info',
-            severity: 'warning',
-            message: `Reading ${protocol} power states failed: ${messageOf(error)}`,
-          });
-        }
-      }),
-    );
-    return power;
-  }
-
-  // ---- act ----
-
-  private async act(actions: Action[], config: Config): Promise<ActionOutcome[]> {
-    const outcomes: ActionOutcome[] = [];
-    const groups = new Map<string, HostAction[]>();
-    for (const action of actions) {
-      if (action.kind === 'alert' || action.kind === 'note' || action.kind === 'markFailed') {
-        await this.announce(action);
-        continue;
-      }
-      const group = groups.get(action.hostId);
-      if (group) group.push(action);
-      else groups.set(action.hostId, [action]);
-    }
-    // One fresh observation, taken when the first destructive action is about to run, serves them all.
-    let fresh: Promise<QueueObservation> | undefined;
-    const recheck = () => (fresh ??= this.observeQueue(this.clock.now()));
-
-    await runBounded([...groups.values()], this.options.concurrency ?? 8, async (group) => {
-      let canceled = false;
-      for (const action of group) {
-        if (isDestructive(action)) {
-          const why = canceled
-            ? 'an earlier step for this host was canceled'
-            : this.cancelReason(action, await recheck(), config);
-          if (why !== undefined) {
-            canceled = true;
-            outcomes.push({ action, ok: false, canceled: true, at: this.clock.now(), message: why });
-            this.emit({
-              kind: 'info',
-              severity: 'info',
-              hostId: action.hostId,
-              message: `Not ${action.kind === 'powerOff' ? `stopping ${action.hostId}` : `closing ${action.key}`}: ${why}`,
-            });
-            continue;
-          }
-        }
-        outcomes.push(await this.run(action, config));
-      }
-    });
-    return outcomes;
-  }
-
-  /** Why a destructive action must not run after all (fresh demand, or no fresh view); undefined = go. */
-  private cancelReason(
-    action: PowerOffAction | CloseSessionAction,
-    queue: QueueObservation,
-    config: Config,
-  ): string | undefined {
-    if (!queue.complete)
-      return `the fresh orchestrator observation is incomplete (${queue.problem ?? 'unknown'})`;
-    const context = planContext(config);
-    const runners = context.runners.filter((runner) => action.runnerIds.includes(runner.id));
-    const demand = computeDemand(queue.tasks, {
-      runners,
-      leadFor: (hostId) => (config.policy.prewarm ? bootLeadOf(this.memory.hosts.get(hostId)) : 0),
-      now: this.clock.now(),
-    });
-    const cause = action.kind === 'powerOff' ? action.cause : (action.forStop ?? 'idle');
-    for (const [runnerId, rd] of demand.byRunner) {
-      if (rd.running > 0) return `runner ${runnerId} is running a task now`;
-      if (cause === 'idle' && rd.queued > 0) return `runner ${runnerId} has new queued work`;
-    }
-    return undefined;
-  }
-
-  private async run(action: HostAction, config: Config): Promise<ActionOutcome> {
-    const host = planContext(config).hostById.get(action.hostId);
-    if (!host) return this.failed(action, 'other', `host ${action.hostId} is no longer configured`);
-    try {
-      switch (action.kind) {
-        case 'powerOn':
-        case 'powerOff': {
-          const driver = this.options.powerDrivers.find((candidate) => candidate.protocol === host.protocol);
-          if (!driver) return this.failed(action, 'other', `no power driver for ${host.protocol}`);
-          const starting = action.kind === 'powerOn';
-          this.emit({
-            kind: starting ? 'host.starting' : 'host.stopping',
-            severity: 'info',
-            hostId: host.id,
-            message: action.reason,
-          });
-          const result = await this.withTimeout(
-            starting ? driver.start(host) : driver.stop(host),
-            `${starting ? 'starting' : 'stopping'} ${host.id}`,
-          );
-          if (!result.ok) return this.failed(action, result.error, result.message, result.retryAfterMs);
-          this.emit({
-            kind: starting ? 'host.started' : 'host.stopped',
-            severity: 'info',
-            hostId: host.id,
-            message: starting
-              ? `${host.id}: start accepted${result.detail ? ` (${result.detail})` : ''}`
-              : `${host.id}: stop accepted${result.detail ? ` (${result.detail})` : ''}`,
-          });
-          return { action, ok: true, at: this.clock.now() };
-        }
-        case 'openSession': {
-          this.emit({
-            kind: 'session.opening',
-            severity: 'info',
-            hostId: host.id,
-            message: action.reason,
-            data: { key: action.spec.key },
-          });
-          const result = await this.withTimeout(
-            this.options.sessions.open(action.spec),
-            `opening ${action.spec.key}`,
-          );
-          if (!result.ok) {
-            this.emit({
-              kind: 'session.failed',
-              severity: 'warning',
-              hostId: host.id,
-              message: `Opening ${action.spec.key} failed: ${result.error.message}`,
-              data: { key: action.spec.key, error: result.error.kind },
-            });
-            return {
-              action,
-              ok: false,
-              at: this.clock.now(),
-              errorKind: result.error.kind,
-              message: result.error.message,
-            };
-          }
-          if (result.pinnedCertificate)
-            this.emit({
-              kind: 'certificate.pinned',
-              severity: 'info',
-              hostId: host.id,
-              message: `Pinned the certificate of ${host.id} on first use`,
-              data: { fingerprint: result.pinnedCertificate },
-            });
-          this.emit({
-            kind: 'session.opened',
-            severity: 'info',
-            hostId: host.id,
-            message: `Session ${action.spec.key} is logged in`,
-            data: { key: action.spec.key },
-          });
-          return { action, ok: true, at: this.clock.now() };
-        }
-        case 'closeSession': {
-          await this.withTimeout(this.options.sessions.close(action.key), `closing ${action.key}`);
-          this.emit({
-            kind: 'session.closed',
-            severity: 'info',
-            hostId: host.id,
-            message: action.reason,
-            data: { key: action.key },
-          });
-          return { action, ok: true, at: this.clock.now() };
-        }
-      }
-    } catch (error) {
-      return this.failed(action, error instanceof ActionTimeout ? 'timeout' : 'other', messageOf(error));
-    }
-  }
-
-  private failed(action: Action, errorKind: string, message: string, retryAfterMs?: number): ActionOutcome {
-    this.emit({
-      kind: 'action.failed',
-      severity: 'warning',
-      ...(action.hostId ? { hostId: action.hostId } : {}),
-      message: `${action.kind} ${action.hostId ?? ''} failed: ${message}`.replace('  ', ' '),
-      data: { action: action.kind, error: errorKind },
-    });
-    return {
-      action,
-      ok: false,
-      at: this.clock.now(),
-      errorKind,
-      message,
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    const report = {
+      at: now,
+      snapshot,
+      actions: result.actions,
+      outcomes,
+      observedOnly,
+      memory: this.memory,
     };
-  }
-
-  private async announce(action: Extract<Action, { kind: 'alert' | 'note' | 'markFailed' }>): Promise<void> {
-    if (action.kind === 'markFailed') return; // its alert, which plan sends with it, carries the event
-    this.emit({
-      kind: action.event,
-      severity: action.severity,
-      message: action.reason,
-      ...(action.hostId ? { hostId: action.hostId } : {}),
-      ...(action.runnerId ? { runnerId: action.runnerId } : {}),
-    });
-    if (
-      action.kind !== 'alert' ||
-      !this.options.orchestrator ||
-      !this.config.notifications.orchestratorAlerts
-    )
-      return;
-    if (action.event === 'orchestrator.unreachable') return; // it cannot hear about itself
     try {
-      await this.withTimeout(
-        this.options.orchestrator.alert({
-          title: action.title,
-          message: action.reason,
-          type: action.severity === 'error' ? 'ERROR' : action.severity === 'warning' ? 'WARN' : 'INFO',
-        }),
-        'raising an orchestrator alert',
-      );
+      await this.options.onTick?.(report);
     } catch (error) {
       this.emit({
         kind: 'action.failed',
         severity: 'warning',
-        message: `Raising the alert "${action.title}" in the orchestrator failed: ${messageOf(error)}`,
+        message: `After the tick: ${messageOf(error)}`,
       });
     }
+    return report;
+  }
+
+  private actors(): Actors {
+    return {
+      ...this.options,
+      clock: this.clock,
+      timer: this.timer,
+      emit: (event) => this.options.events.append(event),
+      concurrency: this.options.concurrency ?? 8,
+      actionTimeoutMs: this.options.actionTimeoutMs ?? 120_000,
+    };
+  }
+
+  /**
+   * A problem met while observing, as an event when it first appears (the snapshot keeps them all, for
+   * the plan and the view): a cloud that stays unreadable is one event, not one per tick.
+   */
+  private reportProblems(snapshot: Snapshot): void {
+    const seen = new Set(snapshot.problems.map((problem) => problem.message));
+    for (const message of seen)
+      if (!this.problemsSeen.has(message)) this.emit({ kind: 'info', severity: 'warning', message });
+    this.problemsSeen = seen;
+  }
+
+  private publish(view: ManagerState): void {
+    this.store.set({ ...view, paused: this.paused, ticks: this.ticks, lastTickAt: view.at });
   }
 
   private onSessionChange(status: SessionStatus): void {
@@ -575,26 +314,6 @@ export class Reconciler {
     });
   }
 
-  private withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-    const ms = this.options.actionTimeoutMs ?? 120_000;
-    return new Promise<T>((resolve, reject) => {
-      const handle = this.timer.set(
-        () => reject(new ActionTimeout(`${what} took longer than ${Math.round(ms / 1000)} s`)),
-        ms,
-      );
-      promise.then(
-        (value) => {
-          this.timer.clear(handle);
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.timer.clear(handle);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
-  }
-
   private emit(event: NewEvent): void {
     this.options.events.append({ at: this.clock.now(), ...event });
   }
@@ -607,34 +326,13 @@ export class Reconciler {
     const snapshot: Snapshot = {
       now: this.clock.now(),
       queue: incompleteQueue('not observed yet'),
+      problems: [],
       power: new Map(),
       sessions: [],
       readiness: new Map(),
       outcomes: [],
     };
-    const view = buildView({
-      snapshot,
-      config: this.config,
-      context: planContext(this.config),
-      memory: this.memory,
-      demand: new DemandIndex([]),
-      decisions: new HostDecisions(0),
-      now: snapshot.now,
-      hostsOn: 0,
-    });
+    const view = viewOf(snapshot, this.config, { memory: this.memory }, snapshot.now);
     return { ...view, lastTickAt: undefined };
   }
-}
-
-class ActionTimeout extends Error {}
-
-/** Actions that call a driver for one host. */
-type HostAction = Exclude<Action, { kind: 'alert' | 'note' | 'markFailed' }>;
-
-function incompleteQueue(problem: string): QueueObservation {
-  return { complete: false, problem, tasks: [], runnersOnline: {}, upcoming: [], requests: 0 };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -17,7 +17,13 @@ export interface SessionSpec {
   certificate?: string;
 }
 
-export type SessionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'failed';
+export const SESSION_STATES = ['connecting', 'open', 'reconnecting', 'closed', 'failed'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+/** A session that is connecting, open or reconnecting: it holds the Windows user's desktop. */
+export function isActiveSession(session: { state: SessionState }): boolean {
+  return session.state === 'connecting' || session.state === 'open' || session.state === 'reconnecting';
+}
 
 export type SessionErrorKind =
   | 'logon-failure' // wrong user or password

@@ -18,6 +18,14 @@ export type ActionOutcome =
       retryAfterMs?: number;
     };
 
+/** A read that failed or came back partial while observing: kept, so nothing is silently dropped. */
+export interface ObservationProblem {
+  source: 'power' | 'readiness' | 'sessions';
+  /** The power protocol whose read it was. */
+  protocol?: string;
+  message: string;
+}
+
 /** Everything one tick saw. `plan` reads only this, the config and its memory. */
 export interface Snapshot {
   /** Epoch ms the observation finished. */
@@ -31,4 +39,6 @@ export interface Snapshot {
   readiness: ReadonlyMap<string, boolean>;
   /** Outcomes of the actions run since the previous plan. */
   outcomes: readonly ActionOutcome[];
+  /** Reads that failed or were partial (power, readiness, sessions); the queue has its own `problem`. */
+  problems: readonly ObservationProblem[];
 }

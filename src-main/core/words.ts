@@ -1,18 +1,13 @@
-/** Durations and counts in the words of the events. */
+import type { Demand } from './demand.js';
 
-// `plan` words a reason for thousands of hosts every tick, mostly with the same few durations and
-// counts: the common ones are made once, instead of a few new strings per host per tick.
-const secondsWords = Array.from({ length: 120 }, (_, seconds) => `${seconds} s`);
-const minutesWords = Array.from({ length: 120 }, (_, minutes) => `${minutes} min`);
-const pluralWords = new Map<string, string[]>();
-const PLURAL_CACHED = 1_000;
+/** Durations, counts and runner lists in the words of the events. */
 
-/** "42 s", "3 min", "1 h 5 min": durations in the words of the events. */
+/** "42 s", "3 min", "1 h 5 min". */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 120) return secondsWords[seconds]!;
+  if (seconds < 120) return `${seconds} s`;
   const minutes = Math.round(seconds / 60);
-  if (minutes < 120) return minutesWords[minutes]!;
+  if (minutes < 120) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
   return rest ? `${hours} h ${rest} min` : `${hours} h`;
@@ -20,23 +15,48 @@ export function formatDuration(ms: number): string {
 
 /** "3 queued tasks" / "1 queued task". */
 export function plural(count: number, word: string): string {
-  if (!Number.isInteger(count) || count < 0 || count >= PLURAL_CACHED) return wordCount(count, word);
-  let words = pluralWords.get(word);
-  // Filled in place from the start: an array written at scattered indexes would fall back to a slow
-  // dictionary layout.
-  if (!words) pluralWords.set(word, (words = new Array<string>(PLURAL_CACHED).fill('')));
-  return (words[count] ||= wordCount(count, word));
-}
-
-const queuedOldestWords = new Array<string>(PLURAL_CACHED).fill('');
-
-/** " 3 queued tasks, oldest " (the middle of a reason: one string, not three joined per host per tick). */
-export function queuedOldest(count: number): string {
-  if (!Number.isInteger(count) || count < 0 || count >= PLURAL_CACHED)
-    return ` ${wordCount(count, 'queued task')}, oldest `;
-  return (queuedOldestWords[count] ||= ` ${plural(count, 'queued task')}, oldest `);
-}
-
-function wordCount(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** A host's runners' work, summed. */
+export interface WorkSum {
+  queued: number;
+  running: number;
+  oldestQueuedAt?: number;
+}
+
+/** "runner fin-01" / "runners a, b". */
+export function runnersWord(runnerIds: readonly string[]): string {
+  return runnerIds.length === 1 ? `runner ${runnerIds[0]}` : `runners ${runnerIds.join(', ')}`;
+}
+
+/**
+ * "runner fin-01 has" / "runners a, b, c, ... have": the runners (in configured order) with running
+ * tasks, or with `queuedToo`, queued ones as well.
+ */
+function who(runnerIds: readonly string[], demand: Demand, queuedToo: boolean): string {
+  const busy = runnerIds.filter((id) => {
+    const rd = demand.byRunner.get(id)!;
+    return rd.running > 0 || (queuedToo && rd.queued > 0);
+  });
+  if (busy.length === 1) return `runner ${busy[0]} ${queuedToo ? 'has' : 'is'}`;
+  const shown = busy.slice(0, 3).join(', ') + (busy.length > 3 ? ', ...' : '');
+  return `runners ${shown} ${queuedToo ? 'have' : 'are'}`;
+}
+
+/** "runner fin-01 is running 2 tasks". */
+export function runningWords(runnerIds: readonly string[], work: WorkSum, demand: Demand): string {
+  return `${who(runnerIds, demand, false)} running ${plural(work.running, 'task')}`;
+}
+
+/** "runner fin-01 has 3 queued tasks, oldest 42 s". */
+export function queuedWords(
+  runnerIds: readonly string[],
+  work: WorkSum,
+  demand: Demand,
+  now: number,
+): string {
+  const queued = `${who(runnerIds, demand, true)} ${plural(work.queued, 'queued task')}`;
+  if (work.oldestQueuedAt === undefined) return queued;
+  return `${queued}, oldest ${formatDuration(now - work.oldestQueuedAt)}`;
 }

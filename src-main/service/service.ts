@@ -20,6 +20,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { ConfigWatcher } from './config-watcher.js';
 import { Counters, countingOrchestrator, countingPowerDriver } from './counters.js';
 import { createLogger } from './logger.js';
+import { PlanMemoryFile } from './plan-memory-file.js';
 import { createManagerPort } from './manager-port.js';
 import { OrchestratorSlot } from './orchestrator-slot.js';
 
@@ -104,8 +105,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       pinCertificate(store, event.hostId, event.data.fingerprint, logger);
   });
 
+  const memoryFile = new PlanMemoryFile(options.configPath, (problem) =>
+    events.append({ kind: 'info', severity: 'warning', message: problem }),
+  );
+  const memory = memoryFile.load();
   const reconciler = new Reconciler({
     config,
+    ...(memory ? { memory } : {}),
+    onTick: (tick) => memoryFile.save(tick.memory),
     orchestrator,
     powerDrivers,
     sessions,

@@ -2,7 +2,7 @@ import { configSchema, type Config, type ConfigInput } from '../config/schema.js
 import type { Action } from '../core/actions.js';
 import { emptyMemory, type PlanMemory } from '../core/memory.js';
 import type { ObservedTask } from '../core/orchestrator.js';
-import { plan, type PlanResult } from '../core/plan.js';
+import { plan, type PlanResult } from '../core/plan/plan.js';
 import type { HostPower, PowerState } from '../core/power-driver.js';
 import type { SessionStatus } from '../core/session-driver.js';
 import type { ActionOutcome, Snapshot } from '../core/snapshot.js';
@@ -207,6 +207,7 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
       sessions: sessionList,
       readiness,
       outcomes,
+      problems: [],
     };
     const memoryBefore = memory;
     const result = plan(snapshot, config, memory, now);

@@ -1,3 +1,9 @@
+import type { KeepWarmWindow } from '../../config/schema.js';
+import type { NoteAction } from '../actions.js';
+import type { Demand } from '../demand.js';
+import { formatDuration, plural, queuedWords, runningWords, type WorkSum } from '../words.js';
+import { describeWindow } from './keep-warm.js';
+
 /**
  * Budget cap: at most `maxHostsOn` cloud hosts on or starting. When the cap binds, real queued work
  * goes first (highest priority, then oldest task), then scheduled runs, then keep-warm windows.
@@ -11,8 +17,6 @@ function rank(startClass: StartClass): number {
 
 export interface StartCandidate {
   hostId: string;
-  /** The host's position in the config (for the caller: the budget does not read it). */
-  position: number;
   class: StartClass;
   /** Highest queued priority (−1 when none). */
   priority: number;
@@ -31,49 +35,57 @@ export function compareCandidates(a: StartCandidate, b: StartCandidate): number 
   );
 }
 
-const OLDEST_SPAN = 2 ** 43; // epoch ms up to the year 2248
-
 /**
- * compareCandidates folded into one number where it can be (class, then priority, then the oldest
- * task), so sorting thousands of candidates compares numbers; equal keys fall back to the full rule.
- */
-function sortKey(candidate: StartCandidate): number {
-  const oldest = Math.min(Math.max(candidate.oldest ?? OLDEST_SPAN - 1, 0), OLDEST_SPAN - 1);
-  return (rank(candidate.class) * 12 + (10 - candidate.priority)) * OLDEST_SPAN + oldest;
-}
-
-/**
- * Splits candidates into those started now (most urgent first) and those held back by the cap, in no
- * particular order: when the cap is reached, nothing needs sorting (`mostUrgent` orders them when the
- * order is shown).
+ * Splits candidates into those started now (most urgent first) and those held back by the cap
+ * (most urgent first too).
  */
 export function applyBudget(
   candidates: readonly StartCandidate[],
   hostsOn: number,
   maxHostsOn: number,
-): { start: StartCandidate[]; held: readonly StartCandidate[] } {
+): { start: StartCandidate[]; held: StartCandidate[] } {
   const slots = Math.max(0, maxHostsOn - hostsOn);
-  if (slots === 0) return { start: [], held: candidates };
-  const sorted = byUrgency(candidates);
-  if (sorted.length <= slots) return { start: sorted, held: [] };
+  const sorted = [...candidates].sort(compareCandidates);
   return { start: sorted.slice(0, slots), held: sorted.slice(slots) };
 }
 
-/** The `count` most urgent candidates, most urgent first. */
-export function mostUrgent(candidates: readonly StartCandidate[], count: number): StartCandidate[] {
-  return byUrgency(candidates).slice(0, count);
+/** The event when the cap first holds hosts back (held: most urgent first). */
+export function budgetReached(held: readonly StartCandidate[], maxHostsOn: number): NoteAction {
+  const shown =
+    held
+      .slice(0, 5)
+      .map((candidate) => candidate.hostId)
+      .join(', ') + (held.length > 5 ? ', ...' : '');
+  return {
+    kind: 'note',
+    event: 'budget.reached',
+    severity: 'warning',
+    reason: `Budget cap reached: ${maxHostsOn} hosts on; ${plural(held.length, 'host')} with work wait (${shown})`,
+  };
 }
 
-/** Candidates in compareCandidates order, sorted by a numeric key first. */
-function byUrgency(candidates: readonly StartCandidate[]): StartCandidate[] {
-  const keys = new Float64Array(candidates.length);
-  const order = new Array<number>(candidates.length);
-  for (let c = 0; c < candidates.length; c++) {
-    keys[c] = sortKey(candidates[c]!);
-    order[c] = c;
+/** An off host whose runners have work (or a scheduled run, or a keep-warm window) asks to start. */
+export function startCandidate(
+  hostId: string,
+  runnerIds: readonly string[],
+  work: WorkSum & { maxPriority: number; scheduledAt?: number },
+  demand: Demand,
+  window: KeepWarmWindow | undefined,
+  now: number,
+): StartCandidate {
+  if (work.queued > 0 || work.running > 0) {
+    const why =
+      work.queued > 0 ? queuedWords(runnerIds, work, demand, now) : runningWords(runnerIds, work, demand);
+    return { hostId, class: 'queued', priority: work.maxPriority, oldest: work.oldestQueuedAt, why };
   }
-  order.sort((a, b) => keys[a]! - keys[b]! || compareCandidates(candidates[a]!, candidates[b]!));
-  const sorted = new Array<StartCandidate>(order.length);
-  for (let c = 0; c < order.length; c++) sorted[c] = candidates[order[c]!]!;
-  return sorted;
+  if (work.scheduledAt !== undefined) {
+    const why = `a scheduled run is due in ${formatDuration(work.scheduledAt - now)} (pre-warm)`;
+    return { hostId, class: 'scheduled', priority: -1, oldest: work.scheduledAt, why };
+  }
+  return {
+    hostId,
+    class: 'keep-warm',
+    priority: -1,
+    why: window ? describeWindow(window) : 'keep-warm window',
+  };
 }

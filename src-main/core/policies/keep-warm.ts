@@ -63,63 +63,29 @@ export function windowAppliesTo(window: KeepWarmWindow, hostId: string): boolean
   return windowAppliesToAll(window) || window.hosts!.includes(hostId);
 }
 
-/**
- * For each host (in the given order), the positions of the windows that apply to it: this depends
- * only on the config, so `plan` works it out once per config instead of testing every window's host
- * list for every host on every tick.
- */
-export function windowsByHost(
-  windows: readonly KeepWarmWindow[],
-  hostIds: readonly string[],
-): readonly (readonly number[])[] {
-  const forAll = Object.freeze(
-    windows.flatMap((window, index) => (windowAppliesToAll(window) ? [index] : [])),
-  );
-  return hostIds.map((hostId) => {
-    if (forAll.length === windows.length) return forAll;
-    const applying = windows.flatMap((window, index) => (windowAppliesTo(window, hostId) ? [index] : []));
-    return applying.length === forAll.length ? forAll : applying;
-  });
-}
-
 function windowAppliesToAll(window: KeepWarmWindow): boolean {
   return !window.hosts || window.hosts.length === 0;
 }
 
 /**
- * Evaluates every window once per tick (not once per host): whether it covers now, and whether it
+ * Evaluates each window once per tick (not once per host): whether it covers now, and whether it
  * covers now + lead for each distinct lead asked (pre-warm before the window opens).
  */
 export class KeepWarmCalendar {
-  /** Per window: offset (ms) → covered. Keyed by number: asked once per host, thousands per tick. */
-  private readonly cache: Map<number, boolean>[];
+  private readonly covered = new Map<KeepWarmWindow, Map<number, boolean>>();
 
-  constructor(
-    private readonly windows: readonly KeepWarmWindow[],
-    private readonly now: number,
-  ) {
-    this.cache = windows.map(() => new Map<number, boolean>());
+  constructor(private readonly now: number) {}
+
+  /** The first of `windows` that wants its host on at now (or at now + leadMs), if any. */
+  windowFor(windows: readonly KeepWarmWindow[], leadMs: number): KeepWarmWindow | undefined {
+    return windows.find((window) => this.covers(window, 0) || (leadMs > 0 && this.covers(window, leadMs)));
   }
 
-  /**
-   * The first of the host's windows (positions from `windowsByHost`) that wants it on at now (or at
-   * now + leadMs), if any.
-   */
-  windowFor(applying: readonly number[], leadMs: number): KeepWarmWindow | undefined {
-    for (let a = 0; a < applying.length; a++) {
-      const index = applying[a]!;
-      if (this.covers(index, 0) || (leadMs > 0 && this.covers(index, leadMs))) return this.windows[index];
-    }
-    return undefined;
-  }
-
-  private covers(index: number, offset: number): boolean {
-    const cache = this.cache[index]!;
-    let value = cache.get(offset);
-    if (value === undefined) {
-      value = windowCovers(this.windows[index]!, this.now + offset);
-      cache.set(offset, value);
-    }
+  private covers(window: KeepWarmWindow, offset: number): boolean {
+    let byOffset = this.covered.get(window);
+    if (!byOffset) this.covered.set(window, (byOffset = new Map()));
+    let value = byOffset.get(offset);
+    if (value === undefined) byOffset.set(offset, (value = windowCovers(window, this.now + offset)));
     return value;
   }
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/schema.js';
 import type { Action } from '../actions.js';
-import type { MemoryDraft } from '../memory-draft.js';
-import { planContext } from '../plan-context.js';
+import { fleetOf } from '../fleet.js';
+import { sessionMemoryOf, type WorkingMemory } from '../memory.js';
 import type { SessionErrorKind } from '../session-driver.js';
 import { AUTH_ERRORS, UNCONFIRMED_LOGON_RETRY_MS } from '../session-driver.js';
 import type { ActionOutcome } from '../snapshot.js';
@@ -25,17 +25,17 @@ const POWER_NEEDS_OPERATOR = new Set(['not-found', 'auth']);
 export function foldOutcomes(
   outcomes: readonly ActionOutcome[],
   config: Config,
-  mem: MemoryDraft,
+  mem: WorkingMemory,
   out: Action[],
   now: number,
 ): void {
-  const context = planContext(config);
+  const context = fleetOf(config);
   const maxAttempts = config.policy.maxStartAttempts;
   for (const outcome of outcomes) {
     const action = outcome.action;
     if (action.kind === 'alert' || action.kind === 'note' || !context.hostById.has(action.hostId)) continue;
     if (action.kind === 'powerOn' && !outcome.ok && !outcome.canceled) {
-      const hm = mem.host(action.hostId);
+      const hm = mem.hosts.get(action.hostId)!;
       hm.attempts++;
       hm.startedAt = undefined;
       hm.lastError = outcome.message;
@@ -57,12 +57,12 @@ export function foldOutcomes(
       }
     } else if (action.kind === 'powerOff' && outcome.ok) {
       // Our stop went through: an "off" seen from now on is that stop, not a start still on its way.
-      const hm = mem.host(action.hostId);
+      const hm = mem.hosts.get(action.hostId)!;
       hm.startedAt = undefined;
       hm.readyAt = undefined;
     } else if (action.kind === 'powerOff' && !outcome.ok && outcome.canceled) {
       // New demand appeared between plan and act: the drain starts over.
-      const hm = mem.host(action.hostId);
+      const hm = mem.hosts.get(action.hostId)!;
       hm.drainCount = 0;
       hm.drainSince = undefined;
     } else if (action.kind === 'openSession') {
@@ -70,11 +70,11 @@ export function foldOutcomes(
       const group = context.groupByKey.get(key);
       if (!group) continue;
       if (outcome.ok) {
-        const sm = mem.session(key);
+        const sm = sessionMemoryOf(mem, key);
         sm.attempts = 0;
         sm.retryAt = undefined;
         sm.lastError = undefined;
-        const hm = mem.host(action.hostId);
+        const hm = mem.hosts.get(action.hostId)!;
         if (hm.startedAt !== undefined && !hm.leadLearned && outcome.at >= hm.startedAt) {
           hm.bootLeadMs = learnBootLead(hm.bootLeadMs, outcome.at - hm.startedAt);
           hm.leadLearned = true;
@@ -82,7 +82,7 @@ export function foldOutcomes(
         continue;
       }
       if (outcome.canceled) continue;
-      const sm = mem.session(key);
+      const sm = sessionMemoryOf(mem, key);
       sm.lastError = outcome.message;
       if (NEEDS_OPERATOR.has(outcome.errorKind ?? '')) {
         sm.blocked = { at: now, reason: outcome.message, credentials: group.credentials };

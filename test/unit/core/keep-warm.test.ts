@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { keepWarmSchema } from '../../../src-main/config/schema.js';
-import { localTime, windowCovers, windowsByHost } from '../../../src-main/core/policies/keep-warm.js';
+import {
+  KeepWarmCalendar,
+  localTime,
+  windowAppliesTo,
+  windowCovers,
+} from '../../../src-main/core/policies/keep-warm.js';
 import { backoffDelay } from '../../../src-main/core/policies/backoff.js';
 
 const w = (input: object) => keepWarmSchema.parse(input);
@@ -47,15 +52,24 @@ describe('keep-warm windows', () => {
 });
 
 describe('keep-warm windows by host', () => {
-  it('lists, per host, the windows that name it or name no host, in policy order', () => {
+  it('a window applies to the hosts it names, or to every host when it names none', () => {
     const all = w({ days: ['mon'], from: '08:00', to: '18:00' });
     const onlyB = w({ days: ['tue'], from: '08:00', to: '18:00', hosts: ['b'] });
     const emptyList = w({ days: ['wed'], from: '08:00', to: '18:00', hosts: [] });
-    expect(windowsByHost([all, onlyB, emptyList], ['a', 'b'])).toEqual([
-      [0, 2],
-      [0, 1, 2],
-    ]);
-    expect(windowsByHost([], ['a'])).toEqual([[]]);
+    const applying = (hostId: string) =>
+      [all, onlyB, emptyList].filter((window) => windowAppliesTo(window, hostId));
+    expect(applying('a')).toEqual([all, emptyList]);
+    expect(applying('b')).toEqual([all, onlyB, emptyList]);
+  });
+
+  it('the calendar picks the first window covering now, or now + the boot lead', () => {
+    // Monday 2024-01-01 07:50 UTC: the 08:00 window is 10 min away.
+    const now = Date.UTC(2024, 0, 1, 7, 50);
+    const morning = w({ days: ['mon'], from: '08:00', to: '18:00', timeZone: 'UTC' });
+    const calendar = new KeepWarmCalendar(now);
+    expect(calendar.windowFor([morning], 0)).toBeUndefined();
+    expect(calendar.windowFor([morning], 5 * 60_000)).toBeUndefined();
+    expect(calendar.windowFor([morning], 15 * 60_000)).toBe(morning);
   });
 });
 

@@ -7,7 +7,8 @@ import type {
   QueueObservation,
 } from '../../../src-main/core/orchestrator.js';
 import type { ProbeTarget, ReadinessProbe } from '../../../src-main/core/readiness.js';
-import { Reconciler, type Clock, type Timer } from '../../../src-main/core/reconciler.js';
+import { Reconciler } from '../../../src-main/core/reconciler.js';
+import type { Clock, Timer } from '../../../src-main/core/clock.js';
 import { InMemoryPowerDriver } from '../../fakes/in-memory-power.js';
 import { InMemorySessionDriver } from '../../fakes/in-memory-sessions.js';
 import { T0 } from './world.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KeepWarmWindow } from '../../../src-main/config/schema.js';
 import type { Action } from '../../../src-main/core/actions.js';
 import {
+  afterRestart,
   clearFailures,
   emptyMemory,
   memoryFromJson,
@@ -10,7 +11,7 @@ import {
   type PlanMemory,
   type RunnerMemory,
 } from '../../../src-main/core/memory.js';
-import { plan } from '../../../src-main/core/plan.js';
+import { plan } from '../../../src-main/core/plan/plan.js';
 import {
   answering,
   host,
@@ -879,12 +880,44 @@ describe('purity', () => {
 });
 
 describe('memory persistence', () => {
-  it('round-trips through JSON, and malformed data gives an empty memory', () => {
+  it('round-trips through JSON; malformed or newer-version data is reported, not used', () => {
     const result = plan(snapshot({ power: power({ 'bot-01': 'on' }) }), oneHost, drained, T0);
     const restored = memoryFromJson(JSON.parse(JSON.stringify(memoryToJson(result.memory))));
-    // The same entries (plan keeps hosts and runners in PositionalMaps, JSON gives plain Maps).
-    expect(memoryToJson(restored)).toEqual(memoryToJson(result.memory));
-    expect(restored.hosts.get('bot-01')).toEqual(result.memory.hosts.get('bot-01'));
-    expect(memoryFromJson({ hosts: { x: { attempts: 'many' } } })).toEqual(emptyMemory());
+    if (!('memory' in restored)) throw new Error(restored.problem);
+    expect(memoryToJson(restored.memory)).toEqual(memoryToJson(result.memory));
+    expect(restored.memory.hosts.get('bot-01')).toEqual(
+      JSON.parse(JSON.stringify(result.memory.hosts.get('bot-01'))),
+    );
+    expect(memoryFromJson({ version: 1, hosts: { x: { attempts: 'many' } } })).toMatchObject({
+      problem: expect.stringMatching(/^it is malformed/),
+    });
+    expect(memoryFromJson({ version: 99 })).toEqual({
+      problem: 'it was written by a newer Session Manager (memory version 99)',
+    });
+    expect(memoryFromJson(null)).toMatchObject({ problem: expect.stringMatching(/^it is malformed/) });
+  });
+
+  it('after a restart keeps what was learned and starts the idle clocks over', () => {
+    const learned: PlanMemory = {
+      ...emptyMemory(),
+      hosts: new Map([
+        [
+          'bot-01',
+          { attempts: 2, retryAt: T0 + MIN, bootLeadMs: 95_000, drainCount: 3, drainSince: T0 - 5 * MIN },
+        ],
+      ]),
+      runners: new Map([['fin-01', { lastBusyAt: T0 - 10 * MIN }]]),
+      orchestrator: 'ok',
+    };
+    const restarted = afterRestart(learned);
+    expect(restarted.hosts.get('bot-01')).toMatchObject({
+      attempts: 2,
+      retryAt: T0 + MIN,
+      bootLeadMs: 95_000,
+      drainCount: 0,
+    });
+    expect(restarted.hosts.get('bot-01')?.drainSince).toBeUndefined();
+    expect(restarted.runners.size).toBe(0);
+    expect(restarted.orchestrator).toBe('unknown');
   });
 });

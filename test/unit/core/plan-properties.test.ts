@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyMemory } from '../../../src-main/core/memory.js';
-import { plan } from '../../../src-main/core/plan.js';
+import { plan } from '../../../src-main/core/plan/plan.js';
 import type { PowerState } from '../../../src-main/core/power-driver.js';
 import { simulatePolicy, type SimTick } from '../../../src-main/sim/simulate.js';
 import type { Trace } from '../../../src-main/sim/trace.js';

@@ -4,7 +4,7 @@ import type { HostPower, PowerState } from '../../../src-main/core/power-driver.
 import type { SessionStatus } from '../../../src-main/core/session-driver.js';
 import type { ActionOutcome, Snapshot } from '../../../src-main/core/snapshot.js';
 import { emptyMemory, type PlanMemory } from '../../../src-main/core/memory.js';
-import { plan, type PlanResult } from '../../../src-main/core/plan.js';
+import { plan, type PlanResult } from '../../../src-main/core/plan/plan.js';
 import type { ManagerState } from '../../../src-main/core/state.js';
 import { viewOf } from '../../../src-main/core/view.js';
 
@@ -94,6 +94,7 @@ export function snapshot(partial: Partial<Snapshot> & { now?: number }): Snapsho
     sessions: partial.sessions ?? [],
     readiness: partial.readiness ?? new Map(),
     outcomes: partial.outcomes ?? [],
+    problems: partial.problems ?? [],
   };
 }
 

@@ -1,0 +1,264 @@
+import type { Config } from '../config/schema.js';
+import type { Action, CloseSessionAction, PowerOffAction } from './actions.js';
+import { isDestructive } from './actions.js';
+import { runBounded } from './bounded.js';
+import { messageOf, TimeoutError, withTimeout, type Clock, type Timer } from './clock.js';
+import { computeDemand } from './demand.js';
+import type { NewEvent } from './events.js';
+import { fleetOf } from './fleet.js';
+import type { PlanMemory } from './memory.js';
+import { observeQueue } from './observe.js';
+import type { Orchestrator, QueueObservation } from './orchestrator.js';
+import { bootLeadOf } from './policies/effective-policy.js';
+import type { PowerDriver } from './power-driver.js';
+import type { SessionDriver } from './session-driver.js';
+import type { ActionOutcome } from './snapshot.js';
+
+/** What acting needs: the drivers, time, and where events go. */
+export interface Actors {
+  orchestrator?: Orchestrator;
+  powerDrivers: readonly PowerDriver[];
+  sessions: SessionDriver;
+  clock: Clock;
+  timer: Timer;
+  emit: (event: NewEvent) => void;
+  /** Host groups acted on at once. */
+  concurrency: number;
+  /** A driver call that takes longer fails with a timeout. */
+  actionTimeoutMs: number;
+}
+
+/** Actions that call a driver for one host. */
+type HostAction = Exclude<Action, { kind: 'alert' | 'note' | 'markFailed' }>;
+
+/**
+ * Runs one plan's actions: alerts and notes first, then each host's actions in order, hosts
+ * concurrently up to `concurrency`. Every driver call is idempotent and bounded by a timeout.
+ * Power-offs and closes are re-checked against one fresh orchestrator read just before they run
+ * and never run on stale data.
+ */
+export async function act(
+  actors: Actors,
+  actions: readonly Action[],
+  config: Config,
+  memory: PlanMemory,
+): Promise<ActionOutcome[]> {
+  const outcomes: ActionOutcome[] = [];
+  const groups = new Map<string, HostAction[]>();
+  for (const action of actions) {
+    if (action.kind === 'alert' || action.kind === 'note' || action.kind === 'markFailed') {
+      await announce(actors, action, config);
+      continue;
+    }
+    groups.set(action.hostId, [...(groups.get(action.hostId) ?? []), action]);
+  }
+  // One fresh observation, taken when the first destructive action is about to run, serves them all.
+  let fresh: Promise<QueueObservation> | undefined;
+  const recheck = () => (fresh ??= observeQueue(actors.orchestrator, actors.clock.now()));
+
+  await runBounded([...groups.values()], actors.concurrency, async (group) => {
+    let canceled = false;
+    for (const action of group) {
+      if (isDestructive(action)) {
+        const why = canceled
+          ? 'an earlier step for this host was canceled'
+          : cancelReason(action, await recheck(), config, memory, actors.clock.now());
+        if (why !== undefined) {
+          canceled = true;
+          outcomes.push({ action, ok: false, canceled: true, at: actors.clock.now(), message: why });
+          actors.emit({
+            at: actors.clock.now(),
+            kind: 'info',
+            severity: 'info',
+            hostId: action.hostId,
+            message: `Not ${action.kind === 'powerOff' ? `stopping ${action.hostId}` : `closing ${action.key}`}: ${why}`,
+          });
+          continue;
+        }
+      }
+      outcomes.push(await run(actors, action, config));
+    }
+  });
+  return outcomes;
+}
+
+/** Why a destructive action must not run after all (fresh demand, or no fresh view); undefined = go. */
+function cancelReason(
+  action: PowerOffAction | CloseSessionAction,
+  queue: QueueObservation,
+  config: Config,
+  memory: PlanMemory,
+  now: number,
+): string | undefined {
+  if (!queue.complete)
+    return `the fresh orchestrator observation is incomplete (${queue.problem ?? 'unknown'})`;
+  const runners = fleetOf(config).runners.filter((runner) => action.runnerIds.includes(runner.id));
+  const demand = computeDemand(queue.tasks, {
+    runners,
+    leadFor: (hostId) => (config.policy.prewarm ? bootLeadOf(memory.hosts.get(hostId)) : 0),
+    now,
+  });
+  const cause = action.kind === 'powerOff' ? action.cause : (action.forStop ?? 'idle');
+  for (const [runnerId, rd] of demand.byRunner) {
+    if (rd.running > 0) return `runner ${runnerId} is running a task now`;
+    if (cause === 'idle' && rd.queued > 0) return `runner ${runnerId} has new queued work`;
+  }
+  return undefined;
+}
+
+async function run(actors: Actors, action: HostAction, config: Config): Promise<ActionOutcome> {
+  const host = fleetOf(config).hostById.get(action.hostId)?.host;
+  if (!host) return failed(actors, action, 'other', `host ${action.hostId} is no longer configured`);
+  try {
+    switch (action.kind) {
+      case 'powerOn':
+      case 'powerOff': {
+        const driver = actors.powerDrivers.find((candidate) => candidate.protocol === host.protocol);
+        if (!driver) return failed(actors, action, 'other', `no power driver for ${host.protocol}`);
+        const starting = action.kind === 'powerOn';
+        emit(actors, {
+          kind: starting ? 'host.starting' : 'host.stopping',
+          severity: 'info',
+          hostId: host.id,
+          message: action.reason,
+        });
+        const result = await bounded(
+          actors,
+          starting ? driver.start(host) : driver.stop(host),
+          `${starting ? 'starting' : 'stopping'} ${host.id}`,
+        );
+        if (!result.ok) return failed(actors, action, result.error, result.message, result.retryAfterMs);
+        emit(actors, {
+          kind: starting ? 'host.started' : 'host.stopped',
+          severity: 'info',
+          hostId: host.id,
+          message: starting
+            ? `${host.id}: start accepted${result.detail ? ` (${result.detail})` : ''}`
+            : `${host.id}: stop accepted${result.detail ? ` (${result.detail})` : ''}`,
+        });
+        return { action, ok: true, at: actors.clock.now() };
+      }
+      case 'openSession': {
+        emit(actors, {
+          kind: 'session.opening',
+          severity: 'info',
+          hostId: host.id,
+          message: action.reason,
+          data: { key: action.spec.key },
+        });
+        const result = await bounded(actors, actors.sessions.open(action.spec), `opening ${action.spec.key}`);
+        if (!result.ok) {
+          emit(actors, {
+            kind: 'session.failed',
+            severity: 'warning',
+            hostId: host.id,
+            message: `Opening ${action.spec.key} failed: ${result.error.message}`,
+            data: { key: action.spec.key, error: result.error.kind },
+          });
+          return {
+            action,
+            ok: false,
+            at: actors.clock.now(),
+            errorKind: result.error.kind,
+            message: result.error.message,
+          };
+        }
+        if (result.pinnedCertificate)
+          emit(actors, {
+            kind: 'certificate.pinned',
+            severity: 'info',
+            hostId: host.id,
+            message: `Pinned the certificate of ${host.id} on first use`,
+            data: { fingerprint: result.pinnedCertificate },
+          });
+        emit(actors, {
+          kind: 'session.opened',
+          severity: 'info',
+          hostId: host.id,
+          message: `Session ${action.spec.key} is logged in`,
+          data: { key: action.spec.key },
+        });
+        return { action, ok: true, at: actors.clock.now() };
+      }
+      case 'closeSession': {
+        await bounded(actors, actors.sessions.close(action.key), `closing ${action.key}`);
+        emit(actors, {
+          kind: 'session.closed',
+          severity: 'info',
+          hostId: host.id,
+          message: action.reason,
+          data: { key: action.key },
+        });
+        return { action, ok: true, at: actors.clock.now() };
+      }
+    }
+  } catch (error) {
+    return failed(actors, action, error instanceof TimeoutError ? 'timeout' : 'other', messageOf(error));
+  }
+}
+
+function failed(
+  actors: Actors,
+  action: Action,
+  errorKind: string,
+  message: string,
+  retryAfterMs?: number,
+): ActionOutcome {
+  emit(actors, {
+    kind: 'action.failed',
+    severity: 'warning',
+    ...(action.hostId ? { hostId: action.hostId } : {}),
+    message: `${action.kind} ${action.hostId ?? ''} failed: ${message}`.replace('  ', ' '),
+    data: { action: action.kind, error: errorKind },
+  });
+  return {
+    action,
+    ok: false,
+    at: actors.clock.now(),
+    errorKind,
+    message,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
+}
+
+async function announce(
+  actors: Actors,
+  action: Extract<Action, { kind: 'alert' | 'note' | 'markFailed' }>,
+  config: Config,
+): Promise<void> {
+  if (action.kind === 'markFailed') return; // its alert, which plan sends with it, carries the event
+  emit(actors, {
+    kind: action.event,
+    severity: action.severity,
+    message: action.reason,
+    ...(action.hostId ? { hostId: action.hostId } : {}),
+    ...(action.runnerId ? { runnerId: action.runnerId } : {}),
+  });
+  if (action.kind !== 'alert' || !actors.orchestrator || !config.notifications.orchestratorAlerts) return;
+  if (action.event === 'orchestrator.unreachable') return; // it cannot hear about itself
+  try {
+    await bounded(
+      actors,
+      actors.orchestrator.alert({
+        title: action.title,
+        message: action.reason,
+        type: action.severity === 'error' ? 'ERROR' : action.severity === 'warning' ? 'WARN' : 'INFO',
+      }),
+      'raising an orchestrator alert',
+    );
+  } catch (error) {
+    emit(actors, {
+      kind: 'action.failed',
+      severity: 'warning',
+      message: `Raising the alert "${action.title}" in the orchestrator failed: ${messageOf(error)}`,
+    });
+  }
+}
+
+function bounded<T>(actors: Actors, promise: Promise<T>, what: string): Promise<T> {
+  return withTimeout(promise, actors.actionTimeoutMs, what, actors.timer);
+}
+
+function emit(actors: Actors, event: Omit<NewEvent, 'at'>): void {
+  actors.emit({ at: actors.clock.now(), ...event } as NewEvent);
+}

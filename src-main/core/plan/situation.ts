@@ -1,0 +1,112 @@
+import type { KeepWarmWindow, PolicyConfig } from '../../config/schema.js';
+import type { Demand } from '../demand.js';
+import type { FleetHost } from '../fleet.js';
+import type { HostMemory, WorkingMemory } from '../memory.js';
+import { bootLeadOf } from '../policies/effective-policy.js';
+import { isPendingStart } from '../policies/boot.js';
+import type { KeepWarmCalendar } from '../policies/keep-warm.js';
+import type { HostPower, PowerState } from '../power-driver.js';
+import type { SessionStatus } from '../session-driver.js';
+import type { Snapshot } from '../snapshot.js';
+
+/** A host's runners' demand, summed. */
+export interface HostDemand {
+  queued: number;
+  running: number;
+  oldestQueuedAt?: number;
+  /** −1 when nothing is queued. */
+  maxPriority: number;
+  scheduledAt?: number;
+  /** Some runner of the host is online at the orchestrator. */
+  online: boolean;
+}
+
+/** Everything the planner knows about one host in one tick. */
+export interface HostSituation {
+  fleetHost: FleetHost;
+  power: HostPower;
+  /** The power state plan works from: `starting` while our start request is on its way. */
+  state: PowerState;
+  /** On, and its RDP port answered. */
+  answering: boolean;
+  demand: HostDemand;
+  /** The keep-warm window that wants it on now (or within its boot lead), if any. */
+  window?: KeepWarmWindow;
+  /** Running, queued or scheduled work, or a keep-warm window. */
+  wanted: boolean;
+  /** When the last of its runners ends its idle grace (−Infinity when none has a clock yet). */
+  runnerIdleDeadline: number;
+  sessions: readonly SessionStatus[];
+  /** The plan's working copy of its memory. */
+  memory: HostMemory;
+}
+
+/** What is the same for every host of one tick. */
+export interface TickView {
+  snapshot: Snapshot;
+  policy: PolicyConfig;
+  memory: WorkingMemory;
+  demand: Demand;
+  online: ReadonlySet<string>;
+  sessionsByHost: ReadonlyMap<string, SessionStatus[]>;
+  calendar: KeepWarmCalendar;
+  now: number;
+}
+
+/** The host's situation; moves its runners' idle clocks in the working memory as it reads them. */
+export function situationOf(fleetHost: FleetHost, tick: TickView): HostSituation {
+  const { host } = fleetHost;
+  const memory = tick.memory.hosts.get(host.id)!;
+  // An rdp host is always on; a cloud host the driver did not report is unknown.
+  const power: HostPower =
+    host.protocol === 'rdp'
+      ? { hostId: host.id, state: 'on', managed: false }
+      : (tick.snapshot.power.get(host.id) ?? { hostId: host.id, state: 'unknown', managed: false });
+  const pending = power.state === 'off' && isPendingStart(memory, fleetHost.timers.bootTimeoutMs, tick.now);
+  const window = tick.calendar.windowFor(fleetHost.keepWarm, tick.policy.prewarm ? bootLeadOf(memory) : 0);
+  const { demand, idleDeadline } = readRunners(fleetHost, tick, window !== undefined);
+  return {
+    fleetHost,
+    power,
+    state: pending ? 'starting' : power.state,
+    answering: power.state === 'on' && tick.snapshot.readiness.get(host.id) === true,
+    demand,
+    window,
+    wanted: demand.running > 0 || demand.queued > 0 || demand.scheduledAt !== undefined || !!window,
+    runnerIdleDeadline: idleDeadline,
+    sessions: tick.sessionsByHost.get(host.id) ?? [],
+    memory,
+  };
+}
+
+/**
+ * Sums the host's runners' demand and moves their idle clocks (only complete observations move
+ * them: a runner busy now, or first seen idle now).
+ */
+function readRunners(fleetHost: FleetHost, tick: TickView, keepWarm: boolean) {
+  const complete = tick.snapshot.queue.complete;
+  const { now } = tick;
+  const demand: HostDemand = { queued: 0, running: 0, maxPriority: -1, online: false };
+  let idleDeadline = -Infinity;
+  for (const id of fleetHost.runnerIds) {
+    const rd = tick.demand.byRunner.get(id)!;
+    demand.queued += rd.queued;
+    demand.running += rd.running;
+    demand.oldestQueuedAt = earliest(demand.oldestQueuedAt, rd.oldestQueuedAt);
+    demand.maxPriority = Math.max(demand.maxPriority, rd.maxPriority);
+    demand.scheduledAt = earliest(demand.scheduledAt, rd.scheduledAt);
+    if (tick.online.has(id)) demand.online = true;
+
+    const busy = rd.queued > 0 || rd.running > 0 || rd.scheduledAt !== undefined || keepWarm;
+    const clock = tick.memory.runners.get(id);
+    if (complete && busy) tick.memory.runners.set(id, { lastBusyAt: now });
+    else if (complete && !clock) tick.memory.runners.set(id, { idleSince: now });
+    const since = complete && (busy || !clock) ? now : (clock?.lastBusyAt ?? clock?.idleSince);
+    if (since !== undefined) idleDeadline = Math.max(idleDeadline, since + fleetHost.timers.graceMs);
+  }
+  return { demand, idleDeadline };
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}

@@ -1,0 +1,36 @@
+import type { Config } from '../../config/schema.js';
+import type { Action } from '../actions.js';
+import type { WorkingMemory } from '../memory.js';
+import type { Snapshot } from '../snapshot.js';
+
+/**
+ * Orchestrator outage: while the queue cannot be read completely, nothing new starts and nothing
+ * stops (unknown is not idle). The change is announced once each way.
+ */
+export function announceOrchestrator(snapshot: Snapshot, config: Config, memory: WorkingMemory): Action[] {
+  // Without an orchestrator there is nothing to be unreachable: the state says "unconfigured".
+  if (!config.orchestrator) return [];
+  const was = memory.orchestrator;
+  memory.orchestrator = snapshot.queue.complete ? 'ok' : 'unreachable';
+  if (snapshot.queue.complete)
+    return was === 'unreachable'
+      ? [
+          {
+            kind: 'note',
+            event: 'orchestrator.restored',
+            severity: 'info',
+            reason: 'Orchestrator answers again: planning resumes',
+          },
+        ]
+      : [];
+  if (was === 'unreachable') return [];
+  return [
+    {
+      kind: 'alert',
+      event: 'orchestrator.unreachable',
+      severity: 'warning',
+      title: 'Orchestrator unreachable',
+      reason: `Orchestrator unreachable (${snapshot.queue.problem ?? 'incomplete observation'}): starting nothing new and stopping nothing until it answers`,
+    },
+  ];
+}
