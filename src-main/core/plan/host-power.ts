@@ -15,11 +15,11 @@ export interface PowerDecision {
   actions: Action[];
   notes: NoteAction[];
   /** Why the host is in its state, in words (for the view). */
-  reason?: string;
+  reason: string | undefined;
   /** When an idle host stops if it stays idle. */
-  idleDeadline?: number;
+  idleDeadline: number | undefined;
   /** Off with work waiting: the budget decides whether it starts. */
-  candidate?: StartCandidate;
+  candidate: StartCandidate | undefined;
   /** On or starting and staying so: its sessions are planned next. */
   sessionsNext: boolean;
 }
@@ -37,12 +37,19 @@ export function decidePower(
 ): PowerDecision {
   const { fleetHost, state, memory: hm } = situation;
   const { host, timers } = fleetHost;
-  const decision: PowerDecision = { actions: [], notes: [], sessionsNext: false };
+  const decision: PowerDecision = {
+    actions: [],
+    notes: [],
+    reason: undefined,
+    idleDeadline: undefined,
+    candidate: undefined,
+    sessionsNext: false,
+  };
   const idle = complete && !situation.wanted && (state === 'on' || state === 'starting');
   observeDrain(hm, idle, now);
 
   if (state === 'unknown')
-    return { ...decision, reason: 'power state unknown: doing nothing to it until it is known' };
+    return Object.assign(decision, { reason: 'power state unknown: doing nothing to it until it is known' });
   if (state === 'gone') {
     if (!hm.failed)
       decision.actions.push(
@@ -53,13 +60,13 @@ export function decidePower(
           now,
         ),
       );
-    return { ...decision, reason: hm.failed?.reason };
+    return Object.assign(decision, { reason: hm.failed?.reason });
   }
   if (state === 'off') {
     hm.restartPending = undefined;
-    return { ...decision, ...offDecision(situation, complete, demand, now) };
+    return Object.assign(decision, offDecision(situation, complete, demand, now));
   }
-  if (state === 'stopping') return { ...decision, reason: 'stopping' };
+  if (state === 'stopping') return Object.assign(decision, { reason: 'stopping' });
 
   // On or starting (or an always-on rdp host).
   const minUptimeUntil = hm.startedAt !== undefined ? hm.startedAt + timers.minUptimeMs : -Infinity;
@@ -67,40 +74,50 @@ export function decidePower(
   const idleDeadline = Math.max(situation.runnerIdleDeadline, minUptimeUntil, drainUntil);
   const mayStop = host.protocol !== 'rdp' && (situation.power.managed || host.powerOffUnmanaged);
   const canStopNow = complete && situation.demand.running === 0 && state === 'on' && mayStop;
-  const stop = (cause: PowerOffCause, reason: string) =>
-    canStopNow ? stopHost(situation, cause, reason) : [];
 
   if (hm.failed)
-    return {
-      ...decision,
+    return Object.assign(decision, {
       reason: `failed: ${hm.failed.reason}`,
-      actions: stop('failed', `Stopping ${host.id}: it failed (${hm.failed.reason}) and nothing runs on it`),
-    };
+      actions: canStopNow
+        ? stopHost(
+            situation,
+            'failed',
+            `Stopping ${host.id}: it failed (${hm.failed.reason}) and nothing runs on it`,
+          )
+        : [],
+    });
   if (hm.restartPending) {
     const error = hm.lastError ?? 'did not boot';
     const next = formatDuration((hm.retryAt ?? now) - now);
-    return {
-      ...decision,
+    return Object.assign(decision, {
       reason: `restarting: ${hm.lastError ?? 'boot timed out'}`,
-      actions: stop(
-        'restart',
-        `Stopping ${host.id} to retry: it ${error} (attempt ${hm.attempts} of ${policy.maxStartAttempts}); next start in ${next}`,
-      ),
-    };
+      actions: canStopNow
+        ? stopHost(
+            situation,
+            'restart',
+            `Stopping ${host.id} to retry: it ${error} (attempt ${hm.attempts} of ${policy.maxStartAttempts}); next start in ${next}`,
+          )
+        : [],
+    });
   }
   const { demand: hd, window } = situation;
-  const keep = (reason: string): PowerDecision => ({ ...decision, reason, sessionsNext: complete });
-  if (!complete) return keep('orchestrator observation incomplete: stopping nothing');
-  if (hd.running > 0) return keep(runningWords(fleetHost.runnerIds, hd, demand));
-  if (hd.queued > 0) return keep(queuedWords(fleetHost.runnerIds, hd, demand, now));
+  if (!complete) return kept(decision, complete, 'orchestrator observation incomplete: stopping nothing');
+  if (hd.running > 0) return kept(decision, complete, runningWords(fleetHost.runnerIds, hd, demand));
+  if (hd.queued > 0) return kept(decision, complete, queuedWords(fleetHost.runnerIds, hd, demand, now));
   if (hd.scheduledAt !== undefined)
-    return keep(`pre-warming for a scheduled run in ${formatDuration(hd.scheduledAt - now)}`);
-  if (window) return keep(`inside ${describeWindow(window)}`);
-  if (host.protocol === 'rdp') return keep('always on (rdp host)');
-  if (state === 'starting') return keep('starting');
-  if (!mayStop) return keep('idle, but not started by Session Manager: left on');
+    return kept(
+      decision,
+      complete,
+      `pre-warming for a scheduled run in ${formatDuration(hd.scheduledAt - now)}`,
+    );
+  if (window) return kept(decision, complete, `inside ${describeWindow(window)}`);
+  if (host.protocol === 'rdp') return kept(decision, complete, 'always on (rdp host)');
+  if (state === 'starting') return kept(decision, complete, 'starting');
+  if (!mayStop) return kept(decision, complete, 'idle, but not started by Session Manager: left on');
   if (now < idleDeadline || !drainDone(hm, policy.drainObservations, timers.graceMs, now)) {
-    const draining = keep(
+    const draining = kept(
+      decision,
+      complete,
       now < minUptimeUntil && minUptimeUntil >= idleDeadline
         ? `idle; minimum uptime until ${formatDuration(minUptimeUntil - now)} from now`
         : `idle, draining (${hm.drainCount} of ${policy.drainObservations} observations); stops in ${formatDuration(Math.max(0, idleDeadline - now))} if it stays idle`,
@@ -116,17 +133,23 @@ export function decidePower(
       });
     return draining;
   }
-  if (!canStopNow) return { ...decision, sessionsNext: true };
+  if (!canStopNow) return Object.assign(decision, { sessionsNext: true });
   const idleFor = formatDuration(now - (hm.drainSince ?? now));
-  return {
-    ...decision,
+  return Object.assign(decision, {
     reason: 'stopping: idle',
     actions: stopHost(
       situation,
       'idle',
       `Stopping ${host.id}: idle for ${idleFor} (${plural(hm.drainCount, 'idle observation')}), no queued or running tasks`,
     ),
-  };
+  });
+}
+
+/** A host that stays on (or starting) for `reason`: its sessions are planned when the queue was read. */
+function kept(decision: PowerDecision, complete: boolean, reason: string): PowerDecision {
+  decision.reason = reason;
+  decision.sessionsNext = complete;
+  return decision;
 }
 
 /** An off host: stays off, or becomes a start candidate when its runners have work. */

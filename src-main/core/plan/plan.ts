@@ -9,7 +9,7 @@ import { bootLeadOf } from '../policies/effective-policy.js';
 import { KeepWarmCalendar } from '../policies/keep-warm.js';
 import { foldOutcomes } from '../policies/outcomes.js';
 import { announceOrchestrator } from '../policies/outage.js';
-import type { HostPower } from '../power-driver.js';
+import type { HostPower, PowerState } from '../power-driver.js';
 import type { SessionStatus } from '../session-driver.js';
 import type { Snapshot } from '../snapshot.js';
 import { decidePower } from './host-power.js';
@@ -76,7 +76,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   for (const fleetHost of fleet.hosts) {
     const situation = situationOf(fleetHost, tick);
     const { host } = fleetHost;
-    if (host.protocol !== 'rdp' && ['on', 'starting', 'unknown'].includes(situation.state)) hostsOn++;
+    if (host.protocol !== 'rdp' && countsAsOn(situation.state)) hostsOn++;
     if (situation.state !== 'unknown') {
       const alive = situation.answering || situation.demand.running > 0 || situation.demand.online;
       const boot = followBoot(
@@ -137,6 +137,11 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     memory: work,
     outlook: { demand: tick.demand, hosts, hostsOn: hostsOn + start.length },
   };
+}
+
+/** On, starting, or unknown (it might be on): counts against the budget cap. */
+function countsAsOn(state: PowerState): boolean {
+  return state === 'on' || state === 'starting' || state === 'unknown';
 }
 
 /** Each runner's demand; with pre-warm, counted its host's boot lead ahead. */

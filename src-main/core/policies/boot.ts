@@ -43,14 +43,6 @@ export function followBoot(
   const actions: Action[] = [];
   const notes: NoteAction[] = [];
   const { hostId, state } = boot;
-  const retryOrFail = (reason: () => string, error: string): number | undefined => {
-    memory.attempts++;
-    memory.lastError = error;
-    if (memory.attempts < policy.maxStartAttempts)
-      return (memory.retryAt = now + backoffDelay(memory.attempts));
-    actions.push(...failHost(memory, hostId, reason(), now));
-    return undefined;
-  };
   if (
     state === 'off' &&
     memory.startedAt !== undefined &&
@@ -59,10 +51,10 @@ export function followBoot(
   ) {
     // The boot timeout passed and the cloud still says off.
     const waited = formatDuration(now - memory.startedAt);
-    retryOrFail(
-      () => `${hostId} stayed off after ${plural(memory.attempts, 'start request')}`,
-      `still off ${waited} after the start request`,
-    );
+    if (!retryLater(memory, `still off ${waited} after the start request`, policy, now)) {
+      const reason = `${hostId} stayed off after ${plural(memory.attempts, 'start request')}`;
+      actions.push(...failHost(memory, hostId, reason, now));
+    }
   }
   if (state === 'off' || state === 'stopping' || state === 'gone') {
     memory.startedAt = undefined;
@@ -91,11 +83,20 @@ export function followBoot(
   if (booting && now - memory.startedAt! >= boot.bootTimeoutMs && (state === 'on' || state === 'starting')) {
     const waited = formatDuration(now - memory.startedAt!);
     memory.startedAt = undefined;
-    const retrying = retryOrFail(
-      () => `${hostId} did not answer RDP within ${waited} (${plural(memory.attempts, 'attempt')})`,
-      `did not answer RDP within ${waited}`,
-    );
-    if (retrying !== undefined) memory.restartPending = true;
+    if (retryLater(memory, `did not answer RDP within ${waited}`, policy, now)) memory.restartPending = true;
+    else {
+      const reason = `${hostId} did not answer RDP within ${waited} (${plural(memory.attempts, 'attempt')})`;
+      actions.push(...failHost(memory, hostId, reason, now));
+    }
   }
   return { actions, notes };
+}
+
+/** Counts a failed start; true when another may follow after the back-off, false when it is the last. */
+function retryLater(memory: HostMemory, error: string, policy: PolicyConfig, now: number): boolean {
+  memory.attempts++;
+  memory.lastError = error;
+  if (memory.attempts >= policy.maxStartAttempts) return false;
+  memory.retryAt = now + backoffDelay(memory.attempts);
+  return true;
 }
