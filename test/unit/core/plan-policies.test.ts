@@ -127,6 +127,43 @@ describe('demand-driven power', () => {
   });
 });
 
+describe('reasons name runners in the order the operator configured them', () => {
+  const config = makeConfig({
+    hosts: [host('bot-01')],
+    runners: [
+      runner('zeta', 'bot-01', { user: 'zed', password: 'pw:zed', width: 1280, height: 720 }),
+      runner('alpha', 'bot-01', { user: 'zed', width: 1920, height: 1080 }),
+      runner('mid', 'bot-01', { sessionMode: 'console' }),
+    ],
+  });
+
+  it("in the start reason, and the shared session takes the first configured runner's settings", () => {
+    const tasks = ['alpha', 'mid', 'zeta'].map((runnerId) => task({ runnerId, createdAt: T0 - MIN }));
+    const off = plan(
+      snapshot({ queue: queue(tasks), power: power({ 'bot-01': 'off' }) }),
+      config,
+      emptyMemory(),
+      T0,
+    );
+    expect(off.actions[0]).toMatchObject({
+      kind: 'powerOn',
+      reason: 'Starting bot-01: runners zeta, alpha, mid have 3 queued tasks, oldest 60 s',
+    });
+    const on = plan(
+      snapshot({ queue: queue(tasks), power: power({ 'bot-01': 'on' }), readiness: answering('bot-01') }),
+      config,
+      emptyMemory(),
+      T0,
+    );
+    const open = on.actions.find((action) => action.kind === 'openSession');
+    expect(open).toMatchObject({
+      runnerIds: ['zeta', 'alpha'],
+      reason: 'Opening bot-01/zed: runners zeta, alpha: 2 queued tasks, oldest 60 s',
+      spec: { user: 'zed', width: 1280, height: 720, passwordRef: 'pw:zed' },
+    });
+  });
+});
+
 describe('never interrupt', () => {
   it.each([
     { name: 'drained host with a running task', mem: drained },

@@ -11,6 +11,36 @@ const config = makeConfig({
 });
 
 describe('Reconciler', () => {
+  it('keeps what a driver reports while observing in the snapshot, and says it once while it lasts', async () => {
+    const loop = await makeLoop(config);
+    loop.power.seed('bot-01', 'off');
+    const refused = { error: 'auth', message: 'EC2 eu-west-1: AuthFailure' } as const;
+    loop.power.failNext('observe', refused);
+    const first = await loop.reconciler.tickNow();
+    expect(first.snapshot.problems).toEqual([
+      { source: 'power', protocol: 'aws-ec2', message: 'EC2 eu-west-1: AuthFailure' },
+    ]);
+    expect(first.snapshot.power.get('bot-01')?.state).toBe('unknown');
+    loop.power.failNext('observe', refused);
+    loop.clock.advance(15_000);
+    const second = await loop.reconciler.tickNow();
+    expect(second.snapshot.problems).toHaveLength(1);
+    const said = loop.events.list().filter((e) => e.message === 'EC2 eu-west-1: AuthFailure');
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatchObject({ severity: 'warning' });
+    // A driver that throws is a problem of its protocol, not a crash of the tick.
+    loop.power.failNext('observe', new Error('socket hang up'));
+    loop.clock.advance(15_000);
+    const third = await loop.reconciler.tickNow();
+    expect(third.snapshot.problems).toEqual([
+      {
+        source: 'power',
+        protocol: 'aws-ec2',
+        message: 'Reading aws-ec2 power states failed: socket hang up',
+      },
+    ]);
+  });
+
   it('seed → tick → starts the host with the reason as the event, and shows it in the state', async () => {
     const loop = await makeLoop(config);
     loop.power.seed('bot-01', 'off');
