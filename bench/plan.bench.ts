@@ -128,8 +128,8 @@ function asMaestro(task: ObservedTask): BotCityTask {
   return {
     id: task.id,
     state: task.state === 'busy' ? 'RUNNING' : 'START',
-    machineId: task.runnerId ?? null,
-    activityLabel: task.activity ?? null,
+    machineId: task.runnerId,
+    activityLabel: task.activity,
     dateCreation: task.createdAt,
     minExecutionDate: task.notBefore ?? null,
     priority: task.priority,

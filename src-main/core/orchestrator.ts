@@ -53,6 +53,15 @@ export interface QueueObservation {
    * might be a busy one, so a tick with skipped task records closes and stops nothing (starts go on).
    */
   skipped?: { tasks: number; runners: number; schedules: number };
+  /** Task states the server refused as a `stateFilter` (remembered, not asked again every tick). */
+  refusedStates?: string[];
+  /** Runner id → Desktop (needs an interactive session) or Background (does not), where the server says. */
+  runnerTypes?: Record<string, 'desktop' | 'background'>;
+  /**
+   * Automation (activity) label → the runners linked to it, where the server says: an unassigned
+   * task of that automation goes to the first free one of them.
+   */
+  pools?: Record<string, string[]>;
 }
 
 export interface OrchestratorAlert {

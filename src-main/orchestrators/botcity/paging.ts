@@ -6,6 +6,10 @@ import type { BotCitySession } from './session.js';
 /** The fields of a Spring page that say whether more pages follow (any of them may be missing). */
 export interface PageEnd {
   content: readonly unknown[];
+  /** Records that failed their schema and were skipped. */
+  skipped: number;
+  /** Records on the page, read or skipped. */
+  raw: number;
   last?: boolean | null;
   empty?: boolean | null;
   totalPages?: number | null;
@@ -16,14 +20,14 @@ export function isLastPage(body: PageEnd, page: number, pageSize: number): boole
   return (
     body.last === true ||
     body.empty === true ||
-    body.content.length === 0 ||
+    body.raw === 0 ||
     (body.totalPages != null && page + 1 >= body.totalPages) ||
-    (body.last == null && body.totalPages == null && body.content.length < pageSize)
+    (body.last == null && body.totalPages == null && body.raw < pageSize)
   );
 }
 
 /**
- * Every item of a paged listing, page after page. Returns undefined when the server has no such listing
+ * Every item of a paged listing, page after page, and how many records were skipped. Returns undefined when the server has no such listing
  * (404 on the first page), so callers can say "unknown" rather than "none".
  */
 export async function readAllPages<S extends z.ZodType<PageEnd>>(
@@ -31,8 +35,9 @@ export async function readAllPages<S extends z.ZodType<PageEnd>>(
   path: string,
   schema: S,
   options: { pageSize: number; maxPages: number; noun: string },
-): Promise<z.output<S>['content'] | undefined> {
+): Promise<{ items: z.output<S>['content']; skipped: number } | undefined> {
   const items: unknown[] = [];
+  let skipped = 0;
   for (let page = 0; page < options.maxPages; page++) {
     const what = `GET ${path} (page ${page})`;
     const response = await session.call({ method: 'GET', path, query: { page, size: options.pageSize } });
@@ -43,7 +48,8 @@ export async function readAllPages<S extends z.ZodType<PageEnd>>(
       });
     const body = parseJson(response, schema, what);
     items.push(...body.content);
-    if (isLastPage(body, page, options.pageSize)) return items as z.output<S>['content'];
+    skipped += body.skipped;
+    if (isLastPage(body, page, options.pageSize)) return { items: items as z.output<S>['content'], skipped };
   }
   throw new BotCityError('malformed', `GET ${path}: more than ${options.maxPages} pages of ${options.noun}`);
 }

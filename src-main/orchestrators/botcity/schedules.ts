@@ -11,7 +11,7 @@ const PATH = '/api/v2/scheduling';
 export async function listSchedules(
   session: BotCitySession,
   options: { pageSize: number; maxPages: number },
-): Promise<BotCitySchedule[] | undefined> {
+): Promise<{ items: BotCitySchedule[]; skipped: number } | undefined> {
   return readAllPages(session, PATH, schedulePageSchema, { ...options, noun: 'schedules' });
 }
 

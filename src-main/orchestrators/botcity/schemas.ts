@@ -8,6 +8,16 @@ import { z } from 'zod';
 /** Task and machine ids: Maestro's SDKs treat them as numbers or strings; we keep strings. */
 const idLike = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 
+/**
+ * An optional reference to a runner or an automation: text or a number (the JS SDK types machineId
+ * `string | number | null`); empty text or null is "none".
+ */
+const optionalRef = z
+  .union([z.string(), z.number().int()])
+  .nullish()
+  .transform((value) => (value === null || value === undefined || value === '' ? undefined : String(value)))
+  .optional();
+
 /** "2026-01-02T10:00:00" without an offset is UTC (the API document says dates are UTC). */
 function parseDateText(text: string): number | undefined {
   const trimmed = text.trim();
@@ -51,23 +61,24 @@ export const loginResponseSchema = z
   .transform((value, ctx) => {
     const accessToken = value.accessToken ?? value.token;
     const organization = value.organizationLabel ?? value.organization;
-    if (!accessToken || !organization) {
-      ctx.addIssue({ code: 'custom', message: 'the login answer has no accessToken or organizationLabel' });
+    if (!accessToken) {
+      ctx.addIssue({ code: 'custom', message: 'the login answer has no accessToken' });
       return z.NEVER;
     }
+    // All three SDKs send the workspace login as `organization` when the answer names none.
     return { accessToken, organization };
   });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
-export const taskStates = ['START', 'RUNNING', 'FINISHED', 'CANCELED'] as const;
-export type TaskState = (typeof taskStates)[number];
-
 export const taskSchema = z.object({
   id: idLike,
-  // Unknown states are kept as text and dropped by the client-side state filter.
-  state: z.string().transform((state) => state.toUpperCase()),
-  machineId: z.string().nullish(),
-  activityLabel: z.string().nullish(),
+  // Any state is kept, upper-cased: states.ts decides what is queued, finished or busy.
+  state: z
+    .string()
+    .min(1)
+    .transform((state) => state.trim().toUpperCase()),
+  machineId: optionalRef,
+  activityLabel: optionalRef,
   dateCreation: timestampSchema.nullish(),
   dateStartRunning: timestampSchema.nullish(),
   minExecutionDate: timestampSchema.nullish(),
@@ -77,27 +88,39 @@ export const taskSchema = z.object({
 });
 export type BotCityTask = z.infer<typeof taskSchema>;
 
-/** A Spring page; a bare JSON array (a server that ignores paging) is accepted as one last page. */
+/**
+ * A Spring page, read record by record: a record that fails its schema is skipped and counted
+ * (`skipped`), never failing its neighbours or the page. A bare JSON array (a server that ignores
+ * paging) is accepted as one last page.
+ */
 export function pageSchema<T extends z.ZodType>(item: T) {
-  const spring = z.object({
-    content: z.array(item),
-    last: z.boolean().nullish(),
-    empty: z.boolean().nullish(),
-    number: z.number().int().nullish(),
-    totalPages: z.number().int().nullish(),
-    totalElements: z.number().int().nullish(),
+  const records = z.array(z.unknown()).transform((raw) => {
+    const content: z.output<T>[] = [];
+    for (const record of raw) {
+      const parsed = item.safeParse(record);
+      if (parsed.success) content.push(parsed.data);
+    }
+    return { content, skipped: raw.length - content.length, raw: raw.length };
   });
-  return z.union([
-    spring,
-    z.array(item).transform((content) => ({
-      content,
-      last: true as boolean | null | undefined,
-      empty: content.length === 0,
-      number: undefined as number | null | undefined,
-      totalPages: undefined as number | null | undefined,
-      totalElements: content.length as number | null | undefined,
-    })),
-  ]);
+  const spring = z
+    .object({
+      content: records,
+      last: z.boolean().nullish(),
+      empty: z.boolean().nullish(),
+      number: z.number().int().nullish(),
+      totalPages: z.number().int().nullish(),
+      totalElements: z.number().int().nullish(),
+    })
+    .transform(({ content, ...page }) => ({ ...page, ...content }));
+  const bare = records.transform((content) => ({
+    ...content,
+    last: true as boolean | null | undefined,
+    empty: content.raw === 0,
+    number: undefined as number | null | undefined,
+    totalPages: undefined as number | null | undefined,
+    totalElements: content.raw as number | null | undefined,
+  }));
+  return z.union([spring, bare]);
 }
 
 export const taskPageSchema = pageSchema(taskSchema);
@@ -106,29 +129,39 @@ export type TaskPage = z.infer<typeof taskPageSchema>;
 /** A runner as Maestro lists it. Which of `machineId`/`name` names it, and how online is said, are unverified. */
 export const machineSchema = z
   .object({
-    machineId: z.string().min(1).nullish(),
-    name: z.string().min(1).nullish(),
-    id: idLike.nullish(),
+    machineId: optionalRef,
+    // A runner's display name may be empty: it is then no id.
+    name: optionalRef,
+    id: optionalRef,
     isOnline: z.boolean().nullish(),
     online: z.boolean().nullish(),
     status: z.string().nullish(),
+    // Desktop or Background (unverified field name and words; only Background needs no session).
+    type: z.string().nullish(),
   })
   .transform((machine) => {
-    const id = machine.machineId ?? machine.name ?? machine.id ?? undefined;
+    const id = machine.machineId ?? machine.name ?? machine.id;
     const status = machine.status?.toUpperCase();
     const online =
       machine.isOnline ??
       machine.online ??
       (status === 'ONLINE' ? true : status === 'OFFLINE' ? false : undefined);
-    return { id, online };
+    const type = machine.type?.toUpperCase();
+    const runnerType = type?.includes('BACKGROUND')
+      ? 'background'
+      : type?.includes('DESKTOP')
+        ? 'desktop'
+        : undefined;
+    return { id, online, runnerType } as const;
   });
 export const machinePageSchema = pageSchema(machineSchema);
 
 export const scheduleSchema = z.object({
   id: idLike.nullish(),
+  // A schedule made "by calendar" has no cron: it fails here and is skipped with a warning.
   cron: z.string().min(1),
   activityLabel: z.string().min(1),
-  machineId: z.string().nullish(),
+  machineId: optionalRef,
   // Time zone and an on/off switch are unverified: honoured when present, else UTC and on.
   timeZone: z.string().nullish(),
   timezone: z.string().nullish(),
@@ -148,3 +181,25 @@ export const alertRequestSchema = z.object({
 export type AlertRequest = z.input<typeof alertRequestSchema>;
 
 export const loginRequestSchema = z.object({ login: z.string().min(1), key: z.string().min(1) });
+
+/**
+ * An automation (activity) with its linked runners. Which field lists them is unverified: `machines`
+ * (the JS SDK), `linkedMachines`, `machineIds` or `runners`, as ids or as objects carrying one.
+ */
+const linkedRunner = z.union([
+  z.union([z.string().min(1), z.number().int()]).transform(String),
+  z
+    .object({ machineId: optionalRef, id: optionalRef, name: optionalRef })
+    .transform((runner) => runner.machineId ?? runner.id ?? runner.name),
+]);
+export const activitySchema = z
+  .object({
+    machines: z.array(linkedRunner).nullish(),
+    linkedMachines: z.array(linkedRunner).nullish(),
+    machineIds: z.array(linkedRunner).nullish(),
+    runners: z.array(linkedRunner).nullish(),
+  })
+  .transform((activity) => {
+    const list = activity.machines ?? activity.linkedMachines ?? activity.machineIds ?? activity.runners;
+    return { linkedRunners: list?.filter((id): id is string => !!id) };
+  });

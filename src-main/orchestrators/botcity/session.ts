@@ -103,7 +103,11 @@ export class BotCitySession {
       });
     const parsed = parseJson(response, loginResponseSchema, 'POST /api/v2/workspace/login');
     this.refusal = undefined;
-    this.token = { ...parsed, obtainedAt: this.options.now() };
+    this.token = {
+      accessToken: parsed.accessToken,
+      organization: parsed.organization ?? this.options.login,
+      obtainedAt: this.options.now(),
+    };
     return this.token;
   }
 

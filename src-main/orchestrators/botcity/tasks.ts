@@ -1,7 +1,7 @@
 import { BotCityError } from './errors.js';
 import { parseJson } from './http.js';
 import { isLastPage } from './paging.js';
-import { taskPageSchema, type BotCityTask, type TaskState } from './schemas.js';
+import { taskPageSchema, taskSchema, type BotCityTask } from './schemas.js';
 import type { BotCitySession } from './session.js';
 
 export interface TaskListing {
@@ -11,6 +11,8 @@ export interface TaskListing {
   shifted: boolean;
   /** Tasks the server returned in another state (stateFilter not honoured). */
   otherStates: number;
+  /** Records that failed their schema and were skipped. */
+  skipped: number;
 }
 
 export interface TaskListOptions {
@@ -29,7 +31,7 @@ const PATH = '/api/v2/task';
  */
 export async function listTasks(
   session: BotCitySession,
-  state: TaskState,
+  state: string,
   options: TaskListOptions,
 ): Promise<TaskListing> {
   const first = await readOnce(session, state, options);
@@ -37,17 +39,23 @@ export async function listTasks(
   const second = await readOnce(session, state, options);
   const byId = new Map(first.tasks.map((task) => [task.id, task]));
   for (const task of second.tasks) byId.set(task.id, task);
-  return { tasks: [...byId.values()], shifted: true, otherStates: first.otherStates + second.otherStates };
+  return {
+    tasks: [...byId.values()],
+    shifted: true,
+    otherStates: first.otherStates + second.otherStates,
+    skipped: Math.max(first.skipped, second.skipped),
+  };
 }
 
 async function readOnce(
   session: BotCitySession,
-  state: TaskState,
+  state: string,
   options: TaskListOptions,
 ): Promise<TaskListing> {
   const byId = new Map<string, BotCityTask>();
   let shifted = false;
   let otherStates = 0;
+  let skipped = 0;
   let total: number | undefined;
   for (let page = 0; ; page++) {
     if (page >= options.maxPages)
@@ -66,6 +74,7 @@ async function readOnce(
         status: response.status,
       });
     const body = parseJson(response, taskPageSchema, what);
+    skipped += body.skipped;
     if (body.number != null && body.number !== page)
       throw new BotCityError('malformed', `${what}: the server answered page ${body.number}`);
     if (body.totalElements != null) {
@@ -93,5 +102,36 @@ async function readOnce(
         `${what}: the page repeats tasks already read (paging not honoured)`,
       );
   }
-  return { tasks: [...byId.values()], shifted, otherStates };
+  return { tasks: [...byId.values()], shifted, otherStates, skipped };
+}
+
+/** The newest tasks in any state (one page, no stateFilter): how states never listed are learned. */
+export async function newestTasks(
+  session: BotCitySession,
+  pageSize: number,
+): Promise<{ tasks: BotCityTask[]; skipped: number }> {
+  const what = `GET ${PATH} (newest, any state)`;
+  const response = await session.call({
+    method: 'GET',
+    path: PATH,
+    query: { page: 0, size: pageSize, sort: 'dateCreation,desc' },
+  });
+  if (response.status !== 200)
+    throw new BotCityError('http', `${what}: unexpected HTTP ${response.status}`, {
+      status: response.status,
+    });
+  const body = parseJson(response, taskPageSchema, what);
+  return { tasks: body.content, skipped: body.skipped };
+}
+
+/** One task by id (`GET /api/v2/task/{id}`); undefined when it no longer exists (404). */
+export async function taskById(session: BotCitySession, id: string): Promise<BotCityTask | undefined> {
+  const what = `GET ${PATH}/${id}`;
+  const response = await session.call({ method: 'GET', path: `${PATH}/${encodeURIComponent(id)}` });
+  if (response.status === 404) return undefined;
+  if (response.status !== 200)
+    throw new BotCityError('http', `${what}: unexpected HTTP ${response.status}`, {
+      status: response.status,
+    });
+  return parseJson(response, taskSchema, what);
 }

@@ -25,6 +25,10 @@ export interface FakeBotCityOptions {
   ignoreStateFilter?: boolean;
   /** Routes ("METHOD /path") this server does not have: they answer 404. */
   missingRoutes?: string[];
+  /** `stateFilter` values this server refuses with HTTP 400. */
+  refusedStateFilters?: string[];
+  /** Answer the login without `organizationLabel` (the SDKs then send the workspace login). */
+  omitOrganizationLabel?: boolean;
 }
 
 export interface RequestRecord {
@@ -36,7 +40,6 @@ export interface RequestRecord {
   at: number;
 }
 
-const taskStates = ['START', 'RUNNING', 'FINISHED', 'CANCELED'] as const;
 const loginBody = z.object({ login: z.string(), key: z.string() });
 const alertBody = z.object({
   taskId: z.union([z.number(), z.string()]).optional(),
@@ -58,6 +61,8 @@ export class FakeBotCity {
   private readonly defaultPageSize: number;
   ignoreStateFilter: boolean;
   missingRoutes: string[];
+  refusedStateFilters: string[];
+  omitOrganizationLabel: boolean;
   private server?: Server;
   private baseUrl?: string;
 
@@ -70,6 +75,8 @@ export class FakeBotCity {
     this.defaultPageSize = options.defaultPageSize ?? 20;
     this.ignoreStateFilter = options.ignoreStateFilter ?? false;
     this.missingRoutes = options.missingRoutes ?? [];
+    this.refusedStateFilters = options.refusedStateFilters ?? [];
+    this.omitOrganizationLabel = options.omitOrganizationLabel ?? false;
     this.state = new FakeState(this.now);
   }
 
@@ -117,6 +124,10 @@ export class FakeBotCity {
   cancelTask(id: number): FakeTask {
     return this.state.cancelTask(id);
   }
+  setTaskState(id: number, state: string): FakeTask {
+    return this.state.setTaskState(id, state);
+  }
+
   setOnline(machineId: string, isOnline: boolean): FakeMachine {
     return this.state.setOnline(machineId, isOnline);
   }
@@ -165,7 +176,7 @@ export class FakeBotCity {
       res.end(JSON.stringify(answer.body));
       return;
     }
-    const route = `${method} ${url.pathname.replace(/\/\d+$/, '/{id}')}`;
+    const route = `${method} ${url.pathname.replace(/\/\d+$/, '/{id}').replace(/^\/api\/v2\/activity\/(?!pagination$).+$/, '/api/v2/activity/{label}')}`;
     const record: RequestRecord = {
       method,
       route,
@@ -247,21 +258,50 @@ export class FakeBotCity {
         return { status: 401, body: { error: 'Unauthorized' } };
       const accessToken = randomBytes(24).toString('hex');
       this.tokens.set(accessToken, this.now());
-      return { status: 200, body: { accessToken, organizationLabel: this.organization, extra: 'ignored' } };
+      return {
+        status: 200,
+        body: this.omitOrganizationLabel
+          ? { accessToken, extra: 'ignored' }
+          : { accessToken, organizationLabel: this.organization, extra: 'ignored' },
+      };
     }
     if (!this.authorized(req)) return { status: 401, body: { error: 'Unauthorized' } };
-    if (route === 'GET /api/v2/task') return { status: 200, body: this.taskPage(url, route) };
+    if (route === 'GET /api/v2/task') {
+      const state = url.searchParams.get('stateFilter');
+      if (state && this.refusedStateFilters.includes(state))
+        return { status: 400, body: { error: `Unknown state ${state}` } };
+      return { status: 200, body: this.taskPage(url, route) };
+    }
+    if (route === 'GET /api/v2/task/{id}') {
+      const task = this.state.tasks.get(Number(url.pathname.split('/').pop()));
+      return task
+        ? { status: 200, body: serializeTask(task) }
+        : { status: 404, body: { error: 'Not Found' } };
+    }
+    if (route === 'GET /api/v2/activity/{label}') {
+      const label = decodeURIComponent(url.pathname.slice('/api/v2/activity/'.length));
+      const machines = this.state.activities.get(label);
+      return machines
+        ? { status: 200, body: { label, name: label, machines } }
+        : { status: 404, body: { error: 'Not Found' } };
+    }
     if (route === 'GET /api/v2/machine/pagination') {
       const machineId = url.searchParams.get('machineId');
       const isOnline = url.searchParams.get('isOnline');
       const machines = [...this.state.machines.values()]
         .filter((m) => !machineId || m.machineId === machineId)
         .filter((m) => isOnline === null || String(m.isOnline) === isOnline)
-        .map((m) => ({ ...m, id: m.machineId, lastSeen: null, type: 'WINDOWS' }));
-      return { status: 200, body: springPage(machines, url, this.defaultPageSize) };
+        .map((m) => ({ ...m, id: m.machineId, lastSeen: null, type: m.type ?? 'DESKTOP' }));
+      return {
+        status: 200,
+        body: springPage([...machines, ...this.state.raw.machines], url, this.defaultPageSize),
+      };
     }
     if (route === 'GET /api/v2/scheduling')
-      return { status: 200, body: springPage(this.state.schedules, url, this.defaultPageSize) };
+      return {
+        status: 200,
+        body: springPage([...this.state.schedules, ...this.state.raw.schedules], url, this.defaultPageSize),
+      };
     if (route === 'POST /api/v2/alerts') {
       const parsed = alertBody.safeParse(safeJson(body));
       if (!parsed.success) return { status: 400, body: { error: 'invalid alert' } };
@@ -278,7 +318,10 @@ export class FakeBotCity {
 
   private authorized(req: IncomingMessage): boolean {
     const token = req.headers.token;
-    if (typeof token !== 'string' || req.headers.organization !== this.organization) return false;
+    const organization = req.headers.organization;
+    // Without an organizationLabel in the login answer, clients send the workspace login instead.
+    if (typeof token !== 'string' || (organization !== this.organization && organization !== this.login))
+      return false;
     const issuedAt = this.tokens.get(token);
     if (issuedAt === undefined) return false;
     if (this.tokenTtlMs !== undefined && this.now() - issuedAt >= this.tokenTtlMs) {
@@ -298,14 +341,20 @@ export class FakeBotCity {
       .filter((t) => !machineId || t.machineId === machineId)
       .filter((t) => !activityLabel || t.activityLabel === activityLabel)
       .sort((a, b) => (ascending ? a.dateCreation - b.dateCreation : b.dateCreation - a.dateCreation));
-    const page = springPage(tasks, url, this.defaultPageSize, serializeTask);
+    const raw = this.state.raw.tasks.filter((record) => {
+      const recordState = (record as { state?: unknown } | null)?.state;
+      return !state || this.ignoreStateFilter || recordState === state;
+    });
+    const page = springPage<FakeTask | unknown>([...tasks, ...raw], url, this.defaultPageSize, (item) =>
+      raw.includes(item) ? item : serializeTask(item as FakeTask),
+    );
     const shift = this.failures.take(route, url.searchParams, (mode) => mode.kind === 'page-shift');
     if (shift?.kind === 'page-shift' && shift.change === 'insert') {
       // Between this page read and the next, a task appears at the front: the next page repeats one.
       this.state.createTask({
         activityLabel: activityLabel ?? 'shift-injected',
         machineId: machineId ?? null,
-        state: taskStates.find((s) => s === state) ?? 'START',
+        state: state ?? 'START',
       });
     } else if (shift?.kind === 'page-shift' && tasks[0]) {
       // The newest task leaves this state (a runner took it, or it finished): the next page skips one.

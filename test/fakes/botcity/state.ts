@@ -1,6 +1,10 @@
-/** The fake Maestro's data: tasks in the four states, machines, schedules and alerts received. */
+/**
+ * The fake Maestro's data: tasks in any state (START, RUNNING, TIMEOUT, FINISHED, CANCELED, or one the
+ * client has never seen), machines, automations with linked runners, schedules, alerts received, and
+ * odd raw records real data can carry (served as they are, next to the regular ones).
+ */
 
-export type FakeTaskState = 'START' | 'RUNNING' | 'FINISHED' | 'CANCELED';
+export type FakeTaskState = 'START' | 'RUNNING' | 'TIMEOUT' | 'FINISHED' | 'CANCELED' | (string & {});
 
 export interface FakeTask {
   id: number;
@@ -34,6 +38,8 @@ export interface FakeMachine {
   machineId: string;
   name: string;
   isOnline: boolean;
+  /** BotCity runner type: DESKTOP needs an interactive session, BACKGROUND does not. */
+  type?: 'DESKTOP' | 'BACKGROUND';
 }
 
 export interface FakeSchedule {
@@ -58,6 +64,10 @@ export class FakeState {
   readonly machines = new Map<string, FakeMachine>();
   readonly schedules: FakeSchedule[] = [];
   readonly alerts: ReceivedAlert[] = [];
+  /** Automation label → its linked runners (machine ids). */
+  readonly activities = new Map<string, string[]>();
+  /** Raw records served as they are at the end of every task, machine or schedule listing. */
+  readonly raw = { tasks: [] as unknown[], machines: [] as unknown[], schedules: [] as unknown[] };
   private nextTaskId = 1;
   private nextScheduleId = 1;
   private sequence = 0;
@@ -104,6 +114,14 @@ export class FakeState {
     return task;
   }
 
+  /** Moves a task to any state (TIMEOUT, or a state the client has never seen). */
+  setTaskState(id: number, state: FakeTaskState): FakeTask {
+    const task = this.task(id);
+    task.state = state;
+    task.dateLastModified = this.now();
+    return task;
+  }
+
   finishTask(id: number, status: FakeTask['finishStatus'] = 'SUCCESS'): FakeTask {
     const task = this.task(id);
     task.state = 'FINISHED';
@@ -139,6 +157,10 @@ export class FakeState {
   }
 
   reset(): void {
+    this.activities.clear();
+    this.raw.tasks.length = 0;
+    this.raw.machines.length = 0;
+    this.raw.schedules.length = 0;
     this.tasks.clear();
     this.machines.clear();
     this.schedules.length = 0;

@@ -34,7 +34,7 @@ describe('BotCity login and tokens', () => {
 
     expect(observation.complete).toBe(true);
     expect(observation.tasks).toHaveLength(1);
-    expect(unauthorized(env.fake)).toBe(3); // START, RUNNING and machines, sent in parallel
+    expect(unauthorized(env.fake)).toBe(4); // START, RUNNING, TIMEOUT and machines, sent in parallel
     expect(env.fake.requestCount(LOGIN)).toBe(1);
     expect(observation.requests).toBe(env.fake.requestCount());
   });

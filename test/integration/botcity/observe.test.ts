@@ -74,9 +74,10 @@ describe('BotCity client against the fake: success paths', () => {
       at: Date.parse('2026-01-05T10:30:00Z'),
     });
     expect(observation.warnings).toBeUndefined();
-    // Login + START + RUNNING + machines + schedules.
-    expect(observation.requests).toBe(5);
-    expect(env.fake.requestCount()).toBe(5);
+    // Login + START + RUNNING + TIMEOUT + the newest tasks in any state (to learn states never listed)
+    // + machines + schedules + the linked runners of the automation of the unassigned task.
+    expect(observation.requests).toBe(8);
+    expect(env.fake.requestCount()).toBe(8);
   });
 
   it('follows the tasks as they start and finish, tick after tick', async () => {
@@ -91,7 +92,7 @@ describe('BotCity client against the fake: success paths', () => {
     expect(last).toMatchObject({ complete: true, tasks: [] });
   });
 
-  it('reads a 1,000-task queue across 500 runners in 3 requests per tick with size=1000 pages', async () => {
+  it('reads a 1,000-task queue across 500 runners in 4 requests per tick with size=1000 pages', async () => {
     const env = await setup();
     fake = env.fake;
     for (let i = 0; i < 1000; i++) {
@@ -109,14 +110,15 @@ describe('BotCity client against the fake: success paths', () => {
     expect(observation.tasks).toHaveLength(1000);
     expect(new Set(observation.tasks.map((t) => t.runnerId)).size).toBe(500);
     expect(Object.keys(observation.runnersOnline)).toHaveLength(500);
-    expect(env.fake.requestCount()).toBeLessThanOrEqual(3);
+    expect(env.fake.requestCount()).toBeLessThanOrEqual(4);
     expect(observation.requests).toBe(env.fake.requestCount());
-    expect(env.fake.countsByRoute()).toEqual({ 'GET /api/v2/task': 2, 'GET /api/v2/machine/pagination': 1 });
+    // START, RUNNING and TIMEOUT listings, and the machines.
+    expect(env.fake.countsByRoute()).toEqual({ 'GET /api/v2/task': 3, 'GET /api/v2/machine/pagination': 1 });
     expect(
       env.fake.requests
         .filter((r) => r.route === 'GET /api/v2/task')
         .map((r) => new URL(r.url, 'http://x').searchParams.get('size')),
-    ).toEqual(['1000', '1000']);
+    ).toEqual(['1000', '1000', '1000']);
   });
 
   it('follows pages until the last one (2,500 queued → 3 pages)', async () => {
