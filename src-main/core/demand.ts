@@ -14,6 +14,8 @@ export interface RunnerDemand {
   deferred: number;
   /** Earliest scheduled run within the boot lead (pre-warm), epoch ms. */
   scheduledAt?: number;
+  /** A busy task of this runner in a state other than RUNNING (TIMEOUT, or one never seen). */
+  unusual?: { status: string; since: number };
 }
 
 /** Every configured runner's demand, and the queue's totals. */
@@ -32,6 +34,14 @@ export interface DemandInput {
   /** The host's learned boot lead (0 when pre-warm is off). */
   leadFor: (hostId: string) => number;
   now: number;
+  /** Automation label → runners linked to it at the orchestrator (added to the config's `activities`). */
+  pools?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * How soon a runner's host can take a task (lower first: on, then starting, then the shortest boot
+   * lead). Given, unassigned tasks go one per free runner of their pool, least loaded first; absent,
+   * each counts for every runner of its pool (the cautious reading, for re-checks before a stop).
+   */
+  rankOf?: (runner: Pick<RunnerConfig, 'id' | 'host'>) => number;
 }
 
 export function noDemand(): RunnerDemand {
@@ -39,44 +49,90 @@ export function noDemand(): RunnerDemand {
 }
 
 /**
- * Demand of every runner from the raw task list, in one pass over the tasks.
- * A queued task counts for its assigned runner, or, when unassigned, for every runner that lists its
- * activity (BotCity lets any of them take it). A task whose notBefore is in the future counts only
- * from notBefore − boot lead of the runner's host, so the host is ready when the task may start.
+ * Demand of every runner from the raw task list, in one pass over the tasks. A queued task counts
+ * for its assigned runner; an unassigned one goes to its automation's pool (see `allocate`). A task
+ * whose notBefore is in the future counts only from notBefore − boot lead of the runner's host, so
+ * the host is ready when the task may start. A busy task in a state other than RUNNING (TIMEOUT, or
+ * one never seen) is noted on its runner, so reasons can say its bot may still be running.
  */
 export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput): Demand {
   const byRunner = new Map(input.runners.map((runner) => [runner.id, noDemand()]));
   const leadOf = new Map(input.runners.map((runner) => [runner.id, input.leadFor(runner.host)]));
-  // Unassigned queued tasks, by activity: handed to the runners that list it after the pass (those
-  // due now summed once, so a label shared by many runners costs one pass over its tasks).
-  const unassigned = new Map<string, { due: RunnerDemand; future: ObservedTask[] }>();
+  const unassigned = new Map<string, ObservedTask[]>();
   let queuedTotal = 0;
   let runningTotal = 0;
   for (const task of tasks) {
     const assigned = task.runnerId === undefined ? undefined : byRunner.get(task.runnerId);
     if (task.state === 'busy') {
       runningTotal++;
-      if (assigned) assigned.running++;
+      if (!assigned) continue;
+      assigned.running++;
+      if (task.status !== 'RUNNING' && assigned.unusual === undefined)
+        assigned.unusual = { status: task.status, since: task.startedAt ?? task.createdAt };
       continue;
     }
     queuedTotal++;
     if (assigned) countQueued(assigned, task, leadOf.get(task.runnerId!)!, input.now);
     else if (task.runnerId === undefined && task.activity !== undefined) {
-      let queue = unassigned.get(task.activity);
-      if (!queue) unassigned.set(task.activity, (queue = { due: noDemand(), future: [] }));
-      if (task.notBefore !== undefined && task.notBefore > input.now) queue.future.push(task);
-      else countQueued(queue.due, task, 0, input.now);
+      const queue = unassigned.get(task.activity);
+      if (queue) queue.push(task);
+      else unassigned.set(task.activity, [task]);
     }
   }
-  for (const runner of input.runners)
-    for (const activity of runner.activities) {
-      const queue = unassigned.get(activity);
-      if (!queue) continue;
-      const rd = byRunner.get(runner.id)!;
-      addDue(rd, queue.due);
-      for (const task of queue.future) countQueued(rd, task, leadOf.get(runner.id)!, input.now);
-    }
+  const pools = poolsOf(input);
+  for (const [activity, queue] of unassigned) allocate(queue, pools.get(activity) ?? [], byRunner, input);
   return { byRunner, queuedTotal, runningTotal };
+}
+
+/** Each automation's pool: the runners listing it in the config, and those linked to it, in config order. */
+function poolsOf(input: DemandInput): Map<string, DemandInput['runners'][number][]> {
+  const pools = new Map<string, DemandInput['runners'][number][]>();
+  const linked = new Map<string, Set<string>>();
+  for (const [label, ids] of Object.entries(input.pools ?? {})) linked.set(label, new Set(ids));
+  for (const runner of input.runners) {
+    const labels = new Set(runner.activities);
+    for (const [label, ids] of linked) if (ids.has(runner.id)) labels.add(label);
+    for (const label of labels) {
+      const pool = pools.get(label);
+      if (pool) pool.push(runner);
+      else pools.set(label, [runner]);
+    }
+  }
+  return pools;
+}
+
+/**
+ * Unassigned tasks of one automation. Maestro gives each to the first free runner of the pool (a
+ * runner runs one task at a time): so each task counts for one free runner, least loaded first (on,
+ * then starting, then the shortest boot lead, then config order), most urgent task first; tasks
+ * beyond the free runners wait for a busy one and start nothing. Without ranks, every task counts
+ * for every runner of the pool.
+ */
+function allocate(
+  queue: readonly ObservedTask[],
+  pool: readonly DemandInput['runners'][number][],
+  byRunner: Map<string, RunnerDemand>,
+  input: DemandInput,
+): void {
+  const { rankOf, now } = input;
+  if (!rankOf) {
+    for (const runner of pool)
+      for (const task of queue) countQueued(byRunner.get(runner.id)!, task, input.leadFor(runner.host), now);
+    return;
+  }
+  const isFree = (runner: { id: string }) => {
+    const rd = byRunner.get(runner.id)!;
+    return rd.running === 0 && rd.queued === 0;
+  };
+  const free = pool.filter(isFree).sort((a, b) => rankOf(a) - rankOf(b));
+  const urgentFirst = [...queue].sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt);
+  for (const task of urgentFirst) {
+    const runner = free[0];
+    if (!runner) return;
+    const rd = byRunner.get(runner.id)!;
+    countQueued(rd, task, input.leadFor(runner.host), now);
+    if (rd.queued > 0) free.shift();
+  }
 }
 
 function countQueued(demand: RunnerDemand, task: ObservedTask, lead: number, now: number): void {
@@ -88,13 +144,6 @@ function countQueued(demand: RunnerDemand, task: ObservedTask, lead: number, now
   if (demand.oldestQueuedAt === undefined || task.createdAt < demand.oldestQueuedAt)
     demand.oldestQueuedAt = task.createdAt;
   demand.maxPriority = Math.max(demand.maxPriority, task.priority);
-}
-
-function addDue(demand: RunnerDemand, due: RunnerDemand): void {
-  if (due.queued === 0) return;
-  demand.queued += due.queued;
-  demand.oldestQueuedAt = Math.min(demand.oldestQueuedAt ?? Infinity, due.oldestQueuedAt!);
-  demand.maxPriority = Math.max(demand.maxPriority, due.maxPriority);
 }
 
 /**

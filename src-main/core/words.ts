@@ -44,8 +44,21 @@ function who(runnerIds: readonly string[], demand: Demand, queuedToo: boolean): 
   return `runners ${shown} ${queuedToo ? 'have' : 'are'}`;
 }
 
-/** "runner fin-01 is running 2 tasks". */
-export function runningWords(runnerIds: readonly string[], work: WorkSum, demand: Demand): string {
+/**
+ * "runner fin-01 is running 2 tasks"; or, when a task is busy in another state than RUNNING, "runner
+ * fin-01 has a task in TIMEOUT for 3 h 10 min: its bot may still be running".
+ */
+export function runningWords(
+  runnerIds: readonly string[],
+  work: WorkSum,
+  demand: Demand,
+  now: number,
+): string {
+  for (const id of runnerIds) {
+    const unusual = demand.byRunner.get(id)!.unusual;
+    if (unusual)
+      return `runner ${id} has a task in ${unusual.status} for ${formatDuration(now - unusual.since)}: its bot may still be running`;
+  }
   return `${who(runnerIds, demand, false)} running ${plural(work.running, 'task')}`;
 }
 

@@ -73,7 +73,8 @@ export function decidePower(
   const drainUntil = hm.drainSince !== undefined ? hm.drainSince + timers.graceMs : Infinity;
   const idleDeadline = Math.max(situation.runnerIdleDeadline, minUptimeUntil, drainUntil);
   const mayStop = host.protocol !== 'rdp' && (situation.power.managed || host.powerOffUnmanaged);
-  const canStopNow = complete && situation.demand.running === 0 && state === 'on' && mayStop;
+  const canStopNow =
+    complete && !situation.stopsHeld && situation.demand.running === 0 && state === 'on' && mayStop;
 
   if (hm.failed)
     return Object.assign(decision, {
@@ -102,7 +103,7 @@ export function decidePower(
   }
   const { demand: hd, window } = situation;
   if (!complete) return kept(decision, complete, 'orchestrator observation incomplete: stopping nothing');
-  if (hd.running > 0) return kept(decision, complete, runningWords(fleetHost.runnerIds, hd, demand));
+  if (hd.running > 0) return kept(decision, complete, runningWords(fleetHost.runnerIds, hd, demand, now));
   if (hd.queued > 0) return kept(decision, complete, queuedWords(fleetHost.runnerIds, hd, demand, now));
   if (hd.scheduledAt !== undefined)
     return kept(
@@ -133,6 +134,7 @@ export function decidePower(
       });
     return draining;
   }
+  if (situation.stopsHeld) return kept(decision, complete, `idle, but not stopped: ${situation.stopsHeld}`);
   if (!canStopNow) return Object.assign(decision, { sessionsNext: true });
   const idleFor = formatDuration(now - (hm.drainSince ?? now));
   return Object.assign(decision, {

@@ -100,7 +100,8 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     actions.push(...decision.actions);
     notes.push(...decision.notes);
     if (decision.candidate) candidates.push(decision.candidate);
-    if (decision.sessionsNext) actions.push(...decideSessions(situation, tick.demand, work, now));
+    if (decision.sessionsNext)
+      actions.push(...decideSessions(situation, tick.demand, work, now, snapshot.queue.runnerTypes));
     hosts.set(host.id, {
       power: situation.power,
       answering: situation.answering,
@@ -144,12 +145,29 @@ function countsAsOn(state: PowerState): boolean {
   return state === 'on' || state === 'starting' || state === 'unknown';
 }
 
-/** Each runner's demand; with pre-warm, counted its host's boot lead ahead. */
+/**
+ * Each runner's demand; with pre-warm, counted its host's boot lead ahead. Unassigned tasks go to the
+ * free runners of their automation's pool, least loaded host first: on, starting, off with the
+ * shortest learned boot lead; a failed or unknown host last.
+ */
 function demandOf(snapshot: Snapshot, config: Config, memory: WorkingMemory, now: number): Demand {
+  const fleet = fleetOf(config);
+  const hostRank = (hostId: string): number => {
+    const hm = memory.hosts.get(hostId);
+    const protocol = fleet.hostById.get(hostId)?.host.protocol;
+    const state = protocol === 'rdp' ? 'on' : (snapshot.power.get(hostId)?.state ?? 'unknown');
+    if (hm?.failed) return Number.MAX_SAFE_INTEGER;
+    if (state === 'on') return 0;
+    if (state === 'starting' || (hm?.startedAt !== undefined && hm.readyAt === undefined)) return 1;
+    if (state === 'off' || state === 'stopping') return 2 + bootLeadOf(hm);
+    return Number.MAX_SAFE_INTEGER - 1;
+  };
   const input = {
-    runners: fleetOf(config).runners,
+    runners: fleet.runners,
     leadFor: (hostId: string) => (config.policy.prewarm ? bootLeadOf(memory.hosts.get(hostId)) : 0),
     now,
+    ...(snapshot.queue.pools ? { pools: snapshot.queue.pools } : {}),
+    rankOf: (runner: { host: string }) => hostRank(runner.host),
   };
   const demand = computeDemand(snapshot.queue.tasks, input);
   if (config.policy.prewarm) addScheduled(demand, snapshot.queue.upcoming, input);

@@ -8,6 +8,7 @@ import type { KeepWarmCalendar } from '../policies/keep-warm.js';
 import type { HostPower, PowerState } from '../power-driver.js';
 import type { SessionStatus } from '../session-driver.js';
 import type { Snapshot } from '../snapshot.js';
+import { plural } from '../words.js';
 
 /** A host's runners' demand, summed. */
 export interface HostDemand {
@@ -37,6 +38,11 @@ export interface HostSituation {
   /** When the last of its runners ends its idle grace (−Infinity when none has a clock yet). */
   runnerIdleDeadline: number;
   sessions: readonly SessionStatus[];
+  /**
+   * Why no stop or close may happen this tick though the queue was read (task records that could not
+   * be read might be busy tasks: unknown is not idle); undefined when they may.
+   */
+  stopsHeld: string | undefined;
   /** The plan's working copy of its memory. */
   memory: HostMemory;
 }
@@ -75,6 +81,7 @@ export function situationOf(fleetHost: FleetHost, tick: TickView): HostSituation
     wanted: demand.running > 0 || demand.queued > 0 || demand.scheduledAt !== undefined || !!window,
     runnerIdleDeadline: idleDeadline,
     sessions: tick.sessionsByHost.get(host.id) ?? [],
+    stopsHeld: stopsHeld(tick.snapshot),
     memory,
   };
 }
@@ -109,4 +116,10 @@ function readRunners(fleetHost: FleetHost, tick: TickView, keepWarm: boolean) {
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
+function stopsHeld(snapshot: Snapshot): string | undefined {
+  const skipped = snapshot.queue.skipped?.tasks ?? 0;
+  if (skipped === 0) return undefined;
+  return `${plural(skipped, 'task record')} from the orchestrator could not be read, and one might be a busy task`;
 }

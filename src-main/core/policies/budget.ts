@@ -75,7 +75,9 @@ export function startCandidate(
 ): StartCandidate {
   if (work.queued > 0 || work.running > 0) {
     const why =
-      work.queued > 0 ? queuedWords(runnerIds, work, demand, now) : runningWords(runnerIds, work, demand);
+      work.queued > 0
+        ? queuedWords(runnerIds, work, demand, now)
+        : runningWords(runnerIds, work, demand, now);
     return { hostId, class: 'queued', priority: work.maxPriority, oldest: work.oldestQueuedAt, why };
   }
   if (work.scheduledAt !== undefined) {

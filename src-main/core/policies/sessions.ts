@@ -57,19 +57,25 @@ export function blockFailedSessions(
 /**
  * The sessions of a host that is on or starting: close those nobody wants any more (never one with a
  * running task), then, once RDP answers, open the wanted ones, most urgent first, within its limit.
+ * Runners the orchestrator says are Background get no session.
  */
 export function decideSessions(
   situation: HostSituation,
   demand: Demand,
   memory: WorkingMemory,
   now: number,
+  runnerTypes: Readonly<Record<string, 'desktop' | 'background'>> = {},
 ): Action[] {
   const { fleetHost, sessions } = situation;
+  // Background runners need no interactive session: a group of only those wants none.
+  const needingDesktop = fleetHost.groups.filter((group) =>
+    group.runnerIds.some((id) => runnerTypes[id] !== 'background'),
+  );
   const { host, timers } = fleetHost;
   const ready = situation.answering && situation.state === 'on';
   if (sessions.length === 0 && !ready) return [];
   const wants = new Map(
-    fleetHost.groups.map((group) => [
+    needingDesktop.map((group) => [
       group.key,
       wantOf(group, demand, memory, timers.graceMs, !!situation.window, now),
     ]),
@@ -78,7 +84,7 @@ export function decideSessions(
   const active = sessions.filter(isActiveSession);
   for (const session of active) {
     const want = wants.get(session.key);
-    if (want ? want.because !== 'idle' : situation.demand.running > 0) continue;
+    if (situation.stopsHeld || (want ? want.because !== 'idle' : situation.demand.running > 0)) continue;
     actions.push({
       kind: 'closeSession',
       hostId: host.id,

@@ -958,3 +958,128 @@ describe('memory persistence', () => {
     expect(restarted.orchestrator).toBe('unknown');
   });
 });
+
+describe('pools: one host per unassigned task, least loaded first', () => {
+  const five = makeConfig({
+    hosts: ['bot-1', 'bot-2', 'bot-3', 'bot-4', 'bot-5'].map((id) => host(id)),
+    runners: [1, 2, 3, 4, 5].map((n) => runner(`inv-${n}`, `bot-${n}`, { activities: ['invoice'] })),
+    policy: { maxHostsOn: 10 },
+  });
+  const allOff = power({ 'bot-1': 'off', 'bot-2': 'off', 'bot-3': 'off', 'bot-4': 'off', 'bot-5': 'off' });
+  const unassigned = (count: number) =>
+    Array.from({ length: count }, (_, i) => task({ activity: 'invoice', createdAt: T0 - (i + 1) * 1000 }));
+  const started = (actions: Action[]) =>
+    actions.filter((a) => a.kind === 'powerOn').map((a) => (a as { hostId: string }).hostId);
+
+  it('one unassigned task for a pool of five stopped hosts starts exactly one', () => {
+    const result = plan(snapshot({ queue: queue(unassigned(1)), power: allOff }), five, emptyMemory(), T0);
+    expect(started(result.actions)).toEqual(['bot-1']);
+  });
+
+  it('five tasks start five; the shortest learned boot lead goes first', () => {
+    expect(
+      started(
+        plan(snapshot({ queue: queue(unassigned(5)), power: allOff }), five, emptyMemory(), T0).actions,
+      ),
+    ).toHaveLength(5);
+    const quickThree = memoryWith({ 'bot-3': { attempts: 0, drainCount: 0, bootLeadMs: 30_000 } });
+    expect(
+      started(plan(snapshot({ queue: queue(unassigned(1)), power: allOff }), five, quickThree, T0).actions),
+    ).toEqual(['bot-3']);
+  });
+
+  it('a task for a pool whose runner is on and free starts none; a busy runner does not count as free', () => {
+    const oneOn = power({ 'bot-1': 'off', 'bot-2': 'on', 'bot-3': 'off', 'bot-4': 'off', 'bot-5': 'off' });
+    expect(
+      started(plan(snapshot({ queue: queue(unassigned(1)), power: oneOn }), five, emptyMemory(), T0).actions),
+    ).toEqual([]);
+    const busyOnTwo = queue([...unassigned(1), task({ runnerId: 'inv-2', state: 'busy' })]);
+    expect(
+      started(plan(snapshot({ queue: busyOnTwo, power: oneOn }), five, emptyMemory(), T0).actions),
+    ).toEqual(['bot-1']);
+  });
+
+  it('runners linked to the automation at the orchestrator form the pool too', () => {
+    const unlisted = makeConfig({
+      hosts: [host('bot-1'), host('bot-2')],
+      runners: [runner('inv-1', 'bot-1'), runner('inv-2', 'bot-2')],
+    });
+    const observed = queue(unassigned(1), { pools: { invoice: ['inv-2', 'someone-else'] } });
+    const result = plan(
+      snapshot({ queue: observed, power: power({ 'bot-1': 'off', 'bot-2': 'off' }) }),
+      unlisted,
+      emptyMemory(),
+      T0,
+    );
+    expect(started(result.actions)).toEqual(['bot-2']);
+  });
+});
+
+describe('BotCity task states and odd records', () => {
+  it('a task in TIMEOUT keeps its host and session, and the reason says why', () => {
+    const timedOut = task({
+      runnerId: 'fin-01',
+      state: 'busy',
+      status: 'TIMEOUT',
+      startedAt: T0 - 190 * MIN,
+    });
+    const result = plan(
+      snapshot({
+        queue: queue([timedOut]),
+        power: power({ 'bot-01': 'on' }),
+        sessions: [openSession('bot-01')],
+      }),
+      oneHost,
+      drained,
+      T0,
+    );
+    expect(result.actions.filter((a) => a.kind === 'powerOff' || a.kind === 'closeSession')).toEqual([]);
+    expect(result.outlook.hosts.get('bot-01')?.reason).toBe(
+      'runner fin-01 has a task in TIMEOUT for 3 h 10 min: its bot may still be running',
+    );
+  });
+
+  it('a tick with skipped task records stops and closes nothing, and says so; starts go on', () => {
+    const skipped = { tasks: 2, runners: 0, schedules: 0 };
+    const idle = plan(
+      snapshot({
+        queue: queue([], { skipped }),
+        power: power({ 'bot-01': 'on' }),
+        sessions: [openSession('bot-01')],
+      }),
+      oneHost,
+      drained,
+      T0,
+    );
+    expect(idle.actions.filter((a) => a.kind === 'powerOff' || a.kind === 'closeSession')).toEqual([]);
+    expect(idle.outlook.hosts.get('bot-01')?.reason).toBe(
+      'idle, but not stopped: 2 task records from the orchestrator could not be read, and one might be a busy task',
+    );
+    const wanted = plan(
+      snapshot({
+        queue: queue([task({ runnerId: 'fin-01' })], { skipped }),
+        power: power({ 'bot-01': 'off' }),
+      }),
+      oneHost,
+      emptyMemory(),
+      T0,
+    );
+    expect(wanted.actions.map((a) => a.kind)).toContain('powerOn');
+  });
+
+  it('a Background runner gets no session; a Desktop one does', () => {
+    const tick = (types: Record<string, 'desktop' | 'background'>) =>
+      plan(
+        snapshot({
+          queue: queue([task({ runnerId: 'fin-01' })], { runnerTypes: types }),
+          power: power({ 'bot-01': 'on' }),
+          readiness: answering('bot-01'),
+        }),
+        oneHost,
+        emptyMemory(),
+        T0,
+      ).actions.map((a) => a.kind);
+    expect(tick({ 'fin-01': 'background' })).not.toContain('openSession');
+    expect(tick({ 'fin-01': 'desktop' })).toContain('openSession');
+  });
+});
