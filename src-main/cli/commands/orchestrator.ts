@@ -135,9 +135,23 @@ interface TestReport {
   step?: 'version' | 'login' | 'queue';
   kind?: BotCityErrorKind;
   reason?: string;
-  runners?: Array<{ id: string; online: boolean | null; queued: number; running: number }>;
+  runners?: Array<{
+    id: string;
+    online: boolean | null;
+    type: 'desktop' | 'background' | null;
+    queued: number;
+    running: number;
+    /** Busy in TIMEOUT: past its automation's time limit; its bot may still be running. */
+    timedOut: number;
+    /** Busy in a state other than RUNNING or TIMEOUT (one the client has never seen). */
+    otherBusy: number;
+  }>;
   queuedTotal?: number;
   runningTotal?: number;
+  timedOutTotal?: number;
+  /** Records the orchestrator sent that failed their schema and were skipped, by kind. */
+  skipped?: { tasks: number; runners: number; schedules: number };
+  refusedStates?: string[];
   warnings?: string[];
 }
 
@@ -190,14 +204,22 @@ async function testOrchestrator(
     leadFor: () => 0,
     now: Date.now(),
   });
+  const busyOf = (runnerId: string, status: (status: string) => boolean) =>
+    observation.tasks.filter((t) => t.state === 'busy' && t.runnerId === runnerId && status(t.status)).length;
   report.runners = config.runners.map((runner) => ({
     id: runner.id,
     online: observation.runnersOnline[runner.id] ?? null,
+    type: observation.runnerTypes?.[runner.id] ?? null,
     queued: (demand.byRunner.get(runner.id)?.queued ?? 0) + (demand.byRunner.get(runner.id)?.deferred ?? 0),
-    running: demand.byRunner.get(runner.id)?.running ?? 0,
+    running: busyOf(runner.id, (status) => status === 'RUNNING'),
+    timedOut: busyOf(runner.id, (status) => status === 'TIMEOUT'),
+    otherBusy: busyOf(runner.id, (status) => status !== 'RUNNING' && status !== 'TIMEOUT'),
   }));
   report.queuedTotal = demand.queuedTotal;
-  report.runningTotal = demand.runningTotal;
+  report.runningTotal = observation.tasks.filter((t) => t.state === 'busy' && t.status === 'RUNNING').length;
+  report.timedOutTotal = observation.tasks.filter((t) => t.status === 'TIMEOUT').length;
+  if (observation.skipped) report.skipped = observation.skipped;
+  if (observation.refusedStates?.length) report.refusedStates = observation.refusedStates;
   if (observation.warnings?.length) report.warnings = observation.warnings;
   report.ok = true;
 
@@ -208,15 +230,25 @@ async function testOrchestrator(
   const lines = [
     `Server     ${settings.server} (Maestro ${report.version})`,
     `Workspace  ${settings.login} (organization ${report.organization})`,
-    `Queue      ${demand.queuedTotal} queued, ${demand.runningTotal} running in the workspace`,
+    `Queue      ${report.queuedTotal} queued, ${report.runningTotal} running, ${report.timedOutTotal} timed out in the workspace`,
   ];
+  const skipped = report.skipped;
+  if (skipped && skipped.tasks + skipped.runners + skipped.schedules > 0)
+    lines.push(
+      `Skipped    records that could not be read: ${skipped.tasks} tasks, ${skipped.runners} runners, ${skipped.schedules} schedules`,
+    );
+  if (report.refusedStates)
+    lines.push(`Refused    stateFilter ${report.refusedStates.join(', ')} (read another way)`);
   if (report.runners.length) {
-    const rows = [['RUNNER', 'ONLINE', 'QUEUED', 'RUNNING']].concat(
+    const rows = [['RUNNER', 'TYPE', 'ONLINE', 'QUEUED', 'RUNNING', 'TIMED OUT', 'OTHER BUSY']].concat(
       report.runners.map((r) => [
         r.id,
+        r.type ?? 'unknown',
         r.online === null ? 'unknown' : r.online ? 'yes' : 'no',
         String(r.queued),
         String(r.running),
+        String(r.timedOut),
+        String(r.otherBusy),
       ]),
     );
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));

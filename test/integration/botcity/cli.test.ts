@@ -172,6 +172,9 @@ describe('session-manager orchestrator test', () => {
     fake.createTask({ activityLabel: 'reports' }); // unassigned: bot-02 lists this activity
     fake.startTask(fake.createTask({ activityLabel: 'invoices', machineId: 'bot-02' }).id);
     fake.createTask({ activityLabel: 'other', machineId: 'elsewhere' });
+    const timedOut = fake.createTask({ activityLabel: 'invoices', machineId: 'bot-01' });
+    fake.startTask(timedOut.id);
+    fake.setTaskState(timedOut.id, 'TIMEOUT');
     fake.setOnline('bot-01', true);
     const configPath = await configured(fake.url);
 
@@ -179,9 +182,9 @@ describe('session-manager orchestrator test', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`Server     ${fake.url} (Maestro 2.99.0-fake)`);
     expect(text.stdout).toContain('Workspace  ws-login (organization fake-org)');
-    expect(text.stdout).toContain('Queue      4 queued, 1 running in the workspace');
+    expect(text.stdout).toContain('Queue      4 queued, 1 running, 1 timed out in the workspace');
     expect(text.stdout).toMatch(
-      /RUNNER\s+ONLINE\s+QUEUED\s+RUNNING\nbot-01\s+yes\s+2\s+0\nbot-02\s+unknown\s+1\s+1\n/,
+      /RUNNER\s+TYPE\s+ONLINE\s+QUEUED\s+RUNNING\s+TIMED OUT\s+OTHER BUSY\nbot-01\s+desktop\s+yes\s+2\s+0\s+1\s+0\nbot-02\s+unknown\s+unknown\s+1\s+1\s+0\s+0\n/,
     );
     expect(text.stdout).toMatch(/^OK: /m);
 
@@ -193,11 +196,13 @@ describe('session-manager orchestrator test', () => {
       version: '2.99.0-fake',
       organization: 'fake-org',
       runners: [
-        { id: 'bot-01', online: true, queued: 2, running: 0 },
-        { id: 'bot-02', online: null, queued: 1, running: 1 },
+        { id: 'bot-01', online: true, type: 'desktop', queued: 2, running: 0, timedOut: 1, otherBusy: 0 },
+        { id: 'bot-02', online: null, type: null, queued: 1, running: 1, timedOut: 0, otherBusy: 0 },
       ],
       queuedTotal: 4,
       runningTotal: 1,
+      timedOutTotal: 1,
+      skipped: { tasks: 0, runners: 0, schedules: 0 },
     });
   });
 
