@@ -89,6 +89,7 @@ export async function run(): Promise<BenchRow[]> {
       cloudCalls: 0,
       backoffs: 0,
     }),
+    retry: async (hostIds) => [...hostIds],
     pause: async () => undefined,
     resume: async () => undefined,
     tickNow: async () => undefined,

@@ -83,6 +83,17 @@ export const operations = {
     }),
   },
 
+  /**
+   * The operator's Retry: forgets one host's failure, back-off and blocked sessions (nothing else),
+   * so the next tick may start it and open its sessions again.
+   */
+  retryHost: {
+    input: z.strictObject({ hostId: idSchema }),
+    output: z.object({ retried: z.array(z.string()) }),
+  },
+  /** Retry for every host that is failed or has a blocked session. */
+  retryAllHosts: { input: none, output: z.object({ retried: z.array(z.string()) }) },
+
   pause: { input: none, output: z.object({ paused: z.boolean() }) },
   resume: { input: none, output: z.object({ paused: z.boolean() }) },
   tickNow: { input: none, output: ok },

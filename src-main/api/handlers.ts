@@ -170,6 +170,22 @@ export function createSessionManagerApi(port: ManagerPort, options: HandlerOptio
       return { results: await port.sendTestNotification(sink) };
     },
 
+    async retryHost(value) {
+      const { hostId } = input('retryHost', value);
+      if (!writer.load().hosts.some((host) => host.id === hostId))
+        throw new ApiError('not-found', `no host with id "${hostId}"`);
+      return { retried: await port.retry([hostId]) };
+    },
+    async retryAllHosts(value) {
+      input('retryAllHosts', value);
+      const state = port.state();
+      const blockedHosts = new Set(state.sessions.filter((s) => s.blocked).map((s) => s.hostId));
+      const needing = state.hosts.filter(
+        (host) => host.failed || blockedHosts.has(host.id) || host.lastError,
+      );
+      return { retried: await port.retry(needing.map((host) => host.id)) };
+    },
+
     async pause(value) {
       input('pause', value);
       await port.pause();

@@ -24,6 +24,8 @@ export const httpRoutes: Record<OperationName, HttpRoute> = {
   editHost: { method: 'PATCH', path: '/api/hosts/:id' },
   removeHost: { method: 'DELETE', path: '/api/hosts/:id' },
   trustCertificate: { method: 'POST', path: '/api/hosts/:hostId/trust' },
+  retryHost: { method: 'POST', path: '/api/hosts/:hostId/retry' },
+  retryAllHosts: { method: 'POST', path: '/api/retry' },
   listRunners: { method: 'GET', path: '/api/runners' },
   attachRunner: { method: 'POST', path: '/api/runners', creates: true },
   editRunner: { method: 'PATCH', path: '/api/runners/:id' },

@@ -55,6 +55,8 @@ export interface ManagerPort {
   readonly events: EventFeed;
   counters(): ManagerCounters;
 
+  /** The operator's Retry of these hosts (failure, back-off, blocked sessions); returns those retried. */
+  retry(hostIds: readonly string[]): Promise<string[]>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   /** Runs one tick now (observe → plan → act); resolves when it is done. */
@@ -71,6 +73,10 @@ export interface ManagerPort {
 
   readonly configStore: ConfigStore;
   readonly secrets: SecretStore;
-  /** The API changed the config file: apply it now rather than at the next file-watch event. */
+  /**
+   * The API changed the config file: apply it now rather than at the next file-watch event. A saved
+   * change resets nothing by itself (start times, back-off and drain clocks stay); a changed credential
+   * unblocks what used it because plan sees the change.
+   */
   configChanged(): void;
 }

@@ -47,6 +47,8 @@ export interface SessionMemory {
     reason: string;
     /** The credentials it failed with (user, domain, password ref, pinned certificate): a change clears it. */
     credentials: string;
+    /** The version of the password it failed with, when known: a new password clears it too. */
+    secretVersion?: string;
   };
   /** Epoch ms the block was lifted: failures the driver reported before it are about old credentials. */
   unblockedAt?: number;
@@ -170,7 +172,14 @@ const hostMemorySchema = z.object({
 const sessionMemorySchema = z.object({
   attempts: z.number().int().nonnegative(),
   retryAt: z.number().optional(),
-  blocked: z.object({ at: z.number(), reason: z.string(), credentials: z.string() }).optional(),
+  blocked: z
+    .object({
+      at: z.number(),
+      reason: z.string(),
+      credentials: z.string(),
+      secretVersion: z.string().optional(),
+    })
+    .optional(),
   unblockedAt: z.number().optional(),
   lastError: z.string().optional(),
 });

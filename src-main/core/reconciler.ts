@@ -4,6 +4,7 @@ import { act, type Actors } from './act.js';
 import { messageOf, systemClock, systemTimer, type Clock, type Timer } from './clock.js';
 import type { EventKind, ManagerEvent, NewEvent } from './events.js';
 import { clearFailures, emptyMemory, type PlanMemory } from './memory.js';
+import { fleetOf } from './fleet.js';
 import { incompleteQueue, observe } from './observe.js';
 import type { Orchestrator } from './orchestrator.js';
 import { plan } from './plan/plan.js';
@@ -39,6 +40,11 @@ export interface ReconcilerOptions {
   actionTimeoutMs?: number;
   /** Memory from a previous run (e.g. learned boot leads). */
   memory?: PlanMemory;
+  /**
+   * The versions (short hashes, never values) of these secret references, so a changed password
+   * unblocks the sessions that failed with the old one. Absent: only a changed reference unblocks.
+   */
+  secretVersions?: (refs: readonly string[]) => Promise<ReadonlyMap<string, string>>;
   /** Called after each tick that acted, with what it did and the memory it left (e.g. to save it). */
   onTick?: (report: TickReport) => Promise<void> | void;
 }
@@ -227,7 +233,8 @@ export class Reconciler {
 
   private async tick(): Promise<TickReport> {
     const config = this.config;
-    const snapshot = await observe({ ...this.options, clock: this.clock }, config, this.outcomes);
+    const observed = await observe({ ...this.options, clock: this.clock }, config, this.outcomes);
+    const snapshot = await this.withSecretVersions(observed, config);
     this.reportProblems(snapshot);
     const now = this.clock.now();
     const observedOnly = this.paused || this.stopped;
@@ -261,6 +268,28 @@ export class Reconciler {
       });
     }
     return report;
+  }
+
+  /** Adds the versions of the passwords of sessions that failed, wait for the operator, or just opened. */
+  private async withSecretVersions(snapshot: Snapshot, config: Config): Promise<Snapshot> {
+    if (!this.options.secretVersions) return snapshot;
+    const groups = fleetOf(config).groupByKey;
+    const keys = new Set<string>();
+    for (const [key, session] of this.memory.sessions)
+      if (session.blocked || session.lastError) keys.add(key);
+    for (const session of snapshot.sessions) if (session.state === 'failed') keys.add(session.key);
+    for (const outcome of snapshot.outcomes)
+      if (outcome.action.kind === 'openSession') keys.add(outcome.action.spec.key);
+    const refs = [...keys].flatMap((key) => {
+      const group = groups.get(key);
+      return group ? [group.passwordRef] : [];
+    });
+    if (refs.length === 0) return snapshot;
+    try {
+      return { ...snapshot, secretVersions: await this.options.secretVersions(refs) };
+    } catch {
+      return snapshot; // unknown versions unblock nothing
+    }
   }
 
   private actors(): Actors {

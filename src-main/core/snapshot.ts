@@ -41,4 +41,9 @@ export interface Snapshot {
   outcomes: readonly ActionOutcome[];
   /** Reads that failed or were partial (power, readiness, sessions); the queue has its own `problem`. */
   problems: readonly ObservationProblem[];
+  /**
+   * Secret reference → version (a short hash, never the value) of the passwords of sessions that
+   * failed or wait for the operator: a changed password unblocks what used it. Absent = unknown.
+   */
+  secretVersions?: ReadonlyMap<string, string>;
 }

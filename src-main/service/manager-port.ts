@@ -47,6 +47,11 @@ export function createManagerPort(parts: ManagerPortParts): ManagerPort {
       subscribe: (listener) => parts.events.subscribe(listener),
     },
     counters: () => parts.counters.snapshot(),
+    retry: async (hostIds) => {
+      for (const hostId of hostIds) parts.reconciler.retry(hostId);
+      if (hostIds.length > 0) void parts.reconciler.tickNow();
+      return [...hostIds];
+    },
     pause: async () => parts.reconciler.pause(),
     resume: async () => parts.reconciler.resume(),
     tickNow: async () => {
@@ -58,11 +63,9 @@ export function createManagerPort(parts: ManagerPortParts): ManagerPort {
     presentedCertificate: (hostId) => presented.get(hostId),
     configStore: parts.store,
     secrets: parts.secrets,
-    configChanged: () => {
-      parts.onConfigChanged();
-      // Whatever was blocked on this config (an auth failure, a refused certificate) may be tried again.
-      for (const host of parts.store.load().hosts) parts.reconciler.retry(host.id);
-    },
+    // A saved change resets nothing by itself: a changed credential or pinned certificate unblocks
+    // what used it because plan compares them (see policies/sessions.ts).
+    configChanged: () => parts.onConfigChanged(),
   };
 }
 

@@ -16,11 +16,13 @@ import { buildSinks } from '../notifications/build-sinks.js';
 import { NotificationDispatcher } from '../notifications/dispatcher.js';
 import type { NotificationSink } from '../notifications/notification.js';
 import { KeychainStore } from '../secrets/keychain-store.js';
+import { secretVersions } from '../secrets/secret-version.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConfigWatcher } from './config-watcher.js';
 import { Counters, countingOrchestrator, countingPowerDriver } from './counters.js';
 import { createLogger } from './logger.js';
 import { PlanMemoryFile } from './plan-memory-file.js';
+import { removeServiceFile, writeServiceFile } from './service-file.js';
 import { createManagerPort } from './manager-port.js';
 import { OrchestratorSlot } from './orchestrator-slot.js';
 
@@ -113,6 +115,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     config,
     ...(memory ? { memory } : {}),
     onTick: (tick) => memoryFile.save(tick.memory),
+    secretVersions: (refs) => secretVersions(secrets, refs),
     orchestrator,
     powerDrivers,
     sessions,
@@ -182,6 +185,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       throw error;
     }
     logger.info({ url: api.url }, 'HTTP API listening');
+    writeServiceFile(options.configPath, api.url);
   }
   // The loop starts once everything it reports to is up.
   reconciler.start();
@@ -197,6 +201,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         // The reconciler records the stop itself ("finishing actions in flight; hosts are left as they are").
         watcher.stop();
         await api?.close();
+        if (api) removeServiceFile(options.configPath);
         await reconciler.stop();
         dispatcher.dispose();
         await sessions.dispose();

@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerConsole } from './console.js';
 import { registerHost } from './host.js';
+import { registerHostRetry } from './host-retry.js';
 import { registerHostTrust } from './host-trust.js';
 import { registerList } from './list.js';
 import { registerNotifications } from './notifications.js';
@@ -17,6 +18,7 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 export const commands: RegisterCommand[] = [
   registerHost,
   registerHostTrust,
+  registerHostRetry,
   registerRunner,
   registerList,
   registerConfig,

@@ -56,7 +56,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   const work = workingCopy(memory, fleet);
   const actions: Action[] = [];
   const notes: Action[] = [];
-  foldOutcomes(snapshot.outcomes, config, work, notes, now);
+  foldOutcomes(snapshot.outcomes, config, work, notes, now, snapshot.secretVersions);
   notes.push(...announceOrchestrator(snapshot, config, work));
 
   const tick: TickView = {
@@ -94,14 +94,23 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       actions.push(...boot.actions);
       notes.push(...boot.notes);
       if (situation.state !== 'gone')
-        notes.push(...blockFailedSessions(situation.sessions, fleet, work, now));
+        notes.push(...blockFailedSessions(situation.sessions, fleet, work, snapshot.secretVersions, now));
     }
     const decision = decidePower(situation, policy, complete, tick.demand, now);
     actions.push(...decision.actions);
     notes.push(...decision.notes);
     if (decision.candidate) candidates.push(decision.candidate);
     if (decision.sessionsNext)
-      actions.push(...decideSessions(situation, tick.demand, work, now, snapshot.queue.runnerTypes));
+      actions.push(
+        ...decideSessions(
+          situation,
+          tick.demand,
+          work,
+          now,
+          snapshot.queue.runnerTypes,
+          snapshot.secretVersions,
+        ),
+      );
     hosts.set(host.id, {
       power: situation.power,
       answering: situation.answering,

@@ -2,6 +2,7 @@ import type { Config } from '../../config/schema.js';
 import type { Action } from '../actions.js';
 import { fleetOf } from '../fleet.js';
 import { sessionMemoryOf, type WorkingMemory } from '../memory.js';
+import { blockedBy } from './sessions.js';
 import type { SessionErrorKind } from '../session-driver.js';
 import { AUTH_ERRORS, UNCONFIRMED_LOGON_RETRY_MS } from '../session-driver.js';
 import type { ActionOutcome } from '../snapshot.js';
@@ -28,6 +29,7 @@ export function foldOutcomes(
   mem: WorkingMemory,
   out: Action[],
   now: number,
+  versions?: ReadonlyMap<string, string>,
 ): void {
   const context = fleetOf(config);
   const maxAttempts = config.policy.maxStartAttempts;
@@ -85,7 +87,7 @@ export function foldOutcomes(
       const sm = sessionMemoryOf(mem, key);
       sm.lastError = outcome.message;
       if (NEEDS_OPERATOR.has(outcome.errorKind ?? '')) {
-        sm.blocked = { at: now, reason: outcome.message, credentials: group.credentials };
+        sm.blocked = blockedBy(group, outcome.message, versions, now);
         out.push(
           sessionAlert(
             key,
@@ -97,11 +99,12 @@ export function foldOutcomes(
       }
       sm.attempts++;
       if (sm.attempts >= maxAttempts) {
-        sm.blocked = {
-          at: now,
-          reason: `${plural(sm.attempts, 'failed attempt')}: ${outcome.message}`,
-          credentials: group.credentials,
-        };
+        sm.blocked = blockedBy(
+          group,
+          `${plural(sm.attempts, 'failed attempt')}: ${outcome.message}`,
+          versions,
+          now,
+        );
         out.push(
           sessionAlert(
             key,

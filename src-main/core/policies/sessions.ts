@@ -1,7 +1,7 @@
 import type { Action } from '../actions.js';
 import type { Demand } from '../demand.js';
 import type { Fleet, SessionGroup } from '../fleet.js';
-import { sessionMemoryOf, type WorkingMemory } from '../memory.js';
+import { sessionMemoryOf, type SessionMemory, type WorkingMemory } from '../memory.js';
 import { NEEDS_OPERATOR } from './outcomes.js';
 import { isActiveSession, type SessionStatus } from '../session-driver.js';
 
@@ -27,6 +27,7 @@ export function blockFailedSessions(
   sessions: readonly SessionStatus[],
   fleet: Fleet,
   memory: WorkingMemory,
+  versions: ReadonlyMap<string, string> | undefined,
   now: number,
 ): Action[] {
   const alerts: Action[] = [];
@@ -40,7 +41,7 @@ export function blockFailedSessions(
     // A failure reported before the block was lifted is about the old credentials.
     if (existing?.unblockedAt !== undefined && session.since <= existing.unblockedAt) continue;
     const sm = sessionMemoryOf(memory, session.key);
-    sm.blocked = { at: now, reason: session.error.message, credentials: group.credentials };
+    sm.blocked = blockedBy(group, session.error.message, versions, now);
     sm.lastError = session.error.message;
     alerts.push({
       kind: 'alert',
@@ -65,6 +66,7 @@ export function decideSessions(
   memory: WorkingMemory,
   now: number,
   runnerTypes: Readonly<Record<string, 'desktop' | 'background'>> = {},
+  versions?: ReadonlyMap<string, string>,
 ): Action[] {
   const { fleetHost, sessions } = situation;
   // Background runners need no interactive session: a group of only those wants none.
@@ -103,7 +105,7 @@ export function decideSessions(
     if (want.because === 'idle' || active.some((session) => session.key === key)) continue;
     const existing = memory.sessions.get(key);
     if (existing?.blocked) {
-      if (existing.blocked.credentials === want.group.credentials) continue;
+      if (!credentialsChanged(existing.blocked, want.group, versions)) continue;
       // Its credentials changed since it failed: try again.
       Object.assign(existing, { blocked: undefined, attempts: 0, retryAt: undefined, unblockedAt: now });
     }
@@ -207,4 +209,35 @@ function describeWant(want: Want, now: number): string {
     case 'idle':
       return `${who}: idle grace until ${formatDuration(want.graceUntil - now)} from now`;
   }
+}
+
+/** What a session is blocked on: the credentials and the password's version it failed with. */
+export function blockedBy(
+  group: SessionGroup,
+  reason: string,
+  versions: ReadonlyMap<string, string> | undefined,
+  now: number,
+): NonNullable<SessionMemory['blocked']> {
+  const secretVersion = versions?.get(group.passwordRef);
+  return {
+    at: now,
+    reason,
+    credentials: group.credentials,
+    ...(secretVersion !== undefined ? { secretVersion } : {}),
+  };
+}
+
+/**
+ * Whether the credentials changed since the session was blocked: user, domain, password reference or
+ * pinned certificate, or the password itself (a new version of the same reference; an unknown version
+ * changes nothing).
+ */
+function credentialsChanged(
+  blocked: NonNullable<SessionMemory['blocked']>,
+  group: SessionGroup,
+  versions: ReadonlyMap<string, string> | undefined,
+): boolean {
+  if (blocked.credentials !== group.credentials) return true;
+  const now = versions?.get(group.passwordRef);
+  return now !== undefined && blocked.secretVersion !== undefined && now !== blocked.secretVersion;
 }

@@ -116,6 +116,15 @@ export class ScriptedManager implements ManagerPort {
   counters(): ManagerCounters {
     return { ticks: 0, errors: 0, vmMinutes: {}, orchestratorRequests: 0, cloudCalls: 0, backoffs: 0 };
   }
+  /** Host ids the operator retried, in order. */
+  retried: string[] = [];
+  async retry(hostIds: readonly string[]) {
+    this.retried.push(...hostIds);
+    for (const hostId of hostIds)
+      this.emit({ kind: 'info', severity: 'info', hostId, message: `Retry requested for ${hostId}` });
+    return [...hostIds];
+  }
+
   async pause() {
     this.paused = true;
     this.emit({ kind: 'service.paused', severity: 'warning', message: 'Paused by the operator' });

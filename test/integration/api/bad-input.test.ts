@@ -129,6 +129,9 @@ const cases: Array<[OperationName, unknown, number, string?]> = [
   ['trustCertificate', { hostId: 'bot-01', fingerprint: 'zz' }, 400, 'fingerprint'],
   ['trustCertificate', { hostId: 'nope' }, 404],
   ['trustCertificate', { hostId: 'bot-01' }, 409],
+  ['retryHost', { hostId: 'Not An Id!' }, 400, 'hostId'],
+  ['retryHost', { hostId: 'nope' }, 404],
+  ['retryAllHosts', { all: true }, 400, '(root)'],
 ];
 
 describe('bad input', () => {

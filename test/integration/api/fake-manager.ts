@@ -81,6 +81,12 @@ export class FakeManager implements ManagerPort {
   counters(): ManagerCounters {
     return this.counterValues;
   }
+  retried: string[] = [];
+  async retry(hostIds: readonly string[]) {
+    this.retried.push(...hostIds);
+    return [...hostIds];
+  }
+
   async pause() {
     this.calls.push('pause');
     this.current = { ...this.current, paused: true };

@@ -1,3 +1,4 @@
+import type { ManagerState } from '../../../src-main/core/state.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -274,6 +275,38 @@ describe('the HTTP API', () => {
     ).toBe(200);
   });
 
+  it('Retry: one host (404 for an unknown one), or every host that needs it', async () => {
+    const added = await request(`${server.url}/api/hosts`, {
+      method: 'POST',
+      headers: json(),
+      body: JSON.stringify({
+        id: 'bot-01',
+        address: '127.0.0.1:3390',
+        protocol: 'rdp',
+        user: 'u',
+        password: PASSWORD,
+      }),
+    });
+    expect(added.status).toBe(201);
+    const one = await request(`${server.url}/api/hosts/bot-01/retry`, { method: 'POST', headers: auth() });
+    expect(one.status).toBe(200);
+    expect(one.json()).toEqual({ retried: ['bot-01'] });
+    const unknown = await request(`${server.url}/api/hosts/nope/retry`, { method: 'POST', headers: auth() });
+    expect(unknown.status).toBe(404);
+    manager.current = {
+      ...manager.current,
+      hosts: [
+        { ...hostView('bot-01'), failed: true },
+        { ...hostView('bot-02'), failed: false },
+      ],
+    };
+    const all = await request(`${server.url}/api/retry`, { method: 'POST', headers: auth() });
+    expect(all.json()).toEqual({ retried: ['bot-01'] });
+    expect(manager.retried).toEqual(['bot-01', 'bot-01']);
+    manager.current = { ...manager.current, hosts: [] };
+    await request(`${server.url}/api/hosts/bot-01`, { method: 'DELETE', headers: auth() });
+  });
+
   it('maps pause, resume, tick and thumbnails onto the manager', async () => {
     const paused = await request(`${server.url}/api/pause`, { method: 'POST', headers: auth() });
     expect(paused.json()).toEqual({ paused: true });
@@ -475,3 +508,18 @@ describe('the HTTP API', () => {
     expect(Object.keys(httpRoutes).sort()).toEqual(Object.keys(operations).sort());
   });
 });
+
+function hostView(id: string): ManagerState['hosts'][number] {
+  return {
+    id,
+    name: id,
+    protocol: 'aws-ec2',
+    address: `${id}.example.com`,
+    power: 'off',
+    managed: false,
+    stage: 'off',
+    failed: false,
+    maxSessions: 1,
+    runners: [],
+  };
+}

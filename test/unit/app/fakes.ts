@@ -71,6 +71,11 @@ export class FakeManager implements ManagerPort {
   counters(): ManagerCounters {
     return { ticks: 0, errors: 0, vmMinutes: {}, orchestratorRequests: 0, cloudCalls: 0, backoffs: 0 };
   }
+  retried: string[] = [];
+  async retry(hostIds: readonly string[]) {
+    this.retried.push(...hostIds);
+    return [...hostIds];
+  }
   async pause() {
     this.calls.push('pause');
     this.current = { ...this.current, paused: true };

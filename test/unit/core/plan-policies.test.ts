@@ -697,6 +697,36 @@ describe('session authentication failures', () => {
     expect(retried.actions.filter((a) => a.kind === 'openSession')).toHaveLength(1);
   });
 
+  it('a new password under the same reference clears it (its version changed); the same one does not', () => {
+    const ref = 'host-password:bot-01';
+    const first = plan(snapshot(base), config, emptyMemory(), T0);
+    const open = first.actions.find((a) => a.kind === 'openSession')!;
+    const oldVersion = new Map([[ref, 'v-old']]);
+    const failed = plan(
+      snapshot({
+        ...base,
+        secretVersions: oldVersion,
+        outcomes: [
+          { action: open, ok: false, at: T0, errorKind: 'logon-failure', message: 'wrong password' },
+        ],
+      }),
+      config,
+      first.memory,
+      T0 + 15_000,
+    );
+    expect(failed.memory.sessions.get('bot-01/bot')?.blocked).toMatchObject({ secretVersion: 'v-old' });
+    const opens = (versions: Map<string, string> | undefined) =>
+      plan(
+        snapshot({ ...base, ...(versions ? { secretVersions: versions } : {}) }),
+        config,
+        failed.memory,
+        T0 + 30_000,
+      ).actions.filter((a) => a.kind === 'openSession');
+    expect(opens(oldVersion)).toEqual([]);
+    expect(opens(undefined)).toEqual([]); // unknown is not a change
+    expect(opens(new Map([[ref, 'v-new']]))).toHaveLength(1);
+  });
+
   it('a manual retry clears it', () => {
     const failed = failedOpen('account-locked');
     const retried = plan(

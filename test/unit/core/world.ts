@@ -95,6 +95,7 @@ export function snapshot(partial: Partial<Snapshot> & { now?: number }): Snapsho
     readiness: partial.readiness ?? new Map(),
     outcomes: partial.outcomes ?? [],
     problems: partial.problems ?? [],
+    ...(partial.secretVersions ? { secretVersions: partial.secretVersions } : {}),
   };
 }
 
