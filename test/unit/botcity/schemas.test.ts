@@ -104,7 +104,10 @@ describe('login, version, machines and schedules', () => {
       organization: 'o',
     });
     // No organizationLabel: the session sends the workspace login instead, as the SDKs do.
-    expect(loginResponseSchema.parse({ accessToken: 't' })).toEqual({ accessToken: 't', organization: undefined });
+    expect(loginResponseSchema.parse({ accessToken: 't' })).toEqual({
+      accessToken: 't',
+      organization: undefined,
+    });
     expect(loginResponseSchema.safeParse({ organizationLabel: 'o' }).success).toBe(false);
   });
 
