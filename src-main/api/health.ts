@@ -13,6 +13,8 @@ export interface Health {
   hostsAvailable: number;
   hostsTotal: number;
   hostsFailed: number;
+  /** Cloud hosts whose power state could not be read (credentials refused, cloud unreachable...). */
+  hostsUnknown: number;
   paused: boolean;
   orchestrator: ManagerState['orchestrator']['status'];
 }
@@ -29,11 +31,16 @@ function canTakeWork(host: HostView, state: ManagerState): boolean {
 export function computeHealth(state: ManagerState): Health {
   const hostsAvailable = state.hosts.filter((host) => canTakeWork(host, state)).length;
   const hostsFailed = state.hosts.filter((host) => host.failed).length;
+  // Before the first tick nothing has been read yet: that is not a failure to read.
+  const hostsUnknown =
+    state.lastTickAt === undefined
+      ? 0
+      : state.hosts.filter((host) => host.protocol !== 'rdp' && host.power === 'unknown').length;
   const status: HealthStatus = state.paused
     ? 'paused'
     : state.hosts.length === 0
       ? 'unconfigured'
-      : state.orchestrator.status === 'unreachable'
+      : state.orchestrator.status === 'unreachable' || hostsUnknown > 0
         ? 'degraded'
         : hostsAvailable > 0
           ? 'ok'
@@ -45,6 +52,7 @@ export function computeHealth(state: ManagerState): Health {
     hostsAvailable,
     hostsTotal: state.hosts.length,
     hostsFailed,
+    hostsUnknown,
     paused: state.paused,
     orchestrator: state.orchestrator.status,
   };

@@ -61,7 +61,11 @@ export function viewOf(
       bootStartedAt: hm?.startedAt,
       idleDeadline: decided?.idleDeadline,
       bootLeadMs: hm?.bootLeadMs,
-      lastError: hm?.failed?.reason ?? hm?.lastError ?? sessionErrorByHost.get(host.id),
+      lastError:
+        hm?.failed?.reason ??
+        (power.state === 'unknown' ? powerProblem(snapshot, host.protocol) : undefined) ??
+        hm?.lastError ??
+        sessionErrorByHost.get(host.id),
       reason: decided?.reason,
       drainCount: hm && hm.drainCount > 0 ? hm.drainCount : undefined,
     };
@@ -162,4 +166,10 @@ function stageOf(power: HostPower, facts: StageFacts): HostStage {
     default:
       return 'off';
   }
+}
+
+/** Why a protocol's power states could not be read this tick, in the words the driver reported. */
+function powerProblem(snapshot: Snapshot, protocol: string): string | undefined {
+  return snapshot.problems.find((problem) => problem.source === 'power' && problem.protocol === protocol)
+    ?.message;
 }

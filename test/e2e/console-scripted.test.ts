@@ -393,6 +393,20 @@ describe('web console over a scripted manager', () => {
     expect(await seriousA11yViolations(page())).toEqual([]);
   });
 
+  it('offers Retry on a failed host, and the service is asked for exactly that host', async () => {
+    await go(href('overview'), 'Overview');
+    manager.setHost('bot-01', {
+      power: 'off',
+      stage: 'failed',
+      lastError: 'bot-01 could not be started (UnauthorizedOperation; 1 attempt)',
+    });
+    const retry = card().getByRole('button', { name: 'Retry' });
+    await retry.waitFor();
+    await retry.click();
+    await expect.poll(() => manager.retried).toEqual(['bot-01']);
+    await card().getByRole('button', { name: 'Retry' }).waitFor({ state: 'detached' });
+  });
+
   it('pauses and resumes from the header', async () => {
     await go(href('overview'), 'Overview');
     await click('Pause');

@@ -1,6 +1,7 @@
 import { Badge, Card, Group, Progress, Stack, Table, Text, Tooltip } from '@mantine/core';
 import type { HostView, ManagerState } from '../../../src-main/core/state.js';
 import { duration, plural } from '../../lib/format.js';
+import { RetryButton } from './RetryButton.js';
 import { bootStages, powerColor, protocolLabel, stageProgress } from './stages.js';
 
 /**
@@ -152,6 +153,11 @@ export function HostCard({ host, state, now }: { host: HostView; state: ManagerS
         >
           {host.lastError ? `Last error: ${host.lastError}` : 'No error'}
         </Text>
+        {(host.failed || sessions.some((s) => s.blocked)) && (
+          <Group justify="flex-end">
+            <RetryButton hostId={host.id} />
+          </Group>
+        )}
       </Stack>
     </Card>
   );

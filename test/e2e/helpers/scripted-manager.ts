@@ -120,8 +120,10 @@ export class ScriptedManager implements ManagerPort {
   retried: string[] = [];
   async retry(hostIds: readonly string[]) {
     this.retried.push(...hostIds);
-    for (const hostId of hostIds)
+    for (const hostId of hostIds) {
+      this.setHost(hostId, { stage: 'off', lastError: undefined });
       this.emit({ kind: 'info', severity: 'info', hostId, message: `Retry requested for ${hostId}` });
+    }
     return [...hostIds];
   }
 

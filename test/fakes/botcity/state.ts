@@ -83,7 +83,8 @@ export class FakeState {
       activityLabel: input.activityLabel,
       // A creation time that always increases, so "newest first" is well defined even within one ms.
       dateCreation: input.dateCreation ?? at + this.sequence++,
-      dateStartRunning: input.state === 'RUNNING' ? at : null,
+      // A task created busy (RUNNING, TIMEOUT, ...) has started; a queued or finished one has not.
+      dateStartRunning: input.state && !['START', 'FINISHED', 'CANCELED'].includes(input.state) ? at : null,
       dateLastModified: at,
       minExecutionDate: input.minExecutionDate ?? null,
       priority: input.priority ?? 0,

@@ -155,6 +155,12 @@ describe('health', () => {
     ['a failed host only', state({ hosts: [hostView({ failed: true })] }), 'degraded'],
     ['paused', state({ hosts: [hostView({})], paused: true }), 'paused'],
     [
+      'a cloud host whose power state cannot be read',
+      state({ hosts: [hostView({ power: 'unknown' }), hostView({ id: 'h2' })], lastTickAt: 1 }),
+      'degraded',
+    ],
+    ['unknown before the first tick', state({ hosts: [hostView({ power: 'unknown' })] }), 'ok'],
+    [
       'orchestrator unreachable',
       state({ hosts: [hostView({})], orchestrator: { status: 'unreachable' } }),
       'degraded',

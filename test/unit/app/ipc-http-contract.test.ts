@@ -58,6 +58,9 @@ const steps: Step[] = [
   ['sendTestNotification', (api) => api.sendTestNotification({ sink: 'desktop' })],
   ['trustCertificate without one', (api) => api.trustCertificate({ hostId: 'bot-01' })],
   ['trustCertificate', (api) => api.trustCertificate({ hostId: 'bot-01', fingerprint: 'AB'.repeat(32) })],
+  ['retryHost', (api) => api.retryHost({ hostId: 'bot-01' })],
+  ['retryHost unknown', (api) => api.retryHost({ hostId: 'nope' })],
+  ['retryAllHosts', (api) => api.retryAllHosts()],
   ['releaseRunner', (api) => api.releaseRunner({ id: 'fin-01' })],
   ['removeHost', (api) => api.removeHost({ id: 'bot-01' })],
   ['removeHost again', (api) => api.removeHost({ id: 'bot-01' })],
@@ -170,7 +173,7 @@ describe('IPC-backed and HTTP-backed APIs', () => {
       const input =
         name === 'removeHost' || name === 'editHost' || name === 'releaseRunner' || name === 'editRunner'
           ? { id: 'x' }
-          : name === 'trustCertificate'
+          : name === 'trustCertificate' || name === 'retryHost'
             ? { hostId: 'x' }
             : {};
       const calls = [ipcBroken, httpBroken].map((api) =>

@@ -21,6 +21,11 @@ describe('Reconciler', () => {
       { source: 'power', protocol: 'aws-ec2', message: 'EC2 eu-west-1: AuthFailure' },
     ]);
     expect(first.snapshot.power.get('bot-01')?.state).toBe('unknown');
+    // The host card says why its state is unknown, not "No error".
+    expect(loop.reconciler.state().hosts[0]).toMatchObject({
+      power: 'unknown',
+      lastError: 'EC2 eu-west-1: AuthFailure',
+    });
     loop.power.failNext('observe', refused);
     loop.clock.advance(15_000);
     const second = await loop.reconciler.tickNow();
