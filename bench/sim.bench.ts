@@ -9,7 +9,7 @@ import type { BenchRow } from './bench-row.js';
  * For each shipped trace: VM-hours and task wait under Session Manager's default policy, always-on,
  * and the offline optimum (which knows the future). Regenerate traces with bench/traces/generate.ts.
  */
-const traces = ['office-hours', 'trickle-24-7', 'nightly-batches'];
+const traces = ['office-hours', 'trickle-24-7', 'nightly-batches', 'pooled-invoices'];
 
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];

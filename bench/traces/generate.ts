@@ -154,8 +154,46 @@ function nightly(seed: number): Trace {
   };
 }
 
+/**
+ * A pool: five runners linked to one automation ("invoice"); tasks arrive unassigned in weekday
+ * bursts of 1-6 and go to the first free runner, as Maestro does with linked runners.
+ */
+function pooled(seed: number): Trace {
+  const random = prng(seed);
+  const { hosts, runners } = fleet(random, 5);
+  const pool = runners.map((runner) => ({ ...runner, activities: ['invoice'] }));
+  const tasks: TraceTask[] = [];
+  for (let day = 0; day < 5; day++) {
+    let t = day * DAY + 7 * HOUR + between(random, 0, 60) * MIN;
+    while (t < day * DAY + 19 * HOUR) {
+      const burst = between(random, 1, 6);
+      for (let k = 0; k < burst; k++)
+        tasks.push({
+          id: `invoice-${tasks.length}`,
+          activity: 'invoice',
+          arriveAt: t + k * between(random, 5, 90) * 1000,
+          durationMs: between(random, 3, 15) * MIN,
+          priority: between(random, 3, 7),
+        });
+      t += expGap(random, 50 * MIN);
+    }
+  }
+  return {
+    name: 'pooled-invoices',
+    description:
+      'Unassigned tasks of one automation linked to 5 runners on 5 hosts, weekday bursts of 1-6 (7 days)',
+    seed,
+    start: START,
+    durationMs: 7 * DAY,
+    hosts,
+    runners: pool,
+    tasks,
+    schedules: [],
+  };
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
-for (const trace of [officeHours(101), trickle(202), nightly(303)]) {
+for (const trace of [officeHours(101), trickle(202), nightly(303), pooled(404)]) {
   const valid = traceSchema.parse(trace);
   const { tasks, ...head } = valid;
   // One task per line keeps the files small and diffs readable; formatted as the repository's prettier does.

@@ -1,27 +1,50 @@
+import { PoolDispatch } from './pool-dispatch.js';
 import { RunnerQueue } from './runner-queue.js';
 import { summarize } from './simulate.js';
 import type { SimResult } from './stats.js';
 import type { Trace } from './trace.js';
 
-/** Each runner working through its tasks with its session always usable (times in ms from the start). */
-function workAlwaysUsable(trace: Trace): Map<string, RunnerQueue> {
+/**
+ * Each runner working through its tasks with its session always usable (times in ms from the start);
+ * an automation's unassigned tasks go to the first free runner of its pool the moment one may start
+ * (when the task becomes eligible, or when a runner finishes).
+ */
+function workAlwaysUsable(trace: Trace): { queues: Map<string, RunnerQueue>; neverTaken: number[] } {
   const queues = new Map<string, RunnerQueue>();
-  for (const runner of trace.runners) {
-    const queue = new RunnerQueue(trace.tasks.filter((task) => task.runner === runner.id));
-    queue.work(0, trace.durationMs, 0);
-    queues.set(runner.id, queue);
+  for (const runner of trace.runners)
+    queues.set(runner.id, new RunnerQueue(trace.tasks.filter((task) => task.runner === runner.id)));
+  const pools = new PoolDispatch(trace.tasks, trace.runners);
+  let worked = 0;
+  let at = pools.nextEligibleAfter(-1);
+  while (pools.pending && at !== undefined && at < trace.durationMs) {
+    for (const queue of queues.values()) queue.work(worked, at, 0);
+    worked = at;
+    pools.dispatch(at, queues, (runnerId) => queues.get(runnerId)!.isFreeAt(at!));
+    const freed = [...queues.values()].flatMap((queue) => (queue.running ? [queue.running.endsAt] : []));
+    // A runner just handed a task starts it at once: step past `at` to learn when it ends.
+    const starting = [...queues.values()].some((queue) => !queue.running && !queue.isFreeAt(at!));
+    const candidates = [
+      pools.nextEligibleAfter(at),
+      ...freed.filter((end) => end > at!),
+      ...(starting ? [at + 1] : []),
+    ];
+    const next = candidates.filter((t): t is number => t !== undefined);
+    at = next.length > 0 ? Math.min(...next) : undefined;
   }
-  return queues;
+  for (const queue of queues.values()) queue.work(worked, trace.durationMs, 0);
+  return { queues, neverTaken: pools.unstartedWaits(trace.durationMs) };
 }
 
 /** Every host on for the whole trace, sessions always open. */
 export function simulateAlwaysOn(trace: Trace): SimResult {
+  const { queues, neverTaken } = workAlwaysUsable(trace);
   return summarize(
     'always-on',
-    workAlwaysUsable(trace),
+    queues,
     trace.hosts.length * trace.durationMs,
     trace.hosts.length,
     trace.durationMs,
+    neverTaken,
   );
 }
 
@@ -36,7 +59,7 @@ export function simulateOfflineOptimum(
 ): SimResult {
   const stopMs = options.stopMs ?? 60_000;
   const sessionOpenMs = options.sessionOpenMs ?? 10_000;
-  const queues = workAlwaysUsable(trace);
+  const { queues, neverTaken } = workAlwaysUsable(trace);
   let billed = 0;
   let starts = 0;
   for (const host of trace.hosts) {
@@ -65,7 +88,7 @@ export function simulateOfflineOptimum(
       } else billed += gap;
     }
   }
-  return summarize('offline-optimum', queues, billed, starts, trace.durationMs);
+  return summarize('offline-optimum', queues, billed, starts, trace.durationMs, neverTaken);
 }
 
 /** Overlapping or touching intervals joined. */

@@ -15,6 +15,17 @@ export class RunnerQueue {
     this.pending = tasks.slice().sort((a, b) => a.arriveAt - b.arriveAt || (a.id < b.id ? -1 : 1));
   }
 
+  /** A task handed to this runner now (a pool's task Maestro assigned to it). */
+  add(task: TraceTask): void {
+    const at = this.pending.findIndex((other) => other.arriveAt > task.arriveAt);
+    this.pending.splice(at === -1 ? this.pending.length : at, 0, task);
+  }
+
+  /** Free: nothing running and nothing waiting that may start at `t`. */
+  isFreeAt(t: number): boolean {
+    return !this.running && this.pickAt(t) === undefined;
+  }
+
   /** Tasks visible to the orchestrator at `t` (arrived, not started). */
   queuedAt(t: number): TraceTask[] {
     const out: TraceTask[] = [];

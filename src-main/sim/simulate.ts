@@ -10,7 +10,8 @@ import type { ManagerState } from '../core/state.js';
 import { viewOf } from '../core/view.js';
 import { RunnerQueue } from './runner-queue.js';
 import { mean, percentile, type SimResult } from './stats.js';
-import type { Trace } from './trace.js';
+import { PoolDispatch } from './pool-dispatch.js';
+import type { Trace, TraceTask } from './trace.js';
 
 export interface SimOptions {
   /** Time between plan calls (the poll interval). Default 15 s. */
@@ -72,7 +73,12 @@ export function traceConfig(trace: Trace, policy: ConfigInput['policy'] = {}): C
       aws: { instanceId: 'i-0123456789abcdef0', region: 'eu-west-1' },
       maxSessions: Math.max(1, trace.runners.filter((runner) => runner.host === host.id).length),
     })),
-    runners: trace.runners.map((runner) => ({ id: runner.id, host: runner.host, user: `u-${runner.id}` })),
+    runners: trace.runners.map((runner) => ({
+      id: runner.id,
+      host: runner.host,
+      user: `u-${runner.id}`,
+      activities: runner.activities ?? [],
+    })),
   });
 }
 
@@ -109,6 +115,7 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
       ),
     );
   const runnerHost = new Map(trace.runners.map((runner) => [runner.id, runner.host]));
+  const pools = new PoolDispatch(absolute(trace), trace.runners);
   const sessions = new Map<string, SimSession>();
   const schedules = trace.schedules
     .map((s) => ({ runner: s.runner, at: trace.start + s.at }))
@@ -142,6 +149,11 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
     for (const host of hosts.values()) advanceHost(host, now);
     // Runners work through the interval that just ended.
     for (const [runnerId, queue] of queues) queue.work(now - tickMs, now, usableFrom(runnerId));
+    // Maestro hands an automation's unassigned tasks to its free runners whose desktop is usable.
+    pools.dispatch(now, queues, (runnerId) => {
+      const from = usableFrom(runnerId);
+      return from !== undefined && from <= now && queues.get(runnerId)!.isFreeAt(now);
+    });
 
     const complete = !(options.incomplete?.(index) ?? false);
     const tasks: ObservedTask[] = [];
@@ -169,6 +181,16 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
           priority: queue.running.task.priority,
         });
     }
+    for (const task of pools.queuedAt(now))
+      tasks.push({
+        id: task.id,
+        state: 'queued',
+        status: 'START',
+        activity: task.activity!,
+        createdAt: task.arriveAt,
+        priority: task.priority,
+        ...(task.notBefore !== undefined ? { notBefore: task.notBefore } : {}),
+      });
     const upcoming = [];
     for (const schedule of schedules) {
       if (schedule.at <= now) continue;
@@ -282,7 +304,17 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
     [...hosts.values()].reduce((sum, host) => sum + host.billedMs, 0),
     [...hosts.values()].reduce((sum, host) => sum + host.starts, 0),
     end,
+    pools.unstartedWaits(end),
   );
+}
+
+/** The trace's pooled tasks with epoch-ms times, as the simulation runs them. */
+function absolute(trace: Trace): TraceTask[] {
+  return trace.tasks.map((task) => ({
+    ...task,
+    arriveAt: trace.start + task.arriveAt,
+    ...(task.notBefore !== undefined ? { notBefore: trace.start + task.notBefore } : {}),
+  }));
 }
 
 export function summarize(
@@ -291,11 +323,13 @@ export function summarize(
   billedMs: number,
   starts: number,
   end: number,
+  /** Waits of pooled tasks no runner took before the end. */
+  neverTaken: readonly number[] = [],
 ): SimResult {
-  const waits: number[] = [];
+  const waits: number[] = [...neverTaken];
   let interruptions = 0;
   let done = 0;
-  let unstarted = 0;
+  let unstarted = neverTaken.length;
   for (const queue of queues.values()) {
     waits.push(...queue.waits);
     const pending = queue.unstartedWaits(end);

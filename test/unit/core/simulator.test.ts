@@ -94,3 +94,49 @@ describe('simulator', () => {
     expect(trace.tasks.length).toBeGreaterThan(100);
   });
 });
+
+describe('simulator: pools (tasks of an automation, unassigned)', () => {
+  const pool = (arrivals: number[]): Trace => ({
+    name: 'pool',
+    description: 'five hosts linked to one automation',
+    seed: 1,
+    start: T0,
+    durationMs: 2 * 60 * MIN,
+    hosts: [1, 2, 3, 4, 5].map((n) => ({ id: `h${n}`, bootMs: 2 * MIN })),
+    runners: [1, 2, 3, 4, 5].map((n) => ({ id: `r${n}`, host: `h${n}`, activities: ['invoice'] })),
+    tasks: arrivals.map((at, i) => ({
+      id: `t${i}`,
+      activity: 'invoice',
+      arriveAt: at * MIN,
+      durationMs: 10 * MIN,
+      priority: 5,
+    })),
+    schedules: [],
+  });
+
+  it('one unassigned task starts one host of the pool; five at once start five', () => {
+    const one = simulatePolicy(pool([10]));
+    expect(one).toMatchObject({ starts: 1, tasksDone: 1, interruptions: 0 });
+    const five = simulatePolicy(pool([10, 10, 10, 10, 10]));
+    expect(five).toMatchObject({ starts: 5, tasksDone: 5, interruptions: 0 });
+  });
+
+  it('the baselines hand each task to the first free runner of its pool', () => {
+    // Two tasks at once: two runners work in parallel, so neither waits with every host on.
+    expect(simulateAlwaysOn(pool([10, 10]))).toMatchObject({ meanWaitS: 0, tasksDone: 2 });
+    // Six tasks for five runners: the sixth waits for the first to finish (10 min).
+    const six = simulateAlwaysOn(pool([10, 10, 10, 10, 10, 10]));
+    expect(six.tasksDone).toBe(6);
+    expect(six.meanWaitS).toBeCloseTo((10 * 60) / 6, 6);
+  });
+
+  it('a trace task names a runner or an activity, not both and not neither', () => {
+    const task = { id: 't', arriveAt: 0, durationMs: 1 };
+    const parse = (extra: object) =>
+      traceSchema.safeParse({ ...pool([]), tasks: [{ ...task, ...extra }] }).success;
+    expect(parse({ runner: 'r1' })).toBe(true);
+    expect(parse({ activity: 'invoice' })).toBe(true);
+    expect(parse({})).toBe(false);
+    expect(parse({ runner: 'r1', activity: 'invoice' })).toBe(false);
+  });
+});
