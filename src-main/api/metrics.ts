@@ -47,6 +47,26 @@ export function createMetrics(port: ManagerPort): Metrics {
     },
   });
   new Gauge({
+    name: `${prefix}timed_out_tasks`,
+    help: 'Tasks of each runner in TIMEOUT: past their time limit, their bot may still be running.',
+    labelNames: ['runner'],
+    registers,
+    collect() {
+      this.reset();
+      for (const runner of port.state().runners) this.set({ runner: runner.id }, runner.timedOut ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}orchestrator_skipped_records`,
+    help: 'Records of the last orchestrator observation that could not be read and were skipped, by kind.',
+    labelNames: ['kind'],
+    registers,
+    collect() {
+      const skipped = port.state().orchestrator.skipped ?? { tasks: 0, runners: 0, schedules: 0 };
+      for (const [kind, count] of Object.entries(skipped)) this.set({ kind }, count);
+    },
+  });
+  new Gauge({
     name: `${prefix}hosts`,
     help: 'Hosts by stage (off, powering-on, ..., failed).',
     labelNames: ['state'],

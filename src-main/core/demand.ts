@@ -14,6 +14,8 @@ export interface RunnerDemand {
   deferred: number;
   /** Earliest scheduled run within the boot lead (pre-warm), epoch ms. */
   scheduledAt?: number;
+  /** Automations (pools) whose unassigned tasks were handed to this runner. */
+  pools?: string[];
   /** A busy task of this runner in a state other than RUNNING (TIMEOUT, or one never seen). */
   unusual?: { status: string; since: number };
 }
@@ -131,7 +133,10 @@ function allocate(
     if (!runner) return;
     const rd = byRunner.get(runner.id)!;
     countQueued(rd, task, input.leadFor(runner.host), now);
-    if (rd.queued > 0) free.shift();
+    if (rd.queued === 0) continue;
+    free.shift();
+    if (task.activity !== undefined && !rd.pools?.includes(task.activity))
+      rd.pools = [...(rd.pools ?? []), task.activity];
   }
 }
 

@@ -35,7 +35,12 @@ export interface RunnerView {
   id: string;
   hostId: string;
   queued: number;
+  /** Busy tasks: running, timed out, or in a state the client does not know to be finished. */
   running: number;
+  /** Of those, tasks in TIMEOUT (past their automation's time limit; the bot may still be running). */
+  timedOut?: number;
+  /** Of those, tasks in a state other than RUNNING or TIMEOUT, by state. */
+  otherBusy?: Record<string, number>;
   online?: boolean;
   oldestQueuedAt?: number;
   sessionMode: 'rdp' | 'console';
@@ -62,7 +67,13 @@ export interface ManagerState {
   /** Epoch ms of this view. */
   at: number;
   paused: boolean;
-  orchestrator: { status: 'ok' | 'unreachable' | 'unconfigured'; problem?: string; lastObservedAt?: number };
+  orchestrator: {
+    status: 'ok' | 'unreachable' | 'unconfigured';
+    problem?: string;
+    lastObservedAt?: number;
+    /** Records of the last observation that could not be read and were skipped, by kind. */
+    skipped?: { tasks: number; runners: number; schedules: number };
+  };
   queueDepth: number;
   hostsOn: number;
   maxHostsOn: number;

@@ -71,13 +71,17 @@ export function viewOf(
     };
   });
 
+  const unusual = unusualBusy(snapshot);
   const runners: RunnerView[] = fleet.runners.map((runner) => {
     const rd = outlook?.demand.byRunner.get(runner.id) ?? noDemand();
+    const { TIMEOUT: timedOut, ...otherBusy } = unusual.get(runner.id) ?? {};
     return {
       id: runner.id,
       hostId: runner.host,
       queued: rd.queued,
       running: rd.running,
+      ...(timedOut ? { timedOut } : {}),
+      ...(Object.keys(otherBusy).length > 0 ? { otherBusy } : {}),
       sessionMode: runner.sessionMode,
       online: known.has(runner.id) ? online.has(runner.id) : undefined,
       oldestQueuedAt: rd.oldestQueuedAt,
@@ -110,7 +114,11 @@ export function viewOf(
     paused: false,
     orchestrator: config.orchestrator
       ? snapshot.queue.complete
-        ? { status: 'ok', lastObservedAt: snapshot.now }
+        ? {
+            status: 'ok',
+            lastObservedAt: snapshot.now,
+            ...(snapshot.queue.skipped ? { skipped: snapshot.queue.skipped } : {}),
+          }
         : { status: 'unreachable', ...(snapshot.queue.problem ? { problem: snapshot.queue.problem } : {}) }
       : { status: 'unconfigured' },
     queueDepth: outlook?.demand.queuedTotal ?? 0,
@@ -172,4 +180,16 @@ function stageOf(power: HostPower, facts: StageFacts): HostStage {
 function powerProblem(snapshot: Snapshot, protocol: string): string | undefined {
   return snapshot.problems.find((problem) => problem.source === 'power' && problem.protocol === protocol)
     ?.message;
+}
+
+/** Busy tasks in a state other than RUNNING (TIMEOUT, or one never seen), counted by runner and state. */
+function unusualBusy(snapshot: Snapshot): Map<string, Record<string, number>> {
+  const byRunner = new Map<string, Record<string, number>>();
+  for (const task of snapshot.queue.tasks) {
+    if (task.state !== 'busy' || task.status === 'RUNNING' || task.runnerId === undefined) continue;
+    const counts = byRunner.get(task.runnerId) ?? {};
+    counts[task.status] = (counts[task.status] ?? 0) + 1;
+    byRunner.set(task.runnerId, counts);
+  }
+  return byRunner;
 }

@@ -69,7 +69,9 @@ export function queuedWords(
   demand: Demand,
   now: number,
 ): string {
-  const queued = `${who(runnerIds, demand, true)} ${plural(work.queued, 'queued task')}`;
+  const pools = [...new Set(runnerIds.flatMap((id) => demand.byRunner.get(id)!.pools ?? []))];
+  const forPool = pools.length > 0 ? ` (unassigned, from pool ${pools.join(', ')})` : '';
+  const queued = `${who(runnerIds, demand, true)} ${plural(work.queued, 'queued task')}${forPool}`;
   if (work.oldestQueuedAt === undefined) return queued;
   return `${queued}, oldest ${formatDuration(now - work.oldestQueuedAt)}`;
 }

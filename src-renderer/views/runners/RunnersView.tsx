@@ -77,7 +77,19 @@ function RunnerList() {
                       {runner.width} × {runner.height}
                     </Table.Td>
                     <Table.Td className="tabular">{view?.queued ?? '–'}</Table.Td>
-                    <Table.Td className="tabular">{view?.running ?? '–'}</Table.Td>
+                    <Table.Td className="tabular">
+                      {view?.running ?? '–'}
+                      {view?.timedOut ? (
+                        <Badge
+                          size="xs"
+                          color="orange"
+                          ml={4}
+                          title="past its time limit: its bot may still be running"
+                        >
+                          {view.timedOut} timed out
+                        </Badge>
+                      ) : null}
+                    </Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
                         <Button

@@ -417,7 +417,10 @@ describe('the HTTP API', () => {
   it('serves Prometheus metrics in the text format', async () => {
     manager.current = {
       ...manager.current,
-      runners: [{ id: 'finance-01', hostId: 'bot-01', queued: 3, running: 1, sessionMode: 'rdp' }],
+      orchestrator: { status: 'ok', skipped: { tasks: 2, runners: 0, schedules: 1 } },
+      runners: [
+        { id: 'finance-01', hostId: 'bot-01', queued: 3, running: 1, timedOut: 1, sessionMode: 'rdp' },
+      ],
       hosts: [
         {
           id: 'bot-01',
@@ -461,6 +464,9 @@ describe('the HTTP API', () => {
     for (const line of [
       'session_manager_queued_tasks{runner="finance-01"} 3',
       'session_manager_running_tasks{runner="finance-01"} 1',
+      'session_manager_timed_out_tasks{runner="finance-01"} 1',
+      'session_manager_orchestrator_skipped_records{kind="tasks"} 2',
+      'session_manager_orchestrator_skipped_records{kind="schedules"} 1',
       'session_manager_hosts{state="runner-online"} 1',
       'session_manager_hosts{state="off"} 0',
       'session_manager_sessions{state="open"} 1',

@@ -12,6 +12,7 @@ import {
   type RunnerMemory,
 } from '../../../src-main/core/memory.js';
 import { plan } from '../../../src-main/core/plan/plan.js';
+import { viewOf } from '../../../src-main/core/view.js';
 import {
   answering,
   host,
@@ -1004,6 +1005,9 @@ describe('pools: one host per unassigned task, least loaded first', () => {
   it('one unassigned task for a pool of five stopped hosts starts exactly one', () => {
     const result = plan(snapshot({ queue: queue(unassigned(1)), power: allOff }), five, emptyMemory(), T0);
     expect(started(result.actions)).toEqual(['bot-1']);
+    expect(result.actions.find((a) => a.kind === 'powerOn')?.reason).toBe(
+      'Starting bot-1: runner inv-1 has 1 queued task (unassigned, from pool invoice), oldest 1 s',
+    );
   });
 
   it('five tasks start five; the shortest learned boot lead goes first', () => {
@@ -1067,6 +1071,13 @@ describe('BotCity task states and odd records', () => {
     expect(result.outlook.hosts.get('bot-01')?.reason).toBe(
       'runner fin-01 has a task in TIMEOUT for 3 h 10 min: its bot may still be running',
     );
+    const view = viewOf(
+      snapshot({ queue: queue([timedOut]), power: power({ 'bot-01': 'on' }) }),
+      oneHost,
+      result,
+      T0,
+    );
+    expect(view.runners[0]).toMatchObject({ id: 'fin-01', running: 1, timedOut: 1 });
   });
 
   it('a tick with skipped task records stops and closes nothing, and says so; starts go on', () => {
