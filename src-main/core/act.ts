@@ -47,7 +47,7 @@ export async function act(
   const groups = new Map<string, HostAction[]>();
   for (const action of actions) {
     if (action.kind === 'alert' || action.kind === 'note' || action.kind === 'markFailed') {
-      await announce(actors, action, config);
+      await announce(actors, action);
       continue;
     }
     groups.set(action.hostId, [...(groups.get(action.hostId) ?? []), action]);
@@ -224,7 +224,6 @@ function failed(
 async function announce(
   actors: Actors,
   action: Extract<Action, { kind: 'alert' | 'note' | 'markFailed' }>,
-  config: Config,
 ): Promise<void> {
   if (action.kind === 'markFailed') return; // its alert, which plan sends with it, carries the event
   emit(actors, {
@@ -234,25 +233,8 @@ async function announce(
     ...(action.hostId ? { hostId: action.hostId } : {}),
     ...(action.runnerId ? { runnerId: action.runnerId } : {}),
   });
-  if (action.kind !== 'alert' || !actors.orchestrator || !config.notifications.orchestratorAlerts) return;
-  if (action.event === 'orchestrator.unreachable') return; // it cannot hear about itself
-  try {
-    await bounded(
-      actors,
-      actors.orchestrator.alert({
-        title: action.title,
-        message: action.reason,
-        type: action.severity === 'error' ? 'ERROR' : action.severity === 'warning' ? 'WARN' : 'INFO',
-      }),
-      'raising an orchestrator alert',
-    );
-  } catch (error) {
-    emit(actors, {
-      kind: 'action.failed',
-      severity: 'warning',
-      message: `Raising the alert "${action.title}" in the orchestrator failed: ${messageOf(error)}`,
-    });
-  }
+  // The event is the one fact: notifications (the orchestrator's alerts among them) are raised from
+  // it by the notification dispatcher, once per transition, never a second time from here.
 }
 
 function bounded<T>(actors: Actors, promise: Promise<T>, what: string): Promise<T> {

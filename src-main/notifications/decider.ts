@@ -92,6 +92,15 @@ const rules: Partial<Record<ManagerEvent['kind'], Rule>> = {
     title: () => 'Orchestrator reachable again',
     needsPrior: true,
   },
+  // The cloud has no capacity for a host's start: said at the first refusal, then at most once an
+  // hour per host while it lasts (other failed actions are retried quietly and show on the host).
+  'action.failed': {
+    subject: (e) => (e.data?.error === 'capacity' && e.hostId ? `capacity:${e.hostId}` : undefined),
+    state: 'no-capacity',
+    severity: 'warning',
+    title: (e) => `No cloud capacity to start ${e.hostId}`,
+    repeats: true,
+  },
   'budget.reached': {
     subject: () => 'budget',
     state: 'reached',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { eventually } from '../helpers/service-process.js';
+import { eventually, ticksPassed } from '../helpers/service-process.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 
 /**
@@ -30,6 +30,12 @@ describe('Retry', () => {
     w.botcity.createTask({ activityLabel: 'work', machineId: runner });
     const service = await w.start();
     await eventually(async () => (await service.api.getState()).hosts[0]?.failed, 'host-r failed');
+    // One fact, one alert in the orchestrator (raised by the notification dispatcher), however many ticks pass.
+    const failedAlerts = () => w.botcity.state.alerts.filter((a) => a.title === 'Host host-r failed');
+    await eventually(() => failedAlerts().length === 1, 'the host.failed alert in the orchestrator');
+    const ticks = (await service.api.getState()).ticks;
+    await ticksPassed(service.api, ticks, 3);
+    expect(failedAlerts()).toHaveLength(1);
     const refused = callsSince(w.ec2, 0, 'StartInstances', instance).length;
     w.ec2.world.clearFailures(); // the operator fixed the permission
 

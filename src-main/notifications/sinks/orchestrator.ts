@@ -14,6 +14,8 @@ export class OrchestratorAlertSink implements NotificationSink {
   constructor(private readonly orchestrator: Pick<Orchestrator, 'alert'>) {}
 
   send(notification: Notification): Promise<void> {
+    // An unreachable orchestrator cannot hear about itself.
+    if (notification.subject === 'orchestrator') return Promise.resolve();
     return this.orchestrator.alert({
       title: notification.title,
       message: notification.message,

@@ -261,7 +261,7 @@ describe('Reconciler', () => {
     expect(loop.power.callsOf('start')).toHaveLength(2);
   });
 
-  it('a host that fails is alerted in the orchestrator; retry() lets it start again', async () => {
+  it('a host that fails is one host.failed event (notifications are raised from it); retry() lets it start again', async () => {
     const loop = await makeLoop(
       makeConfig({
         hosts: [host('bot-01')],
@@ -272,7 +272,11 @@ describe('Reconciler', () => {
     loop.power.seed('bot-01', 'gone');
     loop.orchestrator.tasks = [task({ runnerId: 'fin-01' })];
     await loop.reconciler.tickNow();
-    expect(loop.orchestrator.alerts).toMatchObject([{ title: 'Host bot-01 failed', type: 'ERROR' }]);
+    expect(loop.events.list().filter((e) => e.kind === 'host.failed')).toMatchObject([
+      { severity: 'error', hostId: 'bot-01' },
+    ]);
+    // The orchestrator hears of it through the notification dispatcher, not a second time from the loop.
+    expect(loop.orchestrator.alerts).toEqual([]);
     expect(loop.reconciler.state().hosts[0]).toMatchObject({ stage: 'failed', failed: true });
     loop.power.seed('bot-01', 'off', true);
     loop.reconciler.retry('bot-01');

@@ -137,4 +137,23 @@ describe('the notification decider', () => {
     decide(memory, event('host.started', 0, host), 0, options);
     expect(memory).toEqual({});
   });
+
+  it('a capacity error: said at the first refusal, then at most once an hour per host while it lasts', () => {
+    const capacity = (at: number, hostId = 'bot-01') =>
+      event('action.failed', at, {
+        hostId,
+        severity: 'warning',
+        data: { action: 'powerOn', error: 'capacity' },
+      });
+    expect(
+      run([
+        capacity(0),
+        capacity(5 * MIN),
+        capacity(30 * MIN),
+        capacity(30 * MIN, 'bot-02'),
+        capacity(61 * MIN),
+        event('action.failed', 62 * MIN, { ...host, data: { action: 'powerOn', error: 'throttled' } }),
+      ]),
+    ).toEqual(['action.failed@0', 'action.failed@30', 'action.failed@61']);
+  });
 });
