@@ -49,6 +49,7 @@ export const runnerViewSchema = z.object({
   online: z.boolean().optional(),
   oldestQueuedAt: z.number().optional(),
   sessionMode: z.enum(['rdp', 'console']),
+  type: z.enum(['desktop', 'background']).optional(),
   lastBusyAt: z.number().optional(),
 });
 

@@ -308,7 +308,10 @@ export class Reconciler {
    * the plan and the view): a cloud that stays unreadable is one event, not one per tick.
    */
   private reportProblems(snapshot: Snapshot): void {
-    const seen = new Set(snapshot.problems.map((problem) => problem.message));
+    const seen = new Set([
+      ...snapshot.problems.map((problem) => problem.message),
+      ...(snapshot.queue.warnings ?? []).map((warning) => `Orchestrator: ${warning}`),
+    ]);
     for (const message of seen)
       if (!this.problemsSeen.has(message)) this.emit({ kind: 'info', severity: 'warning', message });
     this.problemsSeen = seen;

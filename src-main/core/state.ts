@@ -44,6 +44,8 @@ export interface RunnerView {
   online?: boolean;
   oldestQueuedAt?: number;
   sessionMode: 'rdp' | 'console';
+  /** Desktop (needs an interactive session) or Background (gets none), where the orchestrator says. */
+  type?: 'desktop' | 'background';
   /** Epoch ms of its last queued, running or scheduled work. */
   lastBusyAt?: number;
 }

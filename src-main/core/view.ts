@@ -83,6 +83,7 @@ export function viewOf(
       ...(timedOut ? { timedOut } : {}),
       ...(Object.keys(otherBusy).length > 0 ? { otherBusy } : {}),
       sessionMode: runner.sessionMode,
+      ...(snapshot.queue.runnerTypes?.[runner.id] ? { type: snapshot.queue.runnerTypes[runner.id] } : {}),
       online: known.has(runner.id) ? online.has(runner.id) : undefined,
       oldestQueuedAt: rd.oldestQueuedAt,
       lastBusyAt: memory.runners.get(runner.id)?.lastBusyAt,

@@ -105,7 +105,7 @@ export class BotCityOrchestrator implements Orchestrator {
         this.schedules = { list: schedules?.items ?? [], readAt: now, skipped: schedules?.skipped ?? 0 };
         if (schedules?.skipped)
           warnings.push(
-            `${schedules.skipped} schedule(s) could not be read (e.g. made "by calendar", without a cron) and were skipped`,
+            'schedules from BotCity could not be read (e.g. made "by calendar", without a cron) and were skipped: no pre-warming for them',
           );
       }
       if (machines === undefined)
@@ -127,6 +127,14 @@ export class BotCityOrchestrator implements Orchestrator {
         listings.reduce((sum, listing) => sum + listing.skipped, 0),
         newest?.skipped ?? 0,
       );
+      if (skippedTasks > 0)
+        warnings.push(
+          'task records from BotCity could not be read and were skipped: no host is stopped and no session closed while they last (one might be a busy task)',
+        );
+      if (machines?.skipped)
+        warnings.push(
+          'runner records from BotCity could not be read and were skipped: those runners are unknown',
+        );
       this.lastFailure = undefined;
       const upcoming = upcomingRuns(this.schedules?.list ?? [], now, this.options.scheduleHorizonMs);
       warnings.push(...upcoming.warnings);

@@ -70,7 +70,11 @@ function RunnerList() {
                     </Table.Td>
                     <Table.Td>{runner.host}</Table.Td>
                     <Table.Td>
-                      {runner.sessionMode === 'rdp' ? 'Own RDP session' : 'Console'}
+                      {view?.type === 'background'
+                        ? 'Background runner: no session'
+                        : runner.sessionMode === 'rdp'
+                          ? 'Own RDP session'
+                          : 'Console'}
                       {runner.user ? ` as ${runner.user}` : ''}
                     </Table.Td>
                     <Table.Td>

@@ -54,6 +54,8 @@ export class FakeTimer implements Timer {
 export class FakeOrchestrator implements Orchestrator {
   tasks: ObservedTask[] = [];
   online: Record<string, boolean> = {};
+  /** Warnings every read reports (e.g. records it skipped). */
+  warnings: string[] = [];
   readonly alerts: OrchestratorAlert[] = [];
   observeCalls = 0;
   concurrent = 0;
@@ -78,6 +80,7 @@ export class FakeOrchestrator implements Orchestrator {
           runnersOnline: { ...this.online },
           upcoming: [],
           requests: 1,
+          ...(this.warnings.length > 0 ? { warnings: [...this.warnings] } : {}),
         }
       );
     } finally {

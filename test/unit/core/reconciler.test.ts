@@ -33,6 +33,16 @@ describe('Reconciler', () => {
     const said = loop.events.list().filter((e) => e.message === 'EC2 eu-west-1: AuthFailure');
     expect(said).toHaveLength(1);
     expect(said[0]).toMatchObject({ severity: 'warning' });
+    // The orchestrator's warnings (e.g. records it skipped) are said once while they last, too.
+    loop.orchestrator.warnings = ['task records from BotCity could not be read and were skipped'];
+    for (let i = 0; i < 2; i++) {
+      loop.clock.advance(15_000);
+      await loop.reconciler.tickNow();
+    }
+    expect(loop.events.list().filter((e) => e.message.startsWith('Orchestrator: task records'))).toHaveLength(
+      1,
+    );
+    loop.orchestrator.warnings = [];
     // A driver that throws is a problem of its protocol, not a crash of the tick.
     loop.power.failNext('observe', new Error('socket hang up'));
     loop.clock.advance(15_000);
