@@ -6,7 +6,8 @@ import { plural } from '../../core/words.js';
  * - error: the service could not start, a host is marked failed, or a session waits for the operator
  *   (refused certificate, rejected credentials);
  * - attention: paused, no orchestrator configured, the orchestrator cannot be read (unknown is not
- *   idle), or queued work waits because the budget cap binds;
+ *   idle), stops held because task records could not be read, or queued work waits because the
+ *   budget cap binds;
  * - active: something is powered on, starting, stopping, connected, or work is queued;
  * - idle: nothing to do and nothing running.
  */
@@ -44,6 +45,12 @@ export function traySummary(state: ManagerState | undefined, problem?: string): 
     return {
       status: 'attention',
       headline: `Orchestrator unreachable${state.orchestrator.problem ? `: ${state.orchestrator.problem}` : ''}`,
+    };
+  const skippedTasks = state.orchestrator.skipped?.tasks ?? 0;
+  if (skippedTasks > 0)
+    return {
+      status: 'attention',
+      headline: `Stops held: ${plural(skippedTasks, 'task record')} from the orchestrator could not be read`,
     };
   if (state.queueDepth > 0 && state.maxHostsOn > 0 && state.hostsOn >= state.maxHostsOn)
     return {

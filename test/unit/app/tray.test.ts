@@ -80,6 +80,15 @@ const cases: [string, ManagerState | undefined, string, RegExp][] = [
     /unreachable: HTTP 503/,
   ],
   [
+    'task records the orchestrator sent that could not be read',
+    baseState({
+      orchestrator: { status: 'ok', skipped: { tasks: 2, runners: 0, schedules: 0 } },
+      hosts: [host({ power: 'on' })],
+    }),
+    'attention',
+    /^Stops held: 2 task records from the orchestrator could not be read$/,
+  ],
+  [
     'budget binding',
     baseState({ hostsOn: 2, maxHostsOn: 2, queueDepth: 4, hosts: [host({ power: 'on' })] }),
     'attention',
