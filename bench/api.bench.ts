@@ -96,7 +96,9 @@ export async function run(): Promise<BenchRow[]> {
     thumbnail: async () => undefined,
     checkCloud: async () => ({ ok: true }),
     sendTestNotification: async () => [],
-    presentedCertificate: () => undefined,
+    trustCertificate: async () => {
+      throw new Error('not in this bench');
+    },
     configStore: new ConfigStore(path.join(dir, 'config.json')),
     secrets: {
       get: async (ref) => secrets.get(ref),

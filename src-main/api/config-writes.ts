@@ -232,17 +232,6 @@ export class ConfigWriter {
   }
 
   /** Sets one field of a stored host without touching secrets (certificate pinning). */
-  setHostCertificate(hostId: string, fingerprint: string) {
-    return this.serial(async () => {
-      const config = this.load();
-      const index = config.hosts.findIndex((host) => host.id === hostId);
-      if (index < 0) throw new ApiError('not-found', `no host with id "${hostId}"`);
-      const host = validateEntity(hostSchema, { ...config.hosts[index], certificate: fingerprint });
-      await this.commit({ ...config, hosts: config.hosts.with(index, host) }, emptyPlan(), config);
-      return host;
-    });
-  }
-
   private requireHost(config: Config, hostId: string): void {
     if (!config.hosts.some((host) => host.id === hostId))
       throw new ApiError('bad-request', `host: no host with id "${hostId}"`, [

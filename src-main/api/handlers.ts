@@ -211,16 +211,7 @@ export function createSessionManagerApi(port: ManagerPort, options: HandlerOptio
 
     async trustCertificate(value) {
       const { hostId, fingerprint } = input('trustCertificate', value);
-      if (!writer.load().hosts.some((host) => host.id === hostId))
-        throw new ApiError('not-found', `no host with id "${hostId}"`);
-      const chosen = fingerprint ?? port.presentedCertificate(hostId);
-      if (!chosen)
-        throw new ApiError(
-          'conflict',
-          `host "${hostId}" has not presented a certificate yet: give the fingerprint to trust`,
-        );
-      await writer.setHostCertificate(hostId, chosen);
-      return { hostId, fingerprint: chosen };
+      return port.trustCertificate({ hostId, ...(fingerprint !== undefined ? { fingerprint } : {}) });
     },
   };
 }

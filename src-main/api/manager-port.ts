@@ -68,8 +68,14 @@ export interface ManagerPort {
   checkCloud(host: HostConfig, secrets: SecretReader): Promise<CheckResult>;
   /** Sends a test notification to one sink or to all configured ones. */
   sendTestNotification(sink?: NotificationSinkName): Promise<SinkResult[]>;
-  /** The SHA-256 fingerprint a host last presented (e.g. the changed certificate that was refused). */
-  presentedCertificate(hostId: string): string | undefined;
+  /**
+   * Pins a host's RDP certificate: the given fingerprint, else the one it last presented and that was
+   * refused. Throws ApiError not-found (no such host) or conflict (nothing presented yet).
+   */
+  trustCertificate(request: {
+    hostId: string;
+    fingerprint?: string;
+  }): Promise<{ hostId: string; fingerprint: string }>;
 
   readonly configStore: ConfigStore;
   readonly secrets: SecretStore;

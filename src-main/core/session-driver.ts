@@ -68,6 +68,8 @@ export const AUTH_ERRORS: readonly SessionErrorKind[] = [
 export interface SessionError {
   kind: SessionErrorKind;
   message: string;
+  /** certificate-changed: the SHA-256 fingerprint the host presented (lowercase hex). */
+  presentedFingerprint?: string;
 }
 
 export interface SessionStatus {

@@ -7,6 +7,7 @@ import type { SessionDriver } from '../core/session-driver.js';
 import { createPowerDriver, type PowerDriverDeps } from '../drivers/power/index.js';
 import type { NotificationDispatcher } from '../notifications/dispatcher.js';
 import type { SecretStore } from '../secrets/secret-store.js';
+import { apiTrustOperation, CertificateTrust } from './certificate-trust.js';
 import type { Counters } from './counters.js';
 
 export interface ManagerPortParts {
@@ -22,23 +23,15 @@ export interface ManagerPortParts {
 }
 
 const HISTORY_LIMIT = 10_000;
-const fingerprintIn = (text: string | undefined) => /SHA-256 ([0-9a-f]{64})/.exec(text ?? '')?.[1];
 
 /** The running service as the API (HTTP and IPC) sees it. */
 export function createManagerPort(parts: ManagerPortParts): ManagerPort {
+  // The certificate each host last presented and that was refused, as the session driver says.
   const presented = new Map<string, string>();
   parts.sessions.onChange((status) => {
-    const fingerprint =
-      status.error?.kind === 'certificate-changed' ? fingerprintIn(status.error.message) : undefined;
-    if (fingerprint) presented.set(status.hostId, fingerprint);
+    if (status.error?.presentedFingerprint) presented.set(status.hostId, status.error.presentedFingerprint);
   });
-  parts.events.subscribe((event) => {
-    if (event.kind === 'certificate.changed' && event.hostId) {
-      const fingerprint =
-        typeof event.data?.fingerprint === 'string' ? event.data.fingerprint : fingerprintIn(event.message);
-      if (fingerprint) presented.set(event.hostId, fingerprint);
-    }
-  });
+  const trust = new CertificateTrust(parts.store, (hostId) => presented.get(hostId));
 
   return {
     state: () => parts.reconciler.state(),
@@ -60,7 +53,7 @@ export function createManagerPort(parts: ManagerPortParts): ManagerPort {
     thumbnail: (key, maxWidth) => parts.sessions.thumbnail(key, maxWidth),
     checkCloud: (host, secrets) => checkCloud(host, secrets, parts.powerDeps),
     sendTestNotification: (sink?: NotificationSinkName) => parts.dispatcher.sendTest(sink),
-    presentedCertificate: (hostId) => presented.get(hostId),
+    trustCertificate: apiTrustOperation(trust, () => parts.onConfigChanged()),
     configStore: parts.store,
     secrets: parts.secrets,
     // A saved change resets nothing by itself: a changed credential or pinned certificate unblocks

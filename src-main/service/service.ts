@@ -21,6 +21,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { ConfigWatcher } from './config-watcher.js';
 import { Counters, countingOrchestrator, countingPowerDriver } from './counters.js';
 import { createLogger } from './logger.js';
+import { CertificateTrust } from './certificate-trust.js';
 import { PlanMemoryFile } from './plan-memory-file.js';
 import { removeServiceFile, writeServiceFile } from './service-file.js';
 import { createManagerPort } from './manager-port.js';
@@ -100,11 +101,20 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     sinks: [...buildSinks(config.notifications, { secrets, orchestrator }), ...(options.extraSinks ?? [])],
     report: (event) => events.append(event),
   });
+  // Pin on first use: the certificate a host presented at its first logon, unless one is pinned by then.
+  const trust = new CertificateTrust(store);
+  const pinOnFirstUse = (hostId: string, fingerprint: string) => {
+    try {
+      trust.pin(hostId, fingerprint, { onlyIfUnpinned: true });
+    } catch (error) {
+      logger.error({ hostId, err: error }, 'could not save the pinned certificate');
+    }
+  };
   events.subscribe((event) => {
     counters.onEvent(event);
     void dispatcher.handle(event);
     if (event.kind === 'certificate.pinned' && event.hostId && typeof event.data?.fingerprint === 'string')
-      pinCertificate(store, event.hostId, event.data.fingerprint, logger);
+      pinOnFirstUse(event.hostId, event.data.fingerprint);
   });
 
   const memoryFile = new PlanMemoryFile(options.configPath, (problem) =>
@@ -213,15 +223,3 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 }
 
 /** Trust on first use: the fingerprint the driver pinned goes into the config, unless one is there already. */
-function pinCertificate(store: ConfigStore, hostId: string, fingerprint: string, logger: Logger): void {
-  try {
-    store.update((config) => ({
-      ...config,
-      hosts: config.hosts.map((host) =>
-        host.id === hostId && !host.certificate ? { ...host, certificate: fingerprint } : host,
-      ),
-    }));
-  } catch (error) {
-    logger.error({ hostId, err: error }, 'could not save the pinned certificate');
-  }
-}

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { fingerprintSchema, idSchema, parseAddress } from '../../config/schema.js';
-import { formatFingerprint } from '../../drivers/session/rdp/certificate.js';
-import { probeCertificate } from '../../drivers/session/rdp/probe-certificate.js';
-import { SessionFailure } from '../../drivers/session/rdp/session-errors.js';
+import { fingerprintSchema, idSchema } from '../../config/schema.js';
+import { formatFingerprint } from '../../lib/fingerprint.js';
+import { CertificateTrust, TrustError, type TrustChoice } from '../../service/certificate-trust.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { Prompter } from '../prompter.js';
@@ -34,42 +33,36 @@ export function registerHostTrust(program: Command, ctx: CliContext): void {
 async function trust(ctx: CliContext, hostId: string, options: TrustOptions): Promise<void> {
   const id = idSchema.safeParse(hostId);
   if (!id.success) throw new CliError(`host id: ${id.error.issues[0]?.message ?? 'invalid'}`, ExitCode.usage);
-  const store = ctx.configStore();
-  const config = store.load();
-  const host = config.hosts.find((h) => h.id === id.data);
-  if (!host) throw new CliError(`no host with id "${id.data}"`, ExitCode.usage);
-
-  let fingerprint: string;
-  let source: 'pasted' | 'presented';
+  let given: string | undefined;
   if (options.fingerprint !== undefined) {
     const parsed = fingerprintSchema.safeParse(options.fingerprint);
-    if (!parsed.success) {
+    if (!parsed.success)
       throw new CliError(`--fingerprint: ${parsed.error.issues[0]?.message ?? 'invalid'}`, ExitCode.usage);
-    }
-    fingerprint = parsed.data;
-    source = 'pasted';
-  } else {
-    const address = parseAddress(host.address);
-    if (!address) throw new CliError(`host ${host.id} has an invalid address`, ExitCode.usage);
-    try {
-      fingerprint = await probeCertificate(address.host, address.port);
-    } catch (error) {
-      if (error instanceof SessionFailure) {
-        throw new CliError(
-          error.message,
-          error.kind === 'unreachable' ? ExitCode.unreachable : ExitCode.failure,
-        );
-      }
-      throw error;
-    }
-    source = 'presented';
-    if (!options.json) {
-      ctx.print(`${host.id} (${host.address}) presents the certificate with SHA-256 fingerprint`);
-      ctx.print(`  ${formatFingerprint(fingerprint)}`);
-      if (host.certificate && host.certificate !== fingerprint) {
-        ctx.print(`The pinned one was\n  ${formatFingerprint(host.certificate)}`);
-      }
-    }
+    given = parsed.data;
+  }
+  const operation = new CertificateTrust(ctx.configStore());
+  let choice: TrustChoice;
+  try {
+    choice = await operation.choose(
+      { hostId: id.data, ...(given ? { fingerprint: given } : {}) },
+      { probe: true },
+    );
+  } catch (error) {
+    if (!(error instanceof TrustError)) throw error;
+    const code =
+      error.kind === 'not-found'
+        ? ExitCode.usage
+        : error.kind === 'unreachable'
+          ? ExitCode.unreachable
+          : ExitCode.failure;
+    throw new CliError(error.message, code);
+  }
+  const { host, fingerprint, source } = choice;
+  if (source === 'probed' && !options.json) {
+    ctx.print(`${host.id} (${host.address}) presents the certificate with SHA-256 fingerprint`);
+    ctx.print(`  ${formatFingerprint(fingerprint)}`);
+    if (host.certificate && host.certificate !== fingerprint)
+      ctx.print(`The pinned one was\n  ${formatFingerprint(host.certificate)}`);
   }
 
   const unchanged = host.certificate === fingerprint;
@@ -79,17 +72,12 @@ async function trust(ctx: CliContext, hostId: string, options: TrustOptions): Pr
     );
     if (!ok) throw new CliError('not trusted; nothing changed', ExitCode.failure);
   }
-  if (!unchanged) {
-    store.update((current) => ({
-      ...current,
-      hosts: current.hosts.map((h) => (h.id === host.id ? { ...h, certificate: fingerprint } : h)),
-    }));
-  }
+  if (!unchanged) operation.pin(host.id, fingerprint);
   if (options.json) {
     ctx.printJson({
       host: host.id,
       certificate: fingerprint,
-      source,
+      source: source === 'given' ? 'pasted' : 'presented',
       changed: !unchanged,
       previous: host.certificate ?? null,
     });

@@ -1,3 +1,4 @@
+import { apiTrustOperation, CertificateTrust } from '../../../src-main/service/certificate-trust.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -183,9 +184,9 @@ export class ScriptedManager implements ManagerPort {
     );
   }
 
-  presentedCertificate(): string | undefined {
-    return undefined;
-  }
+  readonly trustCertificate = apiTrustOperation(new CertificateTrust(this.configStore), () =>
+    this.configChanged(),
+  );
   configChanged(): void {}
 
   dispose(): void {

@@ -1,3 +1,4 @@
+import { apiTrustOperation, CertificateTrust } from '../../../src-main/service/certificate-trust.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,9 +110,11 @@ export class FakeManager implements ManagerPort {
     this.calls.push(`notify:${sink ?? 'all'}`);
     return [{ sink: sink ?? 'webhook', ok: true }];
   }
-  presentedCertificate(hostId: string) {
-    return this.presented.get(hostId);
-  }
+  /** The service's own trust operation, over this fake's config and presented certificates. */
+  readonly trustCertificate = apiTrustOperation(
+    new CertificateTrust(this.configStore, (hostId) => this.presented.get(hostId)),
+    () => this.configChanged(),
+  );
   configChanged() {
     this.configChanges++;
   }

@@ -135,10 +135,16 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
 
     const failed = await waitFor(() => driver.list().find((s) => s.state === 'failed'), 'refusal');
     expect(failed.error?.kind).toBe('certificate-changed');
+    // The presented certificate is a field of the error, not words to parse.
+    expect(failed.error?.presentedFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(failed.error?.presentedFingerprint).not.toBe(pinned);
 
     const { driver: fresh } = track(setup());
     const refused = await fresh.open(spec('nla/cert2', shadow.port, { certificate: pinned! }));
-    expect(refused).toMatchObject({ ok: false, error: { kind: 'certificate-changed' } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { kind: 'certificate-changed', presentedFingerprint: failed.error?.presentedFingerprint },
+    });
   });
 
   it('keeps one session untouched when the other session’s server dies', async () => {

@@ -1,3 +1,4 @@
+import { apiTrustOperation, CertificateTrust } from '../../../src-main/service/certificate-trust.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,9 +99,9 @@ export class FakeManager implements ManagerPort {
     this.calls.push(`notify:${sink ?? 'all'}`);
     return [{ sink: sink ?? 'desktop', ok: true }];
   }
-  presentedCertificate() {
-    return undefined;
-  }
+  readonly trustCertificate = apiTrustOperation(new CertificateTrust(this.configStore), () =>
+    this.configChanged(),
+  );
   configChanged() {
     this.calls.push('configChanged');
   }

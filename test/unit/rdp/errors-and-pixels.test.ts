@@ -1,7 +1,8 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../src-main/drivers/session/rdp/backoff.js';
-import { checkPin, formatFingerprint } from '../../../src-main/drivers/session/rdp/certificate.js';
+import { checkPin } from '../../../src-main/drivers/session/rdp/certificate.js';
+import { formatFingerprint } from '../../../src-main/lib/fingerprint.js';
 import { Framebuffer } from '../../../src-main/drivers/session/rdp/framebuffer.js';
 import {
   fromErrorInfo,

@@ -6,11 +6,6 @@ export function fingerprintOf(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
-/** "ab:cd:..." for people to compare with what the host's administrator sees. */
-export function formatFingerprint(fingerprint: string): string {
-  return fingerprint.match(/../g)?.join(':').toUpperCase() ?? fingerprint;
-}
-
 /** The server's chain, leaf first, as DER. */
 export function peerChain(socket: TLSSocket): Uint8Array[] {
   const chain: Uint8Array[] = [];

@@ -218,6 +218,7 @@ export class RdCleanPathEndpoint implements SocketPeer {
           'certificate-changed',
           `the host presented a different certificate (SHA-256 ${pin.presented}) than the pinned one (${pin.expected}); ` +
             'if the change is expected, accept it with `session-manager host trust`',
+          pin.presented,
         ),
         encodeError({ errorCode: GENERAL_ERROR, tlsAlertCode: 42 }),
       );

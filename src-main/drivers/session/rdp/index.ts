@@ -4,7 +4,6 @@ import { RdpSessionDriver, type RdpDriverOptions } from './rdp-session-driver.js
 
 export { RdpSessionDriver, defaultRdpDriverOptions, type RdpDriverOptions } from './rdp-session-driver.js';
 export { probeCertificate } from './probe-certificate.js';
-export { formatFingerprint } from './certificate.js';
 
 /** The product's session driver: RDP through IronRDP in this process, passwords from the keychain. */
 export function createRdpSessionDriver(

@@ -6,12 +6,18 @@ export class SessionFailure extends Error {
   constructor(
     readonly kind: SessionErrorKind,
     message: string,
+    /** certificate-changed: the fingerprint the host presented, as a field (never read from the message). */
+    readonly presentedFingerprint?: string,
   ) {
     super(message);
     this.name = 'SessionFailure';
   }
   toSessionError(): SessionError {
-    return { kind: this.kind, message: this.message };
+    return {
+      kind: this.kind,
+      message: this.message,
+      ...(this.presentedFingerprint !== undefined ? { presentedFingerprint: this.presentedFingerprint } : {}),
+    };
   }
 }
 
