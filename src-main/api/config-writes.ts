@@ -1,3 +1,4 @@
+import { getPath, setPath } from '../lib/object-path.js';
 import type { z } from 'zod';
 import { ConfigError, type ConfigStore } from '../config/config-store.js';
 import { configSchema, hostSchema, runnerSchema, type Config } from '../config/schema.js';
@@ -33,21 +34,6 @@ export const SETTINGS_SECRET_ID = 'default';
 
 const isObject = (value: unknown): value is Raw =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function getPath(value: unknown, path: string[]): unknown {
-  let current = value;
-  for (const key of path) current = isObject(current) ? current[key] : undefined;
-  return current;
-}
-
-function setPath(target: Raw, path: string[], value: unknown): void {
-  let current = target;
-  for (const key of path.slice(0, -1)) {
-    if (!isObject(current[key])) current[key] = {};
-    current = current[key] as Raw;
-  }
-  current[path.at(-1)!] = value;
-}
 
 /** Patch semantics: `null` removes, `undefined` keeps, objects merge, everything else replaces. */
 export function mergePatch(base: Raw, patch: Raw): Raw {

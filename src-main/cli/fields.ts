@@ -1,3 +1,4 @@
+import { getPath, setPath } from '../lib/object-path.js';
 import type { z } from 'zod';
 import { CliError, ExitCode } from './errors.js';
 import type { Choice, Prompter } from './prompter.js';
@@ -22,24 +23,6 @@ export interface Field<Draft> {
 
 export function flagOf(option: string): string {
   return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
-export function getPath(object: Record<string, unknown>, path: string[]): unknown {
-  let current: unknown = object;
-  for (const key of path)
-    current = current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;
-  return current;
-}
-
-export function setPath(object: Record<string, unknown>, path: string[], value: unknown): void {
-  let current = object;
-  for (const key of path.slice(0, -1)) {
-    if (!current[key] || typeof current[key] !== 'object') current[key] = {};
-    current = current[key] as Record<string, unknown>;
-  }
-  const last = path[path.length - 1]!;
-  if (value === undefined) delete current[last];
-  else current[last] = value;
 }
 
 function coerce<Draft>(field: Field<Draft>, raw: unknown): unknown {
