@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { tcpConnect } from '../lib/tcp-connect.js';
 import { runBounded } from './bounded.js';
 
 /** Where a host's RDP port is. */
@@ -21,24 +21,9 @@ export function createTcpProbe(options: { timeoutMs?: number; concurrency?: numb
     async probe(targets) {
       const result = new Map<string, boolean>();
       await runBounded(targets, concurrency, async (target) => {
-        result.set(target.hostId, await canConnect(target.host, target.port, timeoutMs));
+        result.set(target.hostId, (await tcpConnect(target.host, target.port, timeoutMs)).ok);
       });
       return result;
     },
   };
-}
-
-function canConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs);
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, host);
-  });
 }
