@@ -1,3 +1,5 @@
+import { exponentialDelay } from '../../lib/backoff.js';
+
 /**
  * Exponential back-off for failed starts and session opens: 1 min, 2, 4, 8 ... at most 30 min.
  * Deterministic (no jitter) because `plan` is pure; hosts fail at different times anyway.
@@ -7,6 +9,5 @@ export const BACKOFF_MAX_MS = 30 * 60_000;
 
 /** Delay before the next attempt after `attempts` failures in a row (attempts ≥ 1). */
 export function backoffDelay(attempts: number, retryAfterMs = 0): number {
-  const exponential = BACKOFF_BASE_MS * 2 ** Math.max(0, Math.min(attempts - 1, 30));
-  return Math.max(Math.min(exponential, BACKOFF_MAX_MS), retryAfterMs);
+  return Math.max(exponentialDelay(attempts - 1, BACKOFF_BASE_MS, BACKOFF_MAX_MS), retryAfterMs);
 }

@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '../../lib/retry-after.js';
 import type { PowerErrorKind } from '../../core/power-driver.js';
 
 /** Azure (ARM, Entra, core-lro) errors → our typed kinds. */
@@ -75,10 +76,5 @@ export function azureRetryAfterMs(error: unknown, now = Date.now()): number | un
     const value = Number(headers.get(name));
     if (headers.get(name) && Number.isFinite(value)) return value;
   }
-  const retryAfter = headers.get('retry-after');
-  if (!retryAfter) return undefined;
-  const seconds = Number(retryAfter);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(retryAfter);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return parseRetryAfter(headers.get('retry-after'), now);
 }

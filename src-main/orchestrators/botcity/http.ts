@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { backoffDelay, parseRetryAfter } from './backoff.js';
+import { parseRetryAfter } from '../../lib/retry-after.js';
+import { backoffDelay } from './backoff.js';
 import { BotCityError, classifyFetchError } from './errors.js';
 import { Limiter } from './limiter.js';
 

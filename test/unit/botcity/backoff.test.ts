@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseRetryAfter } from '../../../src-main/orchestrators/botcity/backoff.js';
+import { parseRetryAfter } from '../../../src-main/lib/retry-after.js';
+import { backoffDelay } from '../../../src-main/orchestrators/botcity/backoff.js';
 import { Limiter } from '../../../src-main/orchestrators/botcity/limiter.js';
 
 describe('backoffDelay (full jitter)', () => {

@@ -1,3 +1,5 @@
+import { exponentialDelay } from '../../../lib/backoff.js';
+
 /** When to try again after a dropped connection: exponential, capped, with jitter so hosts do not retry in step. */
 export interface BackoffPolicy {
   initialMs: number;
@@ -11,7 +13,7 @@ export const defaultBackoff: BackoffPolicy = { initialMs: 1_000, maxMs: 60_000, 
 
 /** Delay before retry number `attempt` (0-based); `random` in [0, 1). */
 export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number): number {
-  const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.max(0, attempt));
+  const base = exponentialDelay(attempt, policy.initialMs, policy.maxMs, policy.factor);
   const spread = base * policy.jitter * (2 * random() - 1);
   return Math.max(0, Math.round(base + spread));
 }
