@@ -1,3 +1,4 @@
+import { isCloudHost } from '../core/power-driver.js';
 import { isActiveSession } from '../core/session-driver.js';
 import type { HostView, ManagerState } from '../core/state.js';
 
@@ -35,7 +36,7 @@ export function computeHealth(state: ManagerState): Health {
   const hostsUnknown =
     state.lastTickAt === undefined
       ? 0
-      : state.hosts.filter((host) => host.protocol !== 'rdp' && host.power === 'unknown').length;
+      : state.hosts.filter((host) => isCloudHost(host) && host.power === 'unknown').length;
   const status: HealthStatus = state.paused
     ? 'paused'
     : state.hosts.length === 0

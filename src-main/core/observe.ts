@@ -1,3 +1,4 @@
+import { isCloudHost } from './power-driver.js';
 import { parseAddress, type Config, type HostConfig } from '../config/schema.js';
 import { messageOf, type Clock } from './clock.js';
 import type { Orchestrator, QueueObservation } from './orchestrator.js';
@@ -72,7 +73,7 @@ async function observePower(
 ): Promise<Map<string, HostPower>> {
   const byProtocol = new Map<HostConfig['protocol'], HostConfig[]>();
   for (const host of config.hosts) {
-    if (host.protocol === 'rdp') continue;
+    if (!isCloudHost(host)) continue;
     byProtocol.set(host.protocol, [...(byProtocol.get(host.protocol) ?? []), host]);
   }
   const power = new Map<string, HostPower>();
@@ -100,7 +101,7 @@ async function observePower(
 function probeTargets(config: Config, power: ReadonlyMap<string, HostPower>): ProbeTarget[] {
   const targets: ProbeTarget[] = [];
   for (const host of config.hosts) {
-    const state = host.protocol === 'rdp' ? 'on' : power.get(host.id)?.state;
+    const state = !isCloudHost(host) ? 'on' : power.get(host.id)?.state;
     const address = parseAddress(host.address);
     if ((state !== 'on' && state !== 'starting') || !address) continue;
     targets.push({ hostId: host.id, host: power.get(host.id)?.address ?? address.host, port: address.port });

@@ -50,3 +50,11 @@ export interface PowerDriver {
   /** Powers the host off (Azure: deallocate). Refuses an unmanaged host unless host.powerOffUnmanaged. */
   stop(host: HostConfig): Promise<PowerResult>;
 }
+
+/**
+ * A host whose power Session Manager manages through a cloud. An `rdp` host is always on: it has no
+ * power to read, start or stop, and it never counts against the budget cap.
+ */
+export function isCloudHost(host: { protocol: HostConfig['protocol'] }): boolean {
+  return host.protocol !== 'rdp';
+}

@@ -1,3 +1,4 @@
+import { isCloudHost } from '../core/power-driver.js';
 import type { ManagerCounters } from '../api/manager-port.js';
 import type { ManagerEvent } from '../core/events.js';
 import type { Orchestrator } from '../core/orchestrator.js';
@@ -34,8 +35,7 @@ export class Counters {
     this.billedHosts = new Set(
       state.hosts
         .filter(
-          (h) =>
-            h.protocol !== 'rdp' && (h.power === 'on' || h.power === 'starting' || h.power === 'stopping'),
+          (h) => isCloudHost(h) && (h.power === 'on' || h.power === 'starting' || h.power === 'stopping'),
         )
         .map((h) => h.id),
     );

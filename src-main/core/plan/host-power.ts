@@ -1,3 +1,4 @@
+import { isCloudHost } from '../power-driver.js';
 import type { PolicyConfig } from '../../config/schema.js';
 import type { Action, NoteAction, PowerOffCause } from '../actions.js';
 import type { Demand } from '../demand.js';
@@ -72,7 +73,7 @@ export function decidePower(
   const minUptimeUntil = hm.startedAt !== undefined ? hm.startedAt + timers.minUptimeMs : -Infinity;
   const drainUntil = hm.drainSince !== undefined ? hm.drainSince + timers.graceMs : Infinity;
   const idleDeadline = Math.max(situation.runnerIdleDeadline, minUptimeUntil, drainUntil);
-  const mayStop = host.protocol !== 'rdp' && (situation.power.managed || host.powerOffUnmanaged);
+  const mayStop = isCloudHost(host) && (situation.power.managed || host.powerOffUnmanaged);
   const canStopNow =
     complete && !situation.stopsHeld && situation.demand.running === 0 && state === 'on' && mayStop;
 
@@ -112,7 +113,7 @@ export function decidePower(
       `pre-warming for a scheduled run in ${formatDuration(hd.scheduledAt - now)}`,
     );
   if (window) return kept(decision, complete, `inside ${describeWindow(window)}`);
-  if (host.protocol === 'rdp') return kept(decision, complete, 'always on (rdp host)');
+  if (!isCloudHost(host)) return kept(decision, complete, 'always on (rdp host)');
   if (state === 'starting') return kept(decision, complete, 'starting');
   if (!mayStop) return kept(decision, complete, 'idle, but not started by Session Manager: left on');
   if (now < idleDeadline || !drainDone(hm, policy.drainObservations, timers.graceMs, now)) {
@@ -162,7 +163,7 @@ function offDecision(
   now: number,
 ): Partial<PowerDecision> {
   const { fleetHost, memory: hm, demand: hd, window } = situation;
-  if (fleetHost.host.protocol === 'rdp') return {};
+  if (!isCloudHost(fleetHost.host)) return {};
   if (!situation.wanted) return { reason: 'off: no work for its runners' };
   if (hm.failed) return { reason: `failed: ${hm.failed.reason}; waiting for the operator to retry` };
   if (!complete)

@@ -1,19 +1,19 @@
 import type { Config } from '../../config/schema.js';
 import type { Action } from '../actions.js';
-import { addScheduled, computeDemand, onlineRunners, type Demand } from '../demand.js';
+import { onlineRunners, type Demand } from '../demand.js';
 import { fleetOf } from '../fleet.js';
-import { workingCopy, type PlanMemory, type WorkingMemory } from '../memory.js';
+import { workingCopy, type PlanMemory } from '../memory.js';
 import { followBoot } from '../policies/boot.js';
 import { applyBudget, budgetReached, type StartCandidate } from '../policies/budget.js';
-import { bootLeadOf } from '../policies/effective-policy.js';
 import { KeepWarmCalendar } from '../policies/keep-warm.js';
 import { foldOutcomes } from '../policies/outcomes.js';
 import { announceOrchestrator } from '../policies/outage.js';
-import type { HostPower, PowerState } from '../power-driver.js';
+import { planDemand } from '../policies/pools.js';
+import { blockFailedSessions, decideSessions } from '../policies/sessions.js';
+import { isCloudHost, type HostPower, type PowerState } from '../power-driver.js';
 import type { SessionStatus } from '../session-driver.js';
 import type { Snapshot } from '../snapshot.js';
 import { decidePower } from './host-power.js';
-import { blockFailedSessions, decideSessions } from '../policies/sessions.js';
 import { situationOf, type TickView } from './situation.js';
 
 /** What plan decided about one host, for the state view. */
@@ -63,7 +63,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     snapshot,
     policy,
     memory: work,
-    demand: demandOf(snapshot, config, work, now),
+    demand: planDemand(snapshot, config, work, now),
     online: onlineRunners(snapshot.queue.runnersOnline),
     sessionsByHost: sessionsByHost(snapshot.sessions),
     calendar: new KeepWarmCalendar(now),
@@ -76,7 +76,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   for (const fleetHost of fleet.hosts) {
     const situation = situationOf(fleetHost, tick);
     const { host } = fleetHost;
-    if (host.protocol !== 'rdp' && countsAsOn(situation.state)) hostsOn++;
+    if (isCloudHost(host) && countsAsOn(situation.state)) hostsOn++;
     if (situation.state !== 'unknown') {
       const alive = situation.answering || situation.demand.running > 0 || situation.demand.online;
       const boot = followBoot(
@@ -152,35 +152,6 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
 /** On, starting, or unknown (it might be on): counts against the budget cap. */
 function countsAsOn(state: PowerState): boolean {
   return state === 'on' || state === 'starting' || state === 'unknown';
-}
-
-/**
- * Each runner's demand; with pre-warm, counted its host's boot lead ahead. Unassigned tasks go to the
- * free runners of their automation's pool, least loaded host first: on, starting, off with the
- * shortest learned boot lead; a failed or unknown host last.
- */
-function demandOf(snapshot: Snapshot, config: Config, memory: WorkingMemory, now: number): Demand {
-  const fleet = fleetOf(config);
-  const hostRank = (hostId: string): number => {
-    const hm = memory.hosts.get(hostId);
-    const protocol = fleet.hostById.get(hostId)?.host.protocol;
-    const state = protocol === 'rdp' ? 'on' : (snapshot.power.get(hostId)?.state ?? 'unknown');
-    if (hm?.failed) return Number.MAX_SAFE_INTEGER;
-    if (state === 'on') return 0;
-    if (state === 'starting' || (hm?.startedAt !== undefined && hm.readyAt === undefined)) return 1;
-    if (state === 'off' || state === 'stopping') return 2 + bootLeadOf(hm);
-    return Number.MAX_SAFE_INTEGER - 1;
-  };
-  const input = {
-    runners: fleet.runners,
-    leadFor: (hostId: string) => (config.policy.prewarm ? bootLeadOf(memory.hosts.get(hostId)) : 0),
-    now,
-    ...(snapshot.queue.pools ? { pools: snapshot.queue.pools } : {}),
-    rankOf: (runner: { host: string }) => hostRank(runner.host),
-  };
-  const demand = computeDemand(snapshot.queue.tasks, input);
-  if (config.policy.prewarm) addScheduled(demand, snapshot.queue.upcoming, input);
-  return demand;
 }
 
 function sessionsByHost(sessions: readonly SessionStatus[]): Map<string, SessionStatus[]> {

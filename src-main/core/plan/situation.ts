@@ -1,14 +1,16 @@
+import { isCloudHost } from '../power-driver.js';
 import type { KeepWarmWindow, PolicyConfig } from '../../config/schema.js';
 import type { Demand } from '../demand.js';
 import type { FleetHost } from '../fleet.js';
 import type { HostMemory, WorkingMemory } from '../memory.js';
 import { bootLeadOf } from '../policies/effective-policy.js';
 import { isPendingStart } from '../policies/boot.js';
+import { readRunners } from '../policies/idle-grace.js';
+import { stopsHeld } from '../policies/outage.js';
 import type { KeepWarmCalendar } from '../policies/keep-warm.js';
 import type { HostPower, PowerState } from '../power-driver.js';
 import type { SessionStatus } from '../session-driver.js';
 import type { Snapshot } from '../snapshot.js';
-import { plural } from '../words.js';
 
 /** A host's runners' demand, summed. */
 export interface HostDemand {
@@ -64,10 +66,9 @@ export function situationOf(fleetHost: FleetHost, tick: TickView): HostSituation
   const { host } = fleetHost;
   const memory = tick.memory.hosts.get(host.id)!;
   // An rdp host is always on; a cloud host the driver did not report is unknown.
-  const power: HostPower =
-    host.protocol === 'rdp'
-      ? { hostId: host.id, state: 'on', managed: false }
-      : (tick.snapshot.power.get(host.id) ?? { hostId: host.id, state: 'unknown', managed: false });
+  const power: HostPower = !isCloudHost(host)
+    ? { hostId: host.id, state: 'on', managed: false }
+    : (tick.snapshot.power.get(host.id) ?? { hostId: host.id, state: 'unknown', managed: false });
   const pending = power.state === 'off' && isPendingStart(memory, fleetHost.timers.bootTimeoutMs, tick.now);
   const window = tick.calendar.windowFor(fleetHost.keepWarm, tick.policy.prewarm ? bootLeadOf(memory) : 0);
   const { demand, idleDeadline } = readRunners(fleetHost, tick, window !== undefined);
@@ -84,42 +85,4 @@ export function situationOf(fleetHost: FleetHost, tick: TickView): HostSituation
     stopsHeld: stopsHeld(tick.snapshot),
     memory,
   };
-}
-
-/**
- * Sums the host's runners' demand and moves their idle clocks (only complete observations move
- * them: a runner busy now, or first seen idle now).
- */
-function readRunners(fleetHost: FleetHost, tick: TickView, keepWarm: boolean) {
-  const complete = tick.snapshot.queue.complete;
-  const { now } = tick;
-  const demand: HostDemand = { queued: 0, running: 0, maxPriority: -1, online: false };
-  let idleDeadline = -Infinity;
-  for (const id of fleetHost.runnerIds) {
-    const rd = tick.demand.byRunner.get(id)!;
-    demand.queued += rd.queued;
-    demand.running += rd.running;
-    demand.oldestQueuedAt = earliest(demand.oldestQueuedAt, rd.oldestQueuedAt);
-    demand.maxPriority = Math.max(demand.maxPriority, rd.maxPriority);
-    demand.scheduledAt = earliest(demand.scheduledAt, rd.scheduledAt);
-    if (tick.online.has(id)) demand.online = true;
-
-    const busy = rd.queued > 0 || rd.running > 0 || rd.scheduledAt !== undefined || keepWarm;
-    const clock = tick.memory.runners.get(id);
-    if (complete && busy) tick.memory.runners.set(id, { lastBusyAt: now });
-    else if (complete && !clock) tick.memory.runners.set(id, { idleSince: now });
-    const since = complete && (busy || !clock) ? now : (clock?.lastBusyAt ?? clock?.idleSince);
-    if (since !== undefined) idleDeadline = Math.max(idleDeadline, since + fleetHost.timers.graceMs);
-  }
-  return { demand, idleDeadline };
-}
-
-function earliest(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
-}
-
-function stopsHeld(snapshot: Snapshot): string | undefined {
-  const skipped = snapshot.queue.skipped?.tasks ?? 0;
-  if (skipped === 0) return undefined;
-  return `${plural(skipped, 'task record')} from the orchestrator could not be read, and one might be a busy task`;
 }

@@ -2,6 +2,7 @@ import type { Config } from '../../config/schema.js';
 import type { Action } from '../actions.js';
 import type { WorkingMemory } from '../memory.js';
 import type { Snapshot } from '../snapshot.js';
+import { plural } from '../words.js';
 
 /**
  * Orchestrator outage: while the queue cannot be read completely, nothing new starts and nothing
@@ -33,4 +34,14 @@ export function announceOrchestrator(snapshot: Snapshot, config: Config, memory:
       reason: `Orchestrator unreachable (${snapshot.queue.problem ?? 'incomplete observation'}): starting nothing new and stopping nothing until it answers`,
     },
   ];
+}
+
+/**
+ * Unknown is not idle, record by record: while task records from the orchestrator could not be read
+ * (one might be a busy task), nothing is stopped or closed; why, in words, or undefined.
+ */
+export function stopsHeld(snapshot: Snapshot): string | undefined {
+  const skipped = snapshot.queue.skipped?.tasks ?? 0;
+  if (skipped === 0) return undefined;
+  return `${plural(skipped, 'task record')} from the orchestrator could not be read, and one might be a busy task`;
 }
