@@ -1,19 +1,11 @@
 import { SESSION_STATES } from '../core/session-driver.js';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { HostStage } from '../core/state.js';
+import { HOST_STAGES, type HostStage } from '../core/state.js';
 import type { ManagerPort } from './manager-port.js';
 
 /** Prometheus metrics, read from the service at scrape time (no bookkeeping of their own). */
 
-const hostStages: HostStage[] = [
-  'off',
-  'powering-on',
-  'rdp-answering',
-  'logged-in',
-  'runner-online',
-  'stopping',
-  'failed',
-];
+const hostStages: readonly HostStage[] = HOST_STAGES;
 const sessionStates = SESSION_STATES;
 
 export interface Metrics {

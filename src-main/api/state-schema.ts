@@ -1,7 +1,13 @@
 import { SESSION_STATES } from '../core/session-driver.js';
 import { z } from 'zod';
 import type { EventKind, ManagerEvent } from '../core/events.js';
-import type { HostView, ManagerState, RunnerView, SessionView } from '../core/state.js';
+import {
+  HOST_STAGES,
+  type HostView,
+  type ManagerState,
+  type RunnerView,
+  type SessionView,
+} from '../core/state.js';
 
 /**
  * Zod mirrors of the core's ManagerState and ManagerEvent, so the HTTP client and the IPC bridge can
@@ -10,15 +16,7 @@ import type { HostView, ManagerState, RunnerView, SessionView } from '../core/st
 
 const powerState = z.enum(['on', 'starting', 'stopping', 'off', 'gone', 'unknown']);
 const sessionState = z.enum(SESSION_STATES);
-const hostStage = z.enum([
-  'off',
-  'powering-on',
-  'rdp-answering',
-  'logged-in',
-  'runner-online',
-  'stopping',
-  'failed',
-]);
+const hostStage = z.enum(HOST_STAGES);
 
 export const hostViewSchema = z.object({
   id: z.string(),

@@ -1,11 +1,19 @@
 import type { PowerState } from './power-driver.js';
-import type { SessionState } from './session-driver.js';
+import type { SessionStatus } from './session-driver.js';
 
 /** The current state of everything, as one object: served by the API, IPC, the UI and the tray. */
 
 /** Boot stages shown as progress: powering on → RDP answering → logged in → runner online. */
-export type HostStage =
-  'off' | 'powering-on' | 'rdp-answering' | 'logged-in' | 'runner-online' | 'stopping' | 'failed';
+export const HOST_STAGES = [
+  'off',
+  'powering-on',
+  'rdp-answering',
+  'logged-in',
+  'runner-online',
+  'stopping',
+  'failed',
+] as const;
+export type HostStage = (typeof HOST_STAGES)[number];
 
 export interface HostView {
   id: string;
@@ -50,16 +58,8 @@ export interface RunnerView {
   lastBusyAt?: number;
 }
 
-export interface SessionView {
-  key: string;
-  hostId: string;
-  user: string;
-  state: SessionState;
-  since: number;
-  connectedAt?: number;
-  reconnects: number;
-  width: number;
-  height: number;
+/** A session as the API shows it: the driver's status, its error in words. */
+export interface SessionView extends Omit<SessionStatus, 'error'> {
   error?: string;
   /** Set when the session waits for the operator (authentication failure, changed certificate...). */
   blocked?: string;
