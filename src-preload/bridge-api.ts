@@ -35,7 +35,7 @@ export interface IpcRendererLike {
  * A failure as it crosses contextBridge: the contract's error body, plus `code` and `status` as on
  * ApiError, so the UI can read it the same way with or without `fromBridge`.
  */
-export type BridgeRejection = ApiErrorBody & { name: 'ApiError'; code: ApiErrorCode; status: number };
+type BridgeRejection = ApiErrorBody & { name: 'ApiError'; code: ApiErrorCode; status: number };
 
 function rejection(body: ApiErrorBody): BridgeRejection {
   return { name: 'ApiError', ...body, code: body.error, status: apiErrorCodes[body.error] };

@@ -21,7 +21,7 @@ import {
  * carry only `has…` flags.
  */
 
-export const plainSecretSchema = z.string().min(1, 'must not be empty').max(4096, 'at most 4096 characters');
+const plainSecretSchema = z.string().min(1, 'must not be empty').max(4096, 'at most 4096 characters');
 
 // ---- writes -------------------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ function patchOf(shape: Shape): z.ZodObject<Shape> {
 
 type Plain<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]: T[K] } : T;
 /** The type of a patch of T (what `patchOf` accepts). */
-export type DeepPatch<T> = {
+type DeepPatch<T> = {
   [K in keyof T]?:
     | (NonNullable<T[K]> extends readonly unknown[]
         ? T[K]

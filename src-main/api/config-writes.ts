@@ -23,14 +23,14 @@ export const hostSecretFields: SecretField[] = [
   { path: ['aws', 'secretAccessKey'], kind: 'aws-secret' },
   { path: ['azure', 'clientSecret'], kind: 'azure-secret' },
 ];
-export const runnerSecretFields: SecretField[] = [{ path: ['password'], kind: 'runner-password' }];
-export const settingsSecretFields: SecretField[] = [
+const runnerSecretFields: SecretField[] = [{ path: ['password'], kind: 'runner-password' }];
+const settingsSecretFields: SecretField[] = [
   { path: ['orchestrator', 'key'], kind: 'orchestrator-key' },
   { path: ['notifications', 'email', 'password'], kind: 'smtp-password' },
   { path: ['notifications', 'webhook', 'url'], kind: 'webhook-url' },
 ];
 /** Settings are one of a kind: their secrets live under `<kind>:default`. */
-export const SETTINGS_SECRET_ID = 'default';
+const SETTINGS_SECRET_ID = 'default';
 
 const isObject = (value: unknown): value is Raw =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

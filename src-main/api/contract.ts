@@ -23,16 +23,16 @@ import { managerEventSchema, managerStateSchema, severitySchema } from './state-
 const none = z.strictObject({});
 const ok = z.object({ ok: z.literal(true) });
 
-export const checkResultSchema = z.object({
+const checkResultSchema = z.object({
   ok: z.boolean(),
   detail: z.string().optional(),
   error: z.string().optional(),
   skipped: z.boolean().optional(),
 });
 
-export const sinkNameSchema = z.enum(['email', 'webhook', 'orchestrator', 'desktop']);
+const sinkNameSchema = z.enum(['email', 'webhook', 'orchestrator', 'desktop']);
 
-export const listEventsInputSchema = z.strictObject({
+const listEventsInputSchema = z.strictObject({
   /** Only events with a greater id. */
   afterId: z.number().int().min(0).optional(),
   /** The newest `limit` events that match (oldest first in the reply). */
@@ -43,7 +43,7 @@ export const listEventsInputSchema = z.strictObject({
   severity: severitySchema.optional(),
 });
 
-export const testHostInputSchema = z
+const testHostInputSchema = z
   .strictObject({
     /** Test a stored host. */
     hostId: idSchema.optional(),
@@ -124,7 +124,7 @@ export const streams = {
 } as const;
 
 export type OperationName = keyof typeof operations;
-export type OperationInput<K extends OperationName> = z.input<(typeof operations)[K]['input']>;
+type OperationInput<K extends OperationName> = z.input<(typeof operations)[K]['input']>;
 export type OperationOutput<K extends OperationName> = z.output<(typeof operations)[K]['output']>;
 
 type Method<K extends OperationName> =
@@ -132,7 +132,7 @@ type Method<K extends OperationName> =
     ? (input?: OperationInput<K>) => Promise<OperationOutput<K>>
     : (input: OperationInput<K>) => Promise<OperationOutput<K>>;
 
-export type SessionManagerOperations = { [K in OperationName]: Method<K> };
+type SessionManagerOperations = { [K in OperationName]: Method<K> };
 
 export interface EventSubscription {
   /** Stops the stream. */

@@ -13,8 +13,8 @@ export const apiErrorCodes = {
 } as const;
 export type ApiErrorCode = keyof typeof apiErrorCodes;
 
-export const apiIssueSchema = z.object({ path: z.string(), message: z.string() });
-export type ApiIssue = z.infer<typeof apiIssueSchema>;
+const apiIssueSchema = z.object({ path: z.string(), message: z.string() });
+type ApiIssue = z.infer<typeof apiIssueSchema>;
 
 export const apiErrorBodySchema = z.object({
   error: z.enum(Object.keys(apiErrorCodes) as [ApiErrorCode, ...ApiErrorCode[]]),
@@ -46,7 +46,7 @@ export class ApiError extends Error {
   }
 }
 
-export function pathText(path: readonly PropertyKey[]): string {
+function pathText(path: readonly PropertyKey[]): string {
   return path.length ? path.map(String).join('.') : '(root)';
 }
 

@@ -7,9 +7,9 @@ import type { HostView, ManagerState } from '../core/state.js';
  * A host can take work when it is not failed or gone and either it is on with a free session slot,
  * or it is off and the budget allows one more host on.
  */
-export type HealthStatus = 'ok' | 'busy' | 'degraded' | 'paused' | 'unconfigured';
+type HealthStatus = 'ok' | 'busy' | 'degraded' | 'paused' | 'unconfigured';
 
-export interface Health {
+interface Health {
   status: HealthStatus;
   hostsAvailable: number;
   hostsTotal: number;

@@ -3,7 +3,7 @@
  * server with `Host: evil.example`. Only loopback names (and names the operator adds) at our port pass.
  */
 
-export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 export function parseHostHeader(value: string | undefined): { name: string; port: number } | undefined {
   if (!value) return undefined;

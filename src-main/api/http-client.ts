@@ -18,7 +18,7 @@ import { EVENTS_STREAM_PATH, httpRoutes, pathParams, sendsBody } from './http-ro
  * header and never in a URL.
  */
 
-export interface HttpClientOptions {
+interface HttpClientOptions {
   /** e.g. http://127.0.0.1:7870; '' in the browser (same origin). */
   baseUrl: string;
   token: string;

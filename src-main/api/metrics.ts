@@ -8,7 +8,7 @@ import type { ManagerPort } from './manager-port.js';
 const hostStages: readonly HostStage[] = HOST_STAGES;
 const sessionStates = SESSION_STATES;
 
-export interface Metrics {
+interface Metrics {
   contentType: string;
   render(): Promise<string>;
 }

@@ -20,7 +20,7 @@ import type { ManagerPort } from './manager-port.js';
 import { createMetrics } from './metrics.js';
 import { bearerToken, tokensMatch } from './token.js';
 
-export interface ApiServerOptions {
+interface ApiServerOptions {
   port: ManagerPort;
   /** The bearer token every API request must carry (getOrCreateApiToken). */
   token: string;
@@ -49,7 +49,7 @@ export interface RunningApiServer {
 }
 
 /** The web console's policy: only its own scripts, styles, images and API; no framing, no forms elsewhere. */
-export const CONSOLE_CSP = [
+const CONSOLE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   // Mantine sets style attributes at run time.

@@ -18,7 +18,7 @@ const powerState = z.enum(['on', 'starting', 'stopping', 'off', 'gone', 'unknown
 const sessionState = z.enum(SESSION_STATES);
 const hostStage = z.enum(HOST_STAGES);
 
-export const hostViewSchema = z.object({
+const hostViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   protocol: z.enum(['rdp', 'aws-ec2', 'azure-vm']),
@@ -37,7 +37,7 @@ export const hostViewSchema = z.object({
   drainCount: z.number().optional(),
 });
 
-export const runnerViewSchema = z.object({
+const runnerViewSchema = z.object({
   id: z.string(),
   hostId: z.string(),
   queued: z.number(),
@@ -51,7 +51,7 @@ export const runnerViewSchema = z.object({
   lastBusyAt: z.number().optional(),
 });
 
-export const sessionViewSchema = z.object({
+const sessionViewSchema = z.object({
   key: z.string(),
   hostId: z.string(),
   user: z.string(),

@@ -14,13 +14,13 @@ import { unavailableApi } from './unavailable-api.js';
  * notifications, and quits gracefully. main.ts gives it the Electron pieces.
  */
 
-export interface ShellLog {
+interface ShellLog {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
 }
 
-export interface DesktopShellDeps {
+interface DesktopShellDeps {
   createService: CreateAppService;
   serviceOptions: AppServiceOptions;
   trayView: TrayView;

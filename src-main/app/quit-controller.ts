@@ -4,7 +4,7 @@
  * app quits for real. A stop that hangs does not keep the app alive past `graceMs`.
  */
 
-export interface QuitControllerDeps {
+interface QuitControllerDeps {
   /** Stops the reconciler loop gracefully; never powers anything off. */
   stopService(): Promise<void>;
   /** app.quit(): fires before-quit again, which now lets it through. */

@@ -22,7 +22,7 @@ export async function writeConfig<T>(
 }
 
 /** The API's errors in CLI terms: bad input is a usage error, a missing keychain its own code. */
-export function asCliError(error: unknown, issuePrefix?: string): unknown {
+function asCliError(error: unknown, issuePrefix?: string): unknown {
   if (!(error instanceof ApiError)) return error;
   const at = (path: string) => (issuePrefix ? `${issuePrefix}.${path}` : path);
   const detail = error.issues?.map((issue) => `${at(issue.path)}: ${issue.message}`).join('\n');

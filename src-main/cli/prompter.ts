@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { CliIO } from './context.js';
 
 /** Validation result for a prompt: true, or the message to show under it. */
-export type Check = (value: string) => true | string;
+type Check = (value: string) => true | string;
 
 export interface Choice<T extends string> {
   value: T;

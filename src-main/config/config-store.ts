@@ -4,7 +4,7 @@ import envPaths from 'env-paths';
 import { configSchema, describeIssues, emptyConfig, type Config } from './schema.js';
 import { migrate, UnsupportedConfigVersionError } from './migrations.js';
 
-export const CONFIG_ENV = 'SESSION_MANAGER_CONFIG';
+const CONFIG_ENV = 'SESSION_MANAGER_CONFIG';
 
 /** A config file that cannot be used. It names the file, each field and the reason; the file is left as it is. */
 export class ConfigError extends Error {

@@ -16,7 +16,7 @@ const hostnameLabel = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 const hostnameRe = new RegExp(`^${hostnameLabel}(?:\\.${hostnameLabel})*$`);
 const ipv4Re = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-export function isHostname(value: string): boolean {
+function isHostname(value: string): boolean {
   return value.length <= 253 && (ipv4Re.test(value) || hostnameRe.test(value));
 }
 
@@ -91,7 +91,7 @@ export const httpUrlSchema = z
   .refine((value) => /^https?:\/\//.test(value), 'an http:// or https:// URL')
   .transform((value) => value.replace(/\/$/, ''));
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time like 08:30');
-export const timeZoneSchema = z.string().refine((tz) => {
+const timeZoneSchema = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
@@ -166,7 +166,7 @@ export const azureSchema = z.object({
   armEndpoint: httpUrlSchema.optional(),
 });
 
-export const protocols = ['rdp', 'aws-ec2', 'azure-vm'] as const;
+const protocols = ['rdp', 'aws-ec2', 'azure-vm'] as const;
 
 export const hostSchema = z
   .object({
@@ -261,7 +261,7 @@ export const webhookUrlSchema = z
  * fix that (migrations are pure and cannot write the keychain), so the load names the field and says
  * what to do; the config version stays 1.
  */
-export const PLAIN_WEBHOOK_URL_PROBLEM =
+const PLAIN_WEBHOOK_URL_PROBLEM =
   'holds a plain URL, but a webhook URL is a credential and lives only in the OS keychain. ' +
   'Delete "webhook" from "notifications" in this file, then set the URL again in the UI ' +
   '(Settings → Notifications) or with `session-manager notifications webhook set`';

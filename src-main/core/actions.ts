@@ -83,8 +83,6 @@ export type Action =
   | AlertAction
   | NoteAction;
 
-export type ActionKind = Action['kind'];
-
 /** Actions that take something away; they are re-checked just before they run and never run on stale data. */
 export function isDestructive(action: Action): action is PowerOffAction | CloseSessionAction {
   return action.kind === 'powerOff' || action.kind === 'closeSession';

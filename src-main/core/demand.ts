@@ -31,7 +31,7 @@ export interface Demand {
 }
 
 /** The runners to count for; and the lead (ms) before a future task or run counts, per host. */
-export interface DemandInput {
+interface DemandInput {
   runners: readonly Pick<RunnerConfig, 'id' | 'host' | 'activities'>[];
   /** The host's learned boot lead (0 when pre-warm is off). */
   leadFor: (hostId: string) => number;

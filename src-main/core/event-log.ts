@@ -10,7 +10,7 @@ export interface EventLogger {
   error(object: object, message: string): void;
 }
 
-export interface EventLogOptions {
+interface EventLogOptions {
   /** JSON-lines file that keeps the history across restarts; absent = memory only. */
   file?: string;
   /** Events kept in memory and in the file (the file is trimmed to this). Default 1,000. */
@@ -21,7 +21,7 @@ export interface EventLogOptions {
   now?: () => number;
 }
 
-export type EventListener = (event: ManagerEvent) => void;
+type EventListener = (event: ManagerEvent) => void;
 
 const storedEventSchema = z.object({
   id: z.number().int().positive(),

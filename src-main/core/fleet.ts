@@ -47,13 +47,8 @@ function sessionUser(runner: RunnerConfig, host: HostConfig): string | undefined
   return runner.sessionMode === 'rdp' ? (runner.user ?? host.user) : undefined;
 }
 
-export function sessionKey(hostId: string, user: string): string {
+function sessionKey(hostId: string, user: string): string {
   return `${hostId}/${user}`;
-}
-
-/** The host id of a session key ("bot-01/alice" → "bot-01"). */
-export function hostOfSessionKey(key: string): string {
-  return key.slice(0, key.indexOf('/'));
 }
 
 // Configs are replaced, never mutated: the fleet of one config is worked out once.

@@ -117,7 +117,7 @@ export function emptyMemory(): PlanMemory {
   };
 }
 
-export function freshHostMemory(): HostMemory {
+function freshHostMemory(): HostMemory {
   return { attempts: 0, drainCount: 0 };
 }
 
@@ -142,7 +142,7 @@ export function clearFailures(memory: PlanMemory, hostId: string, now: number): 
 }
 
 /** The version of the saved memory's shape; a file with a newer one is reported and ignored. */
-export const MEMORY_VERSION = 1;
+const MEMORY_VERSION = 1;
 
 /** The memory as JSON-safe data (saved next to the config, so what plan learned survives a restart). */
 export function memoryToJson(memory: PlanMemory): object {

@@ -8,7 +8,7 @@ import type { SessionDriver, SessionStatus } from './session-driver.js';
 import type { ActionOutcome, ObservationProblem, Snapshot } from './snapshot.js';
 
 /** What a tick reads the world through. */
-export interface Observers {
+interface Observers {
   /** Absent when no orchestrator is configured: then every observation is incomplete. */
   orchestrator?: Orchestrator;
   powerDrivers: readonly PowerDriver[];

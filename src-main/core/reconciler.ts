@@ -17,11 +17,11 @@ import { StateStore } from './state-store.js';
 import { viewOf } from './view.js';
 
 /** Where events go (the EventLog). */
-export interface EventSink {
+interface EventSink {
   append(event: NewEvent): ManagerEvent | void;
 }
 
-export interface ReconcilerOptions {
+interface ReconcilerOptions {
   config: Config;
   /** Absent when no orchestrator is configured: then every observation is incomplete. */
   orchestrator?: Orchestrator;
@@ -50,7 +50,7 @@ export interface ReconcilerOptions {
 }
 
 /** What one tick saw, decided and did (for tests, the CLI and the API). */
-export interface TickReport {
+interface TickReport {
   at: number;
   snapshot: Snapshot;
   actions: Action[];

@@ -1,6 +1,6 @@
 import type { ManagerState } from './state.js';
 
-export type StateListener = (state: ManagerState) => void;
+type StateListener = (state: ManagerState) => void;
 
 /** The current ManagerState as one object; the API, IPC and tray read it and subscribe to changes. */
 export class StateStore {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-export type TcpConnectResult = { ok: true; ms: number } | { ok: false; error: string };
+type TcpConnectResult = { ok: true; ms: number } | { ok: false; error: string };
 
 /** Opens (and at once closes) a TCP connection to host:port: did anything accept it within the timeout? */
 export function tcpConnect(host: string, port: number, timeoutMs: number): Promise<TcpConnectResult> {

@@ -6,7 +6,7 @@ import { EmailSink } from './sinks/email.js';
 import { OrchestratorAlertSink } from './sinks/orchestrator.js';
 import { WebhookSink } from './sinks/webhook.js';
 
-export interface SinkDependencies {
+interface SinkDependencies {
   secrets: { get(ref: string): Promise<string | undefined> };
   /** Present when an orchestrator is configured. */
   orchestrator?: Pick<Orchestrator, 'alert'>;

@@ -110,8 +110,6 @@ const rules: Partial<Record<ManagerEvent['kind'], Rule>> = {
   },
 };
 
-export const notifiableKinds = Object.keys(rules) as Array<ManagerEvent['kind']>;
-
 interface Pending {
   state: string;
   notification: Notification;
@@ -126,7 +124,7 @@ export interface SubjectMemory {
 
 export type DeciderMemory = Readonly<Record<string, SubjectMemory>>;
 
-export interface Decision {
+interface Decision {
   notify: Notification[];
   memory: DeciderMemory;
 }

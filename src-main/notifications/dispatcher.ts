@@ -9,7 +9,7 @@ import {
 } from './decider.js';
 import { testNotification, type Notification, type NotificationSink, type SinkName } from './notification.js';
 
-export interface SinkResult {
+interface SinkResult {
   sink: SinkName;
   ok: boolean;
   error?: string;
@@ -18,7 +18,7 @@ export interface SinkResult {
 /** A timer the tests can drive; the default is setTimeout. Returns a cancel function. */
 export type Schedule = (run: () => void, delayMs: number) => () => void;
 
-export interface DispatcherOptions {
+interface DispatcherOptions {
   sinks: NotificationSink[];
   /** Where delivery failures go (the service's event log). Never called with a secret. */
   report: (event: NewEvent) => void;

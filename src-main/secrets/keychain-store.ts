@@ -1,7 +1,7 @@
 import { AsyncEntry } from '@napi-rs/keyring';
 import { SecretStoreUnavailableError, type SecretStore } from './secret-store.js';
 
-export const KEYCHAIN_SERVICE = 'session-manager';
+const KEYCHAIN_SERVICE = 'session-manager';
 
 /** The OS keychain through @napi-rs/keyring. Fails closed: any keychain error becomes SecretStoreUnavailableError. */
 export class KeychainStore implements SecretStore {

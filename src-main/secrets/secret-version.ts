@@ -6,7 +6,7 @@ import type { SecretStore } from './secret-store.js';
  * (CLI, API, console, or the keychain entry replaced by hand) without the value leaving the store.
  * Salted with the reference, so equal passwords of two entries do not show as equal.
  */
-export function versionOf(ref: string, value: string): string {
+function versionOf(ref: string, value: string): string {
   return createHash('sha256').update(ref).update('\0').update(value).digest('hex').slice(0, 16);
 }
 

@@ -6,7 +6,7 @@ import { probeCertificate } from '../drivers/session/rdp/probe-certificate.js';
 import { SessionFailure } from '../drivers/session/rdp/session-errors.js';
 
 /** Trust this certificate for the host; without a fingerprint, the one it presented or presents now. */
-export interface TrustRequest {
+interface TrustRequest {
   hostId: string;
   fingerprint?: string;
 }
@@ -18,7 +18,7 @@ export interface TrustChoice {
   source: 'given' | 'presented' | 'probed';
 }
 
-export type TrustErrorKind = 'not-found' | 'no-certificate' | 'unreachable' | 'failed';
+type TrustErrorKind = 'not-found' | 'no-certificate' | 'unreachable' | 'failed';
 
 /** Why a certificate could not be chosen, as fields (nobody parses the message). */
 export class TrustError extends Error {

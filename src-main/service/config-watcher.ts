@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigError, type ConfigStore } from '../config/config-store.js';
 import type { Config } from '../config/schema.js';
 
-export interface ConfigWatcherEvents {
+interface ConfigWatcherEvents {
   /** A valid new config is on disk. */
   changed(config: Config): void;
   /** The file changed but is broken: the last good config stays in force. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 
 /** Field names whose values are never logged, wherever they appear (defence in depth: secrets should not reach the logger at all). */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'password',
   '*.password',
   'key',
@@ -23,7 +23,7 @@ export const REDACTED_PATHS = [
   'headers.token',
 ];
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level?: string;
   /** Rotating log file (daily and at 10 MB, 14 files kept); absent = stdout only. */
   file?: string;

@@ -10,7 +10,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { apiTrustOperation, CertificateTrust } from './certificate-trust.js';
 import type { Counters } from './counters.js';
 
-export interface ManagerPortParts {
+interface ManagerPortParts {
   reconciler: Reconciler;
   events: EventLog;
   counters: Counters;

@@ -8,9 +8,9 @@ import { z } from 'zod';
  * listens (owner-only) and removed at stop, so the CLI finds the port even when it was chosen at start.
  */
 const serviceFileSchema = z.object({ url: z.url(), pid: z.number().int().positive() });
-export type ServiceFile = z.infer<typeof serviceFileSchema>;
+type ServiceFile = z.infer<typeof serviceFileSchema>;
 
-export function serviceFilePath(configPath: string): string {
+function serviceFilePath(configPath: string): string {
   return path.join(path.dirname(path.resolve(configPath)), 'service.json');
 }
 

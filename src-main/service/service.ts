@@ -27,7 +27,7 @@ import { removeServiceFile, writeServiceFile } from './service-file.js';
 import { createManagerPort } from './manager-port.js';
 import { OrchestratorSlot } from './orchestrator-slot.js';
 
-export interface ServiceOptions {
+interface ServiceOptions {
   /** The config file (resolveConfigPath()). */
   configPath: string;
   /** Rotating log file; default: the platform's log dir. */

@@ -1,5 +1,5 @@
 /** The systemd unit for `session-manager run local`. Pure: the caller decides where it goes. */
-export interface UnitOptions {
+interface UnitOptions {
   /** Absolute path of node. */
   node: string;
   /** Absolute path of bin/session-manager.js. */

@@ -13,7 +13,7 @@ import { mean, percentile, type SimResult } from './stats.js';
 import { PoolDispatch } from './pool-dispatch.js';
 import type { Trace, TraceTask } from './trace.js';
 
-export interface SimOptions {
+interface SimOptions {
   /** Time between plan calls (the poll interval). Default 15 s. */
   tickMs?: number;
   /** stopping → off. Default 60 s (billed). */
@@ -59,7 +59,7 @@ interface SimSession {
 }
 
 /** The config the simulator plans with: the trace's hosts as EC2 instances, one rdp runner each. */
-export function traceConfig(trace: Trace, policy: ConfigInput['policy'] = {}): Config {
+function traceConfig(trace: Trace, policy: ConfigInput['policy'] = {}): Config {
   return configSchema.parse({
     version: 1,
     orchestrator: { server: 'https://sim.botcity.dev', login: 'sim', key: 'orchestrator-key:sim' },

@@ -46,7 +46,7 @@ export function ConfigList<T>(props: {
 }
 
 /** What the removal dialog shows and does. */
-export interface Removal {
+interface Removal {
   asked: unknown;
   error: string | undefined;
   busy: boolean;

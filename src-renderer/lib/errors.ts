@@ -1,6 +1,6 @@
 /** What an API failure says to a person, and which fields it names (ApiError over HTTP or IPC). */
 
-export interface FieldIssue {
+interface FieldIssue {
   path: string;
   message: string;
 }

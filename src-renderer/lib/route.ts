@@ -8,7 +8,7 @@ import { useSyncExternalStore } from 'react';
 export const views = ['overview', 'hosts', 'runners', 'sessions', 'events', 'timeline', 'settings'] as const;
 export type View = (typeof views)[number];
 
-export interface Route {
+interface Route {
   view: View;
   /** Sub-path after the view, e.g. ['new'] or ['edit', 'bot-01']. */
   rest: string[];

@@ -19,7 +19,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
 }
 
 /** The schema of one field, e.g. ['aws', 'instanceId'] of the host input. */
-export function fieldSchema(root: z.ZodType, path: readonly string[]): z.ZodType | undefined {
+function fieldSchema(root: z.ZodType, path: readonly string[]): z.ZodType | undefined {
   let current: z.ZodType | undefined = root;
   for (const key of path) {
     const object: z.ZodType | undefined = current ? unwrap(current) : undefined;

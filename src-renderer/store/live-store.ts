@@ -7,9 +7,9 @@ import { addSample, loadSamples, sampleOf, saveSamples, type Sample } from './sa
 
 const maxEvents = 2000;
 
-export type Connection = 'connecting' | 'live' | 'lost' | 'unauthorized';
+type Connection = 'connecting' | 'live' | 'lost' | 'unauthorized';
 
-export interface LiveStore {
+interface LiveStore {
   state?: ManagerState;
   /** serverNow − Date.now() when the state arrived: the UI counts time on the service's clock. */
   clockOffset: number;

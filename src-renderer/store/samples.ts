@@ -56,7 +56,7 @@ export function addSample(ring: readonly Sample[], sample: Sample): Sample[] {
   return kept.length > maxSamples ? kept.slice(-maxSamples) : kept;
 }
 
-export interface VmHours {
+interface VmHours {
   /** Cloud host-hours spent in the window. */
   used: number;
   /** What the same fleet always on would have spent over the same observed time. */

@@ -13,7 +13,7 @@ export const bridgeKey = 'sessionManager';
 
 const prefix = 'session-manager';
 
-export function operationChannel(name: OperationName): string {
+function operationChannel(name: OperationName): string {
   return `${prefix}:op:${name}`;
 }
 

@@ -37,7 +37,7 @@ export interface IpcMainLike {
   removeListener(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
 }
 
-export interface IpcHandlerOptions {
+interface IpcHandlerOptions {
   ipcMain: IpcMainLike;
   api: SessionManagerApi;
   /** Our window's webContents id and page URL; undefined while no window is open. */

@@ -3,7 +3,7 @@ import { writeAutostartEntry } from './xdg-autostart.js';
 
 /** Carries out the start-at-login plan: Electron's call on Windows/macOS, the autostart file on Linux. */
 
-export interface LoginItemDeps {
+interface LoginItemDeps {
   /** app.setLoginItemSettings */
   setLoginItemSettings(settings: ElectronLoginItemSettings): void;
   writeAutostart?: (file: string, content: string | undefined) => Promise<void>;

@@ -8,7 +8,7 @@ import path from 'node:path';
  */
 
 export const hiddenFlag = '--hidden';
-export const autostartFileName = 'session-manager.desktop';
+const autostartFileName = 'session-manager.desktop';
 
 export interface LoginItemEnv {
   platform: NodeJS.Platform;
@@ -30,7 +30,7 @@ export interface ElectronLoginItemSettings {
   args?: string[];
 }
 
-export type LoginItemPlan =
+type LoginItemPlan =
   | { kind: 'electron'; settings: ElectronLoginItemSettings }
   /** `content` undefined: remove the entry. */
   | { kind: 'xdg'; file: string; content?: string };

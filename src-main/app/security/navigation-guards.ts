@@ -6,7 +6,7 @@ import { externalLinkDecision, navigationAllowed } from './navigation.js';
  * link that passes the external check opens in the user's browser instead.
  */
 
-export interface NavigationGuardOptions {
+interface NavigationGuardOptions {
   pageUrl: string;
   allowList: () => readonly string[];
   /** shell.openExternal */

@@ -8,7 +8,7 @@ import { isOurPage } from '../ipc/sender.js';
  */
 
 /** Hosts the UI links to; `*.example.com` allows its subdomains (not example.com itself). */
-export const defaultExternalHosts: readonly string[] = [
+const defaultExternalHosts: readonly string[] = [
   'botcity.dev',
   '*.botcity.dev',
   'github.com',
@@ -17,7 +17,7 @@ export const defaultExternalHosts: readonly string[] = [
   'portal.azure.com',
 ];
 
-export function hostAllowed(host: string, allowList: readonly string[]): boolean {
+function hostAllowed(host: string, allowList: readonly string[]): boolean {
   const h = host.toLowerCase();
   return allowList.some((entry) => {
     const e = entry.toLowerCase();
@@ -25,7 +25,7 @@ export function hostAllowed(host: string, allowList: readonly string[]): boolean
   });
 }
 
-export type ExternalDecision = { open: true; url: string } | { open: false; reason: string };
+type ExternalDecision = { open: true; url: string } | { open: false; reason: string };
 
 export function externalLinkDecision(url: string, allowList: readonly string[]): ExternalDecision {
   let parsed: URL;

@@ -10,7 +10,7 @@ export interface TrayView {
   show(model: TrayModel): void;
 }
 
-export interface TrayCommandHandlers {
+interface TrayCommandHandlers {
   openWindow(): void;
   pause(): Promise<unknown>;
   resume(): Promise<unknown>;
@@ -19,7 +19,7 @@ export interface TrayCommandHandlers {
   quit(): void;
 }
 
-export interface TrayControllerOptions {
+interface TrayControllerOptions {
   view: TrayView;
   input: () => TrayMenuInput;
   handlers: TrayCommandHandlers;

@@ -15,7 +15,7 @@ import { plural } from '../../core/words.js';
 export const trayStatuses = ['idle', 'active', 'attention', 'error'] as const;
 export type TrayStatus = (typeof trayStatuses)[number];
 
-export interface TraySummary {
+interface TraySummary {
   status: TrayStatus;
   /** One line for the tooltip and the menu's first item. */
   headline: string;

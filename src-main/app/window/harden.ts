@@ -5,7 +5,7 @@ import { requestAllowed } from '../security/navigation.js';
 
 /** The Electron edge of the security rules: attaches the pure decisions to the session and webContents. */
 
-export interface HardenOptions {
+interface HardenOptions {
   pageUrl: string;
   rendererDirUrl: string;
   allowList: () => readonly string[];

@@ -6,7 +6,7 @@ import type { BrowserWindowConstructorOptions } from 'electron';
  * web security on, no <webview>, no insecure content, nothing loaded by dropping a file on it.
  */
 
-export interface WindowOptionsInput {
+interface WindowOptionsInput {
   /** Absolute path of the bundled preload (dist-app/preload.cjs). */
   preloadPath: string;
   /** Window icon (ignored on macOS, which uses the app bundle's icon). */

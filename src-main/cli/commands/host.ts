@@ -32,7 +32,7 @@ const isAws = (draft: Draft) => draft.protocol === 'aws-ec2';
 const isAzure = (draft: Draft) => draft.protocol === 'azure-vm';
 
 /** Every host field, in the order the wizard asks for them. */
-export const hostFields: Field<Draft>[] = [
+const hostFields: Field<Draft>[] = [
   { path: ['id'], option: 'id', label: 'Host id', kind: 'text', schema: idSchema },
   {
     path: ['name'],

@@ -13,7 +13,7 @@ import { registerRunner } from './runner.js';
 import { registerService } from './service.js';
 
 /** Each command lives in its own file and exports `register(program, ctx)`. Add new ones here. */
-export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 export const commands: RegisterCommand[] = [
   registerHost,

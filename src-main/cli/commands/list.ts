@@ -16,7 +16,7 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-export function describeAll(config: Config): string {
+function describeAll(config: Config): string {
   const lines: string[] = [];
   lines.push(
     config.orchestrator

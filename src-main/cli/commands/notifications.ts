@@ -7,7 +7,7 @@ import { CliError, ExitCode } from '../errors.js';
 import { Prompter } from '../prompter.js';
 import { readSecret } from '../secret-input.js';
 
-export const WEBHOOK_URL_ENV = 'SESSION_MANAGER_WEBHOOK_URL';
+const WEBHOOK_URL_ENV = 'SESSION_MANAGER_WEBHOOK_URL';
 
 interface SetOptions {
   format?: string;

@@ -13,7 +13,7 @@ import { CliError, ExitCode } from '../errors.js';
 import { Prompter } from '../prompter.js';
 import { readSecret } from '../secret-input.js';
 
-export const ORCHESTRATOR_KEY_ENV = 'SESSION_MANAGER_ORCHESTRATOR_KEY';
+const ORCHESTRATOR_KEY_ENV = 'SESSION_MANAGER_ORCHESTRATOR_KEY';
 
 /** What a failed `orchestrator test` step means for scripts. */
 const exitCodeOf: Record<BotCityErrorKind, number> = {

@@ -11,7 +11,7 @@ import { formatDuration, plural, queuedWords, runningWords } from '../words.js';
 import type { HostSituation } from './situation.js';
 
 /** What plan decides about a host's power. */
-export interface PowerDecision {
+interface PowerDecision {
   /** In order: give up, close its sessions, power off. */
   actions: Action[];
   notes: NoteAction[];

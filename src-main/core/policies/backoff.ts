@@ -4,8 +4,8 @@ import { exponentialDelay } from '../../lib/backoff.js';
  * Exponential back-off for failed starts and session opens: 1 min, 2, 4, 8 ... at most 30 min.
  * Deterministic (no jitter) because `plan` is pure; hosts fail at different times anyway.
  */
-export const BACKOFF_BASE_MS = 60_000;
-export const BACKOFF_MAX_MS = 30 * 60_000;
+const BACKOFF_BASE_MS = 60_000;
+const BACKOFF_MAX_MS = 30 * 60_000;
 
 /** Delay before the next attempt after `attempts` failures in a row (attempts ≥ 1). */
 export function backoffDelay(attempts: number, retryAfterMs = 0): number {

@@ -23,7 +23,7 @@ export function isPendingStart(memory: HostMemory, bootTimeoutMs: number, now: n
   );
 }
 
-export interface BootView {
+interface BootView {
   hostId: string;
   state: PowerState;
   /** RDP answers, or a runner runs a task or is online. */

@@ -14,11 +14,6 @@ export function observeDrain(host: HostMemory, idle: boolean, now: number): void
   }
 }
 
-/** Whether observing `idle` changes the host's drain memory (so `plan` copies that memory only then). */
-export function drainChanges(host: Readonly<HostMemory>, idle: boolean): boolean {
-  return idle || host.drainCount !== 0 || host.drainSince !== undefined;
-}
-
 export function drainDone(
   host: Readonly<HostMemory>,
   observations: number,

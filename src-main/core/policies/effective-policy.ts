@@ -17,7 +17,7 @@ export function hostTimers(host: HostConfig, policy: PolicyConfig): HostTimers {
 }
 
 /** Boot lead assumed before a host's first measured boot. */
-export const DEFAULT_BOOT_LEAD_MS = 4 * 60_000;
+const DEFAULT_BOOT_LEAD_MS = 4 * 60_000;
 
 /** The lead to start a host by: the one learned from its boots, else the default. */
 export function bootLeadOf(memory: Readonly<Pick<HostMemory, 'bootLeadMs'>> | undefined): number {

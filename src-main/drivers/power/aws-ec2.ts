@@ -37,7 +37,7 @@ export interface Ec2DriverOptions {
  * Instance ids per DescribeInstances. The API caps filter values at 200 but documents no cap on
  * InstanceIds, so ids go as InstanceIds: 1,000 hosts of a region cost one call.
  */
-export const DESCRIBE_CHUNK = 1000;
+const DESCRIBE_CHUNK = 1000;
 
 /** What we read of an EC2 instance; the SDK's output is validated before use. */
 const instanceSchema = z.object({

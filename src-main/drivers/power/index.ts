@@ -8,9 +8,8 @@ import { NonePowerDriver } from './none.js';
 export { Ec2PowerDriver, type Ec2DriverOptions } from './aws-ec2.js';
 export { AzureVmPowerDriver, type AzureDriverOptions } from './azure-vm.js';
 export { NonePowerDriver } from './none.js';
-export { MANAGED_TAG } from './power-results.js';
 
-export type PowerProtocol = HostConfig['protocol'];
+type PowerProtocol = HostConfig['protocol'];
 
 export interface PowerDriverDeps {
   /** Cloud secrets (AWS secret keys, Azure client secrets) are read from here by ref. */

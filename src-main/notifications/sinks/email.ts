@@ -6,7 +6,7 @@ import { notificationText, type Notification, type NotificationSink } from '../n
 
 export type EmailConfig = z.output<typeof emailSchema>;
 
-export interface EmailSinkOptions {
+interface EmailSinkOptions {
   config: EmailConfig;
   /** Reads the SMTP password by its ref (the keychain). */
   secrets: { get(ref: string): Promise<string | undefined> };

@@ -8,7 +8,7 @@ export type WebhookConfig = z.output<typeof webhookSchema>;
 const teamsColour = { info: '2E7D32', warning: 'F9A825', error: 'C62828' } as const;
 
 /** The JSON each format expects: ours, Slack's incoming webhook `{text}`, or a Teams MessageCard. */
-export function webhookPayload(format: WebhookConfig['format'], notification: Notification): unknown {
+function webhookPayload(format: WebhookConfig['format'], notification: Notification): unknown {
   const text = notificationText(notification);
   switch (format) {
     case 'slack':
@@ -38,7 +38,7 @@ export function webhookPayload(format: WebhookConfig['format'], notification: No
   }
 }
 
-export interface WebhookSinkOptions {
+interface WebhookSinkOptions {
   /** `url` is the keychain reference of the URL, not the URL. */
   config: WebhookConfig;
   /** Reads the URL by its ref (the keychain). */

@@ -232,7 +232,7 @@ export class BotCityOrchestrator implements Orchestrator {
 }
 
 /** In words for the operator; never a secret (BotCityError messages carry none). */
-export function describeFailure(error: unknown): string {
+function describeFailure(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return `Cannot read the BotCity queue: ${text}`;
 }

@@ -4,9 +4,7 @@ import { BotCityOrchestrator, type ObserveOptions } from './client.js';
 import { HttpClient, type HttpOptions } from './http.js';
 import { BotCitySession } from './session.js';
 
-export { BotCityOrchestrator, describeFailure, normalize } from './client.js';
 export { BotCityError, type BotCityErrorKind } from './errors.js';
-export { quartzToCroner, QuartzCronError } from './quartz.js';
 
 export interface BotCityOptions extends Omit<HttpOptions, 'baseUrl'>, Partial<ObserveOptions> {
   /** The clock for token age (tests inject one). */

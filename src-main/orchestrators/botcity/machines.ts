@@ -4,7 +4,7 @@ import type { BotCitySession } from './session.js';
 
 const PATH = '/api/v2/machine/pagination';
 
-export interface MachineListing {
+interface MachineListing {
   /** Runner id → online, for runners that say. */
   online: Record<string, boolean>;
   /** Runner id → its type, for runners that say. */

@@ -4,7 +4,7 @@ import { parseJson } from './http.js';
 import type { BotCitySession } from './session.js';
 
 /** The fields of a Spring page that say whether more pages follow (any of them may be missing). */
-export interface PageEnd {
+interface PageEnd {
   content: readonly unknown[];
   /** Records that failed their schema and were skipped. */
   skipped: number;

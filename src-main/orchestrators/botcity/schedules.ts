@@ -15,7 +15,7 @@ export async function listSchedules(
   return readAllPages(session, PATH, schedulePageSchema, { ...options, noun: 'schedules' });
 }
 
-export interface UpcomingRuns {
+interface UpcomingRuns {
   runs: ScheduledRun[];
   /** Schedules whose cron or time zone could not be read, in words. */
   warnings: string[];

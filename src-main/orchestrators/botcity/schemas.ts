@@ -68,7 +68,6 @@ export const loginResponseSchema = z
     // All three SDKs send the workspace login as `organization` when the answer names none.
     return { accessToken, organization };
   });
-export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 export const taskSchema = z.object({
   id: idLike,
@@ -93,7 +92,7 @@ export type BotCityTask = z.infer<typeof taskSchema>;
  * (`skipped`), never failing its neighbours or the page. A bare JSON array (a server that ignores
  * paging) is accepted as one last page.
  */
-export function pageSchema<T extends z.ZodType>(item: T) {
+function pageSchema<T extends z.ZodType>(item: T) {
   const records = z.array(z.unknown()).transform((raw) => {
     const content: z.output<T>[] = [];
     for (const record of raw) {
@@ -124,10 +123,9 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 }
 
 export const taskPageSchema = pageSchema(taskSchema);
-export type TaskPage = z.infer<typeof taskPageSchema>;
 
 /** A runner as Maestro lists it. Which of `machineId`/`name` names it, and how online is said, are unverified. */
-export const machineSchema = z
+const machineSchema = z
   .object({
     machineId: optionalRef,
     // A runner's display name may be empty: it is then no id.
@@ -178,9 +176,6 @@ export const alertRequestSchema = z.object({
   message: z.string().max(10_000),
   type: z.enum(['INFO', 'WARN', 'ERROR']),
 });
-export type AlertRequest = z.input<typeof alertRequestSchema>;
-
-export const loginRequestSchema = z.object({ login: z.string().min(1), key: z.string().min(1) });
 
 /**
  * An automation (activity) with its linked runners. Which field lists them is unverified: `machines`

@@ -3,7 +3,7 @@ import { BotCityError } from './errors.js';
 import { parseJson, type HttpClient, type HttpRequest, type HttpResponse } from './http.js';
 import { loginResponseSchema } from './schemas.js';
 
-export interface SessionOptions {
+interface SessionOptions {
   /** Workspace login (not secret). */
   login: string;
   /** Keychain reference of the workspace key. */

@@ -8,7 +8,7 @@
  */
 export const QUEUED_STATE = 'START';
 
-export const FINISHED_STATES: ReadonlySet<string> = new Set([
+const FINISHED_STATES: ReadonlySet<string> = new Set([
   'FINISHED',
   'CANCELED',
   'CANCELLED',
@@ -23,7 +23,7 @@ export const FINISHED_STATES: ReadonlySet<string> = new Set([
 /** Busy states listed every tick from the start; others are learned as they are seen. */
 export const KNOWN_BUSY_STATES = ['RUNNING', 'TIMEOUT'] as const;
 
-export type StateClass = 'queued' | 'busy' | 'finished';
+type StateClass = 'queued' | 'busy' | 'finished';
 
 export function classify(state: string): StateClass {
   if (state === QUEUED_STATE) return 'queued';

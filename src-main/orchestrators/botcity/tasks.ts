@@ -15,7 +15,7 @@ export interface TaskListing {
   skipped: number;
 }
 
-export interface TaskListOptions {
+interface TaskListOptions {
   pageSize: number;
   /** A listing longer than this is refused rather than read for ever. */
   maxPages: number;

@@ -218,10 +218,10 @@ export function runnerInputOf(draft: HostDraft, runner: RunnerDraft): RunnerInpu
 }
 
 export const steps = ['protocol', 'connection', 'credentials', 'runners', 'test', 'save'] as const;
-export type Step = (typeof steps)[number];
+type Step = (typeof steps)[number];
 
 /** The host fields each step owns, for this protocol (dotted paths as the schema's issues name them). */
-export function stepFields(step: Step, draft: HostDraft): string[] {
+function stepFields(step: Step, draft: HostDraft): string[] {
   const aws = draft.protocol === 'aws-ec2';
   const azure = draft.protocol === 'azure-vm';
   switch (step) {
@@ -280,7 +280,7 @@ export function validateStep(
   return whole.success ? {} : pick(errorsOf(whole.error), fields);
 }
 
-export function validateRunners(draft: HostDraft, takenRunnerIds: readonly string[]): FieldErrors {
+function validateRunners(draft: HostDraft, takenRunnerIds: readonly string[]): FieldErrors {
   const errors: FieldErrors = {};
   const seen = new Set(takenRunnerIds);
   draft.runners.forEach((runner, index) => {

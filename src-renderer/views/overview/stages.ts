@@ -9,7 +9,7 @@ export const bootStages = [
   { stage: 'runner-online', label: 'Runner online' },
 ] as const;
 
-export interface StageProgress {
+interface StageProgress {
   /** 0 (off) … 4 (runner online). */
   reached: number;
   label: string;

@@ -79,7 +79,7 @@ export function toRunnerPatch(draft: RunnerDraft): RunnerPatch {
   };
 }
 
-export const runnerFields = [
+const runnerFields = [
   'id',
   'host',
   'sessionMode',

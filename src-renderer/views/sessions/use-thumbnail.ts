@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../../api/ApiProvider.js';
 import { errorText } from '../../lib/errors.js';
 
-export const thumbnailRefreshMs = 4000;
+const thumbnailRefreshMs = 4000;
 
 /** A live session's screen as an object URL, fetched again every few seconds while `live`. */
 export function useThumbnail(sessionKey: string, maxWidth: number, live: boolean) {

@@ -13,7 +13,7 @@ const dayLabel: Record<(typeof weekdays)[number], string> = {
   sun: 'Sun',
 };
 
-export function defaultWindow(): KeepWarmWindow {
+function defaultWindow(): KeepWarmWindow {
   return {
     days: ['mon', 'tue', 'wed', 'thu', 'fri'],
     from: '08:00',

@@ -5,7 +5,7 @@ import { createSessionManagerApi } from '../../../src-main/api/handlers.js';
 import { bridgeKey } from '../../../src-main/app/ipc/channels.js';
 import { registerIpcHandlers, type IpcHandlers } from '../../../src-main/app/ipc/ipc-handlers.js';
 import type { ManagerEvent } from '../../../src-main/core/events.js';
-import { fromBridge } from '../../../src-preload/from-bridge.js';
+import { fromBridge } from '../../../src-renderer/api/from-bridge.js';
 import { FakeIpc, FakeManager } from './fakes.js';
 import { bundlePreload, runPreload } from './preload-bundle.js';
 

@@ -6,7 +6,7 @@ import { createHttpClient } from '../../../src-main/api/http-client.js';
 import { startApiServer, type RunningApiServer } from '../../../src-main/api/server.js';
 import { registerIpcHandlers, type IpcHandlers } from '../../../src-main/app/ipc/ipc-handlers.js';
 import { createBridgeApi } from '../../../src-preload/bridge-api.js';
-import { fromBridge } from '../../../src-preload/from-bridge.js';
+import { fromBridge } from '../../../src-renderer/api/from-bridge.js';
 import { FakeIpc, FakeManager } from './fakes.js';
 
 /**

@@ -15,7 +15,7 @@ export interface SocketPeer {
   clientClosed(): void;
 }
 
-export const IN_PROCESS_SCHEME = 'ws://in-process.invalid/';
+const IN_PROCESS_SCHEME = 'ws://in-process.invalid/';
 const peers = new Map<string, SocketPeer>();
 let nextPeerId = 1;
 
@@ -26,7 +26,7 @@ export function registerPeer(peer: SocketPeer): { url: string; unregister: () =>
   return { url: `${IN_PROCESS_SCHEME}${id}`, unregister: () => peers.delete(id) };
 }
 
-export class ShimCloseEvent extends Event {
+class ShimCloseEvent extends Event {
   readonly code: number;
   readonly reason: string;
   readonly wasClean: boolean;
@@ -136,7 +136,7 @@ export class ShimImageData {
   }
 }
 
-export class ShimCanvasRenderingContext2D {
+class ShimCanvasRenderingContext2D {
   constructor(readonly canvas: ShimCanvas) {}
   putImageData(
     image: ShimImageData,

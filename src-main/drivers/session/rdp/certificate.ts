@@ -19,7 +19,7 @@ export function peerChain(socket: TLSSocket): Uint8Array[] {
   return chain;
 }
 
-export type PinDecision =
+type PinDecision =
   | { kind: 'match' }
   | { kind: 'first-use'; fingerprint: string }
   | { kind: 'changed'; expected: string; presented: string };

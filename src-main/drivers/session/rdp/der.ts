@@ -3,7 +3,7 @@
  * Both formats are tiny fixed schemas, so a general ASN.1 library would add weight without safety.
  */
 
-export interface Tlv {
+interface Tlv {
   tag: number;
   /** The value bytes (a view into the input). */
   value: Uint8Array;

@@ -22,7 +22,7 @@ import {
 } from './rdp-wire.js';
 import { fromErrorInfo, fromLogonError, fromNtStatus, SessionFailure } from './session-errors.js';
 
-export interface EndpointOptions {
+interface EndpointOptions {
   host: string;
   port: number;
   /** Pinned fingerprint; undefined = accept and report the presented one (pin on first use). */

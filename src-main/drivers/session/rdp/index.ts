@@ -2,9 +2,6 @@ import type { SessionDriver } from '../../../core/session-driver.js';
 import type { SecretStore } from '../../../secrets/secret-store.js';
 import { RdpSessionDriver, type RdpDriverOptions } from './rdp-session-driver.js';
 
-export { RdpSessionDriver, defaultRdpDriverOptions, type RdpDriverOptions } from './rdp-session-driver.js';
-export { probeCertificate } from './probe-certificate.js';
-
 /** The product's session driver: RDP through IronRDP in this process, passwords from the keychain. */
 export function createRdpSessionDriver(
   secrets: SecretStore,

@@ -4,7 +4,7 @@ import { installBrowserShims } from './browser-shims.js';
  * Loads IronRDP's WebAssembly build once per process. Every session shares this one instance (and
  * its memory), which is why the first session costs far more than the next ones.
  */
-export type IronRdp = typeof import('@devolutions/iron-remote-desktop-rdp');
+type IronRdp = typeof import('@devolutions/iron-remote-desktop-rdp');
 
 let loading: Promise<IronRdp> | undefined;
 

@@ -19,21 +19,21 @@ export const RDCLEANPATH_VERSION = 3390;
 export const GENERAL_ERROR = 1;
 export const NEGOTIATION_ERROR = 2;
 
-export interface CleanPathRequest {
+interface CleanPathRequest {
   destination: string;
   proxyAuth: string;
   preconnectionBlob?: string;
   x224ConnectionRequest: Uint8Array;
 }
 
-export interface CleanPathResponse {
+interface CleanPathResponse {
   x224ConnectionConfirm: Uint8Array;
   serverCertChain: Uint8Array[];
   /** `ip:port` of the server (the client parses it as a socket address). */
   serverAddr: string;
 }
 
-export interface CleanPathError {
+interface CleanPathError {
   errorCode: number;
   httpStatusCode?: number;
   wsaLastError?: number;

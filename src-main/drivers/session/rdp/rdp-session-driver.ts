@@ -26,7 +26,7 @@ export interface RdpDriverOptions {
   unconfirmedLogonRetryMs: number;
 }
 
-export const defaultRdpDriverOptions: RdpDriverOptions = {
+const defaultRdpDriverOptions: RdpDriverOptions = {
   openTimeoutMs: 45_000,
   closeTimeoutMs: 5_000,
   logonSettleMs: 3_000,
@@ -35,7 +35,7 @@ export const defaultRdpDriverOptions: RdpDriverOptions = {
   unconfirmedLogonRetryMs: UNCONFIRMED_LOGON_RETRY_MS,
 };
 
-export interface RdpDriverDependencies {
+interface RdpDriverDependencies {
   secrets: SecretStore;
   options?: Partial<RdpDriverOptions>;
   /** Replaced in tests of the keep-connected logic. */

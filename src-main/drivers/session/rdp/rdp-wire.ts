@@ -17,7 +17,7 @@ export const NegotiationFailure = {
   sslWithUserAuthRequired: 6,
 } as const;
 
-export type ConnectionConfirm =
+type ConnectionConfirm =
   | { kind: 'selected'; protocol: number }
   | { kind: 'failure'; code: number }
   /** No negotiation data: the server only speaks legacy RDP security. */
@@ -76,7 +76,7 @@ const INFO_AUTOLOGON = 0x00000008;
 const INFO_LOGONNOTIFY = 0x00000040;
 const INFO_LOGONERRORS = 0x00010000;
 
-export interface InfoPacket {
+interface InfoPacket {
   /** Offset of TS_INFO_PACKET.flags in the TPKT. */
   flagsOffset: number;
   flags: number;
@@ -137,7 +137,7 @@ export function readSetErrorInfo(tpkt: Uint8Array): number | undefined {
   return shareData(tpkt, PDUTYPE2_SET_ERROR_INFO_PDU)?.getUint32(0, true);
 }
 
-export type LogonInfo =
+type LogonInfo =
   | { kind: 'logged-on' }
   /** errorNotificationType and errorNotificationData of a LOGON_EX_LOGONERRORS field. */
   | { kind: 'error'; type: number; data: number };

@@ -1,13 +1,13 @@
-import { operationNames, type SessionManagerApi } from '../src-main/api/contract.js';
-import { ApiError, apiErrorBodySchema } from '../src-main/api/errors.js';
+import { operationNames, type SessionManagerApi } from '../../src-main/api/contract.js';
+import { ApiError, apiErrorBodySchema } from '../../src-main/api/errors.js';
 
 /**
- * Renderer side of the bridge: the preload rejects with the contract's error shape as a plain object
+ * The renderer's side of the bridge: the preload rejects with the contract's error shape as a plain object
  * (contextBridge would strip an ApiError down to its message); this restores ApiError, so the UI sees
  * the same errors over IPC as over HTTP.
  */
 
-export function bridgeErrorToApiError(reason: unknown): unknown {
+function bridgeErrorToApiError(reason: unknown): unknown {
   if (reason instanceof ApiError) return reason;
   const body = apiErrorBodySchema.safeParse(reason);
   return body.success ? ApiError.fromBody(body.data) : reason;
