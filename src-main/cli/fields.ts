@@ -1,7 +1,8 @@
 import { getPath, setPath } from '../lib/object-path.js';
 import type { z } from 'zod';
 import { CliError, ExitCode } from './errors.js';
-import type { Choice, Prompter } from './prompter.js';
+import { Prompter, type Choice } from './prompter.js';
+import type { CliIO } from './context.js';
 
 /**
  * One form field shared by flag mode and prompt mode: where it goes in the object, its flag, its prompt,
@@ -110,4 +111,35 @@ async function promptField<Draft>(
   const result = check(field, coerce(field, text));
   if (!result.ok) throw fieldError(field, result.message);
   return result.value;
+}
+
+/** Add mode: every field from flags, prompting for the missing ones when a person is at the terminal. */
+export async function collectNew<Draft extends Record<string, unknown>>(
+  fields: Field<Draft>[],
+  options: Record<string, unknown>,
+  io: CliIO,
+): Promise<Draft> {
+  const prompter = io.interactive ? new Prompter(io) : undefined;
+  return collectFields(fields, {} as Draft, options, {
+    interactive: io.interactive,
+    prompter,
+    editing: false,
+  });
+}
+
+/**
+ * Edit mode: starts from the current record; flags change what they name, and a person at the
+ * terminal who gave no field flag is asked for each field with its current value as the default.
+ */
+export async function collectEdits<Draft extends Record<string, unknown>>(
+  fields: Field<Draft>[],
+  current: object,
+  options: Record<string, unknown>,
+  io: CliIO,
+): Promise<Draft> {
+  const anyFlag = fields.some((field) => options[field.option] !== undefined);
+  const interactive = io.interactive && !anyFlag;
+  const draft = structuredClone(current) as Draft;
+  const prompter = interactive ? new Prompter(io) : undefined;
+  return collectFields(fields, draft, options, { interactive, prompter, editing: true });
 }

@@ -307,25 +307,9 @@ export const configSchema = z
     app: appSchema.default(appSchema.parse({})),
   })
   .superRefine((config, ctx) => {
-    const hostIds = new Set<string>();
-    config.hosts.forEach((host, index) => {
-      if (hostIds.has(host.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['hosts', index, 'id'],
-          message: `duplicate host id "${host.id}"`,
-        });
-      hostIds.add(host.id);
-    });
-    const runnerIds = new Set<string>();
+    const hostIds = uniqueIds(config.hosts, 'hosts', 'host', ctx);
+    uniqueIds(config.runners, 'runners', 'runner', ctx);
     config.runners.forEach((runner, index) => {
-      if (runnerIds.has(runner.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['runners', index, 'id'],
-          message: `duplicate runner id "${runner.id}"`,
-        });
-      runnerIds.add(runner.id);
       if (!hostIds.has(runner.host))
         ctx.addIssue({
           code: 'custom',
@@ -334,6 +318,26 @@ export const configSchema = z
         });
     });
   });
+
+/** Reports each repeated id (at its second and later places) and returns the set of ids. */
+function uniqueIds(
+  items: ReadonlyArray<{ id: string }>,
+  listName: 'hosts' | 'runners',
+  noun: string,
+  ctx: z.RefinementCtx,
+): Set<string> {
+  const ids = new Set<string>();
+  items.forEach((item, index) => {
+    if (ids.has(item.id))
+      ctx.addIssue({
+        code: 'custom',
+        path: [listName, index, 'id'],
+        message: `duplicate ${noun} id "${item.id}"`,
+      });
+    ids.add(item.id);
+  });
+  return ids;
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   addressSchema,
   awsRegionSchema,
-  domainSchema,
   fingerprintSchema,
   guidSchema,
   httpUrlSchema,
@@ -17,7 +16,8 @@ import {
 import { patchBetween, writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
-import { collectFields, type Field } from '../fields.js';
+import { collectEdits, collectNew, type Field } from '../fields.js';
+import { windowsDomainField } from './windows-domain-field.js';
 import { Prompter } from '../prompter.js';
 import { readSecret } from '../secret-input.js';
 import { publicHost } from './shared.js';
@@ -82,14 +82,7 @@ const hostFields: Field<Draft>[] = [
     defaultValue: () => 1,
   },
   { path: ['user'], option: 'user', label: 'Session user (Windows)', kind: 'text', schema: userSchema },
-  {
-    path: ['domain'],
-    option: 'domain',
-    label: 'Windows domain',
-    kind: 'text',
-    schema: domainSchema,
-    optional: true,
-  },
+  windowsDomainField(),
   {
     path: ['certificate'],
     option: 'certificate',
@@ -348,13 +341,7 @@ export function registerHost(program: Command, ctx: CliContext): void {
   addHostOptions(
     host.command('add').description('add a host (prompts for what flags do not give when run in a terminal)'),
   ).action(async (options: Record<string, unknown>) => {
-    const draft: Draft = {};
-    const prompter = ctx.io.interactive ? new Prompter(ctx.io) : undefined;
-    await collectFields(hostFields, draft, options, {
-      interactive: ctx.io.interactive,
-      prompter,
-      editing: false,
-    });
+    const draft = await collectNew(hostFields, options, ctx.io);
     cleanProtocolSettings(draft);
     if (options.powerOffUnmanaged) draft.powerOffUnmanaged = true;
     if (
@@ -386,15 +373,11 @@ export function registerHost(program: Command, ctx: CliContext): void {
     if (!current) throw new CliError(`no host "${id}"`, ExitCode.usage);
     if (options.id !== undefined && options.id !== id)
       throw new CliError('--id: a host id cannot change; remove and add it again', ExitCode.usage);
-    const draft = structuredClone(current) as unknown as Draft;
-    const anyFlag = hostFields.some((field) => options[field.option] !== undefined);
-    const interactive = ctx.io.interactive && !anyFlag;
-    const prompter = interactive ? new Prompter(ctx.io) : undefined;
-    await collectFields(
+    const draft = await collectEdits(
       hostFields.filter((field) => field.option !== 'id'),
-      draft,
+      current,
       options,
-      { interactive, prompter, editing: true },
+      ctx.io,
     );
     cleanProtocolSettings(draft);
     if (options.powerOffUnmanaged) draft.powerOffUnmanaged = true;

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { domainSchema, idSchema, userSchema, type RunnerConfig } from '../../config/schema.js';
+import { idSchema, userSchema, type RunnerConfig } from '../../config/schema.js';
 import { patchBetween, writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
-import { collectFields, flagOf, type Field } from '../fields.js';
+import { collectEdits, collectNew, flagOf, type Field } from '../fields.js';
+import { windowsDomainField } from './windows-domain-field.js';
 import { Prompter } from '../prompter.js';
 import { readSecret } from '../secret-input.js';
 import { publicRunner } from './shared.js';
@@ -57,15 +58,7 @@ function runnerFields(hostIds: string[]): Field<Draft>[] {
       optional: true,
       when: (d) => d.sessionMode !== 'console',
     },
-    {
-      path: ['domain'],
-      option: 'domain',
-      label: 'Windows domain',
-      kind: 'text',
-      schema: domainSchema,
-      optional: true,
-      when: (d) => Boolean(d.user),
-    },
+    windowsDomainField<Draft>((d) => Boolean(d.user)),
     {
       path: ['width'],
       option: 'width',
@@ -158,12 +151,7 @@ export function registerRunner(program: Command, ctx: CliContext): void {
       if (config.hosts.length === 0)
         throw new CliError('add a host first (session-manager host add)', ExitCode.usage);
       const fields = runnerFields(config.hosts.map((h) => h.id));
-      const draft: Draft = {};
-      await collectFields(fields, draft, options, {
-        interactive: ctx.io.interactive,
-        prompter: ctx.io.interactive ? new Prompter(ctx.io) : undefined,
-        editing: false,
-      });
+      const draft = await collectNew(fields, options, ctx.io);
       if (config.runners.some((r) => r.id === draft.id))
         throw new CliError(
           `--id: runner "${String(draft.id)}" is attached already (use runner edit)`,
@@ -184,14 +172,7 @@ export function registerRunner(program: Command, ctx: CliContext): void {
     const current = config.runners.find((r) => r.id === id);
     if (!current) throw new CliError(`no runner "${id}"`, ExitCode.usage);
     const fields = runnerFields(config.hosts.map((h) => h.id)).filter((f) => f.option !== 'id');
-    const anyFlag = fields.some((field) => options[field.option] !== undefined);
-    const interactive = ctx.io.interactive && !anyFlag;
-    const draft = structuredClone(current) as unknown as Draft;
-    await collectFields(fields, draft, options, {
-      interactive,
-      prompter: interactive ? new Prompter(ctx.io) : undefined,
-      editing: true,
-    });
+    const draft = await collectEdits(fields, current, options, ctx.io);
     await save(ctx, draft, options, current);
   });
 
