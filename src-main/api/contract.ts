@@ -12,6 +12,7 @@ import {
   settingsReplySchema,
 } from './config-schemas.js';
 import { managerEventSchema, managerStateSchema, severitySchema } from './state-schema.js';
+import { orchestratorReportSchema } from './orchestrator-report.js';
 
 /**
  * The Session Manager API, declared once: operation name → zod schemas of its input and output.
@@ -75,6 +76,11 @@ export const operations = {
   testHostConnection: {
     input: testHostInputSchema,
     output: z.object({ rdp: checkResultSchema, cloud: checkResultSchema }),
+  },
+  /** Asks the configured orchestrator for its version, logs in and reads the queue once (nothing is saved). */
+  testOrchestrator: {
+    input: z.strictObject({ timeoutSeconds: z.number().positive().max(300).default(30) }),
+    output: orchestratorReportSchema,
   },
   sendTestNotification: {
     input: z.strictObject({ sink: sinkNameSchema.optional() }),

@@ -10,6 +10,7 @@ import {
   type SessionManagerApi,
 } from './contract.js';
 import { ApiError, parseInput } from './errors.js';
+import { checkOrchestrator } from './orchestrator-check.js';
 import type { CheckResult, ManagerPort, SecretReader } from './manager-port.js';
 import { hostReply, readWebhookUrl, runnerReply, settingsReply } from './redact.js';
 import { probeTcp, type TcpProbe } from './tcp-probe.js';
@@ -163,6 +164,15 @@ export function createSessionManagerApi(port: ManagerPort, options: HandlerOptio
       }
       const host = hostSchema.parse(mergePatch({}, candidate));
       return testHost(host, { get: async (ref) => plain.get(ref) ?? (await port.secrets.get(ref)) });
+    },
+
+    async testOrchestrator(value) {
+      const { timeoutSeconds } = input('testOrchestrator', value);
+      const report = await checkOrchestrator(writer.load(), port.secrets, {
+        timeoutMs: timeoutSeconds * 1000,
+      });
+      if (!report) throw new ApiError('not-found', 'no orchestrator is configured');
+      return report;
     },
 
     async sendTestNotification(value) {

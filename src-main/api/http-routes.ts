@@ -32,6 +32,7 @@ export const httpRoutes: Record<OperationName, HttpRoute> = {
   releaseRunner: { method: 'DELETE', path: '/api/runners/:id' },
   getSettings: { method: 'GET', path: '/api/settings' },
   updateSettings: { method: 'PATCH', path: '/api/settings' },
+  testOrchestrator: { method: 'POST', path: '/api/orchestrator/test' },
   sendTestNotification: { method: 'POST', path: '/api/notifications/test' },
   pause: { method: 'POST', path: '/api/pause' },
   resume: { method: 'POST', path: '/api/resume' },

@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
-import { orchestratorSchema, type OrchestratorConfig } from '../../config/schema.js';
-import { computeDemand } from '../../core/demand.js';
-import type { QueueObservation } from '../../core/orchestrator.js';
-import {
-  BotCityError,
-  createBotCityOrchestrator,
-  type BotCityErrorKind,
-} from '../../orchestrators/botcity/index.js';
+import { orchestratorSchema } from '../../config/schema.js';
+import { checkOrchestrator } from '../../api/orchestrator-check.js';
+import type { BotCityErrorKind } from '../../orchestrators/botcity/index.js';
 import { writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -127,40 +122,12 @@ async function setOrchestrator(ctx: CliContext, options: SetOptions): Promise<vo
     );
 }
 
-interface TestReport {
-  ok: boolean;
-  server: string;
-  version?: string;
-  organization?: string;
-  step?: 'version' | 'login' | 'queue';
-  kind?: BotCityErrorKind;
-  reason?: string;
-  runners?: Array<{
-    id: string;
-    online: boolean | null;
-    type: 'desktop' | 'background' | null;
-    queued: number;
-    running: number;
-    /** Busy in TIMEOUT: past its automation's time limit; its bot may still be running. */
-    timedOut: number;
-    /** Busy in a state other than RUNNING or TIMEOUT (one the client has never seen). */
-    otherBusy: number;
-  }>;
-  queuedTotal?: number;
-  runningTotal?: number;
-  timedOutTotal?: number;
-  /** Records the orchestrator sent that failed their schema and were skipped, by kind. */
-  skipped?: { tasks: number; runners: number; schedules: number };
-  refusedStates?: string[];
-  warnings?: string[];
-}
-
 async function testOrchestrator(
   ctx: CliContext,
   options: { json?: boolean; timeoutSeconds?: string },
 ): Promise<void> {
   const config = ctx.configStore().load();
-  const settings: OrchestratorConfig | undefined = config.orchestrator;
+  const settings = config.orchestrator;
   if (!settings)
     throw new CliError(
       'No orchestrator is configured: run `session-manager orchestrator set` first',
@@ -169,59 +136,12 @@ async function testOrchestrator(
   const timeoutSeconds = Number(options.timeoutSeconds ?? 30);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
     throw new CliError('--timeout-seconds must be a positive number', ExitCode.usage);
-  const client = createBotCityOrchestrator(settings, ctx.secrets(), {
-    timeoutMs: timeoutSeconds * 1000,
-    maxAttempts: 2,
-  });
-  const report: TestReport = { ok: false, server: settings.server };
-
-  const fail = (step: TestReport['step'], error: unknown): never => {
-    const known = error instanceof BotCityError ? error : undefined;
-    const kind = known?.kind ?? 'http';
-    report.step = step;
-    report.kind = kind;
-    report.reason = error instanceof Error ? error.message : String(error);
+  const report = (await checkOrchestrator(config, ctx.secrets(), { timeoutMs: timeoutSeconds * 1000 }))!;
+  if (!report.ok) {
     if (options.json) ctx.printJson(report);
-    throw new CliError(`${headline[kind]} — ${report.reason}`, known ? exitCodeOf[kind] : ExitCode.failure);
-  };
-
-  try {
-    report.version = await client.version();
-  } catch (error) {
-    fail('version', error);
+    const kind = report.kind ?? 'http';
+    throw new CliError(`${headline[kind]} — ${report.reason ?? 'failed'}`, exitCodeOf[kind]);
   }
-  try {
-    report.organization = await client.connect();
-  } catch (error) {
-    fail('login', error);
-  }
-  const observation: QueueObservation = await client.observe(Date.now());
-  if (!observation.complete)
-    fail('queue', client.lastFailure ?? new BotCityError('http', observation.problem ?? 'incomplete'));
-
-  const demand = computeDemand(observation.tasks, {
-    runners: config.runners,
-    leadFor: () => 0,
-    now: Date.now(),
-  });
-  const busyOf = (runnerId: string, status: (status: string) => boolean) =>
-    observation.tasks.filter((t) => t.state === 'busy' && t.runnerId === runnerId && status(t.status)).length;
-  report.runners = config.runners.map((runner) => ({
-    id: runner.id,
-    online: observation.runnersOnline[runner.id] ?? null,
-    type: observation.runnerTypes?.[runner.id] ?? null,
-    queued: (demand.byRunner.get(runner.id)?.queued ?? 0) + (demand.byRunner.get(runner.id)?.deferred ?? 0),
-    running: busyOf(runner.id, (status) => status === 'RUNNING'),
-    timedOut: busyOf(runner.id, (status) => status === 'TIMEOUT'),
-    otherBusy: busyOf(runner.id, (status) => status !== 'RUNNING' && status !== 'TIMEOUT'),
-  }));
-  report.queuedTotal = demand.queuedTotal;
-  report.runningTotal = observation.tasks.filter((t) => t.state === 'busy' && t.status === 'RUNNING').length;
-  report.timedOutTotal = observation.tasks.filter((t) => t.status === 'TIMEOUT').length;
-  if (observation.skipped) report.skipped = observation.skipped;
-  if (observation.refusedStates?.length) report.refusedStates = observation.refusedStates;
-  if (observation.warnings?.length) report.warnings = observation.warnings;
-  report.ok = true;
 
   if (options.json) {
     ctx.printJson(report);
@@ -239,9 +159,10 @@ async function testOrchestrator(
     );
   if (report.refusedStates)
     lines.push(`Refused    stateFilter ${report.refusedStates.join(', ')} (read another way)`);
-  if (report.runners.length) {
+  const runners = report.runners ?? [];
+  if (runners.length) {
     const rows = [['RUNNER', 'TYPE', 'ONLINE', 'QUEUED', 'RUNNING', 'TIMED OUT', 'OTHER BUSY']].concat(
-      report.runners.map((r) => [
+      runners.map((r) => [
         r.id,
         r.type ?? 'unknown',
         r.online === null ? 'unknown' : r.online ? 'yes' : 'no',

@@ -1,17 +1,19 @@
 /** Why a call to Maestro failed, in kinds that the client, the CLI and the operator can act on. */
-export type BotCityErrorKind =
-  | 'dns'
-  | 'tls'
-  | 'refused'
-  | 'timeout'
-  | 'dropped'
-  | 'network'
-  | 'rate-limited'
-  | 'server'
-  | 'auth'
-  | 'http'
-  | 'malformed'
-  | 'secret';
+export const BOTCITY_ERROR_KINDS = [
+  'dns',
+  'tls',
+  'refused',
+  'timeout',
+  'dropped',
+  'network',
+  'rate-limited',
+  'server',
+  'auth',
+  'http',
+  'malformed',
+  'secret',
+] as const;
+export type BotCityErrorKind = (typeof BOTCITY_ERROR_KINDS)[number];
 
 /** Never carries a secret: messages name the server and the path, never headers or bodies sent. */
 export class BotCityError extends Error {

@@ -121,6 +121,7 @@ const cases: Array<[OperationName, unknown, number, string?]> = [
   ['testHostConnection', { hostId: 'nope' }, 404],
   ['testHostConnection', { host: { ...validHost, address: '' } }, 400, 'host.address'],
   ['sendTestNotification', { sink: 'pager' }, 400, 'sink'],
+  ['testOrchestrator', { timeoutSeconds: 0 }, 400, 'timeoutSeconds'],
   ['pause', { force: true }, 400, '(root)'],
   ['resume', { force: true }, 400, '(root)'],
   ['tickNow', { now: 1 }, 400, '(root)'],

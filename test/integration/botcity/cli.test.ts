@@ -193,6 +193,7 @@ describe('session-manager orchestrator test', () => {
     expect(JSON.parse(json.stdout)).toEqual({
       ok: true,
       server: fake.url,
+      login: 'ws-login',
       version: '2.99.0-fake',
       organization: 'fake-org',
       runners: [
