@@ -36,7 +36,9 @@ describe('testOrchestrator (the API operation behind `orchestrator test`)', () =
   it('reports the version, the organization and the queue per configured runner', async () => {
     await api.addHost({ id: 'h1', address: '127.0.0.1', protocol: 'rdp', user: 'bot', password: 'pw' });
     await api.attachRunner({ id: 'bot-01', host: 'h1' });
-    await api.updateSettings({ orchestrator: { kind: 'botcity', server: fake.url, login: 'ws-api', key: KEY } });
+    await api.updateSettings({
+      orchestrator: { kind: 'botcity', server: fake.url, login: 'ws-api', key: KEY },
+    });
     fake.createTask({ activityLabel: 'invoices', machineId: 'bot-01' });
     fake.startTask(fake.createTask({ activityLabel: 'invoices', machineId: 'bot-01' }).id);
     fake.setOnline('bot-01', true);
