@@ -11,8 +11,8 @@ import {
   startXrdp,
   TEST_PASSWORD,
   TEST_USER,
-  waitFor,
 } from '../test/helpers/rdp-servers.js';
+import { eventually } from '../test/helpers/eventually.js';
 
 /**
  * RDP driver figures against the local test servers: time from opening TCP to logged in (NLA on the
@@ -75,12 +75,12 @@ export async function run(): Promise<BenchRow[]> {
     const idleBaseline = await cpuShare(2_000);
     const rssBase = process.memoryUsage().rss;
     kept.push(await connectRdp(params(shadow.port)));
-    await waitFor(() => kept[0]!.framebuffer.updates > 0, 'first frame');
+    await eventually(() => kept[0]!.framebuffer.updates > 0, 'first frame');
     await sleep(1_000);
     const rssOne = process.memoryUsage().rss;
     const idleOne = await cpuShare(3_000);
     kept.push(...(await Promise.all(Array.from({ length: 9 }, () => connectRdp(params(shadow.port))))));
-    await waitFor(() => kept.every((c) => c.framebuffer.updates > 0), 'frames on all sessions');
+    await eventually(() => kept.every((c) => c.framebuffer.updates > 0), 'frames on all sessions');
     await sleep(1_000);
     const rssTen = process.memoryUsage().rss;
     const idleTen = await cpuShare(3_000);

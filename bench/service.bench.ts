@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { eventually, startServiceProcess, type ServiceProcess } from '../test/helpers/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../test/helpers/service-process.js';
+import { eventually } from '../test/helpers/eventually.js';
 import {
   startWorld,
   type BotTask,

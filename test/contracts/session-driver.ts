@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 import {
   AUTH_ERRORS,
   type SessionDriver,
@@ -18,20 +19,6 @@ export interface SessionDriverFixture {
   /** A spec whose next log-in is refused for its credentials. */
   rejectedSpec(n: number): SessionSpec;
   teardown?: () => void | Promise<void>;
-}
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export function describeSessionDriverContract(

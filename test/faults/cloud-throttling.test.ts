@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '../helpers/service-process.js';
-import { eventsAfter, ticksPassed, eventually } from '../helpers/service-process.js';
+import { eventsAfter, ticksPassed } from '../helpers/service-process.js';
+import { eventually } from '../helpers/eventually.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 
 /**

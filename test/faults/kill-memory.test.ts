@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, ticksPassed } from '../helpers/service-process.js';
+import { ticksPassed } from '../helpers/service-process.js';
+import { eventually } from '../helpers/eventually.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 
 /**

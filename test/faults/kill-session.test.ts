@@ -1,11 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventsAfter,
-  lastEventId,
-  readEventFile,
-  ticksPassed,
-  eventually,
-} from '../helpers/service-process.js';
+import { eventsAfter, lastEventId, readEventFile, ticksPassed } from '../helpers/service-process.js';
+import { eventually } from '../helpers/eventually.js';
 import { startXrdp, type XrdpServer } from '../helpers/rdp-servers.js';
 import { fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 import { ensureFaultUser, FAULT_PASSWORD, FAULT_USER } from './rdp-user.js';

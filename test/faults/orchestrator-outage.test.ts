@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGED_TAG } from '../../src-main/drivers/power/power-results.js';
 import type { FailureRule } from '../fakes/botcity/failures.js';
-import { eventsAfter, lastEventId, ticksPassed, eventually } from '../helpers/service-process.js';
+import { eventsAfter, lastEventId, ticksPassed } from '../helpers/service-process.js';
+import { eventually } from '../helpers/eventually.js';
 import { startXrdp, type XrdpServer } from '../helpers/rdp-servers.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 import { ensureFaultUser, FAULT_PASSWORD } from './rdp-user.js';

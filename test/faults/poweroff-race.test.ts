@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MANAGED_TAG } from '../../src-main/drivers/power/power-results.js';
-import { eventsAfter, lastEventId, ticksPassed, eventually } from '../helpers/service-process.js';
+import { eventsAfter, lastEventId, ticksPassed } from '../helpers/service-process.js';
+import { eventually } from '../helpers/eventually.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 import { startOrchestratorProxy, type OrchestratorProxy } from './orchestrator-proxy.js';
 

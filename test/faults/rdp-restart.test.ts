@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventsAfter, lastEventId, eventually } from '../helpers/service-process.js';
+import { eventsAfter, lastEventId } from '../helpers/service-process.js';
+import { eventually } from '../helpers/eventually.js';
 import { startShadowServer, type ShadowServer } from '../helpers/rdp-servers.js';
 import { fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 

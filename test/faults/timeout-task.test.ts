@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MANAGED_TAG } from '../../src-main/drivers/power/power-results.js';
-import { eventually, ticksPassed } from '../helpers/service-process.js';
+import { ticksPassed } from '../helpers/service-process.js';
+import { eventually } from '../helpers/eventually.js';
 import { callsSince, fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
 
 /**

@@ -15,6 +15,7 @@ import {
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from './eventually.js';
 
 /**
  * Real RDP servers on 127.0.0.1 for the tests (see TESTBED.md): FreeRDP's shadow server for NLA and
@@ -57,26 +58,7 @@ export function portAnswers(port: number, host = '127.0.0.1'): Promise<boolean> 
 
 /** Polls (no fixed sleep decides anything) until something listens on the port. */
 export async function waitForPort(port: number, timeoutMs = 20_000, host = '127.0.0.1'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await portAnswers(port, host)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
-}
-
-export async function waitFor<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(() => portAnswers(port, host), `something listening on ${host}:${port}`, timeoutMs);
 }
 
 /** Every process below `root` (sesman forks one per session, which starts Xorg and the session). */
@@ -210,7 +192,7 @@ async function startXvfbNow(
   });
   // Ready means its socket accepts connections (what the shadow server will do next).
   const socketPath = `/tmp/.X11-unix/X${number}`;
-  await waitFor(
+  await eventually(
     () =>
       new Promise<boolean>((resolve) => {
         if (child.exitCode !== null) throw new Error(`Xvfb :${number} exited: ${errors}`);
@@ -308,7 +290,7 @@ export async function startShadowServer(
       child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
       const started = child;
       try {
-        await waitFor(
+        await eventually(
           async () => {
             if (started.exitCode !== null) throw new Error('freerdp-shadow-cli exited');
             return portAnswers(port);
@@ -359,7 +341,7 @@ const sesmanAnswers = async () => (await portAnswers(SESMAN_PORT, '::1')) || (aw
 
 async function withStartLock<T>(work: () => Promise<T>): Promise<T> {
   const lock = path.join(SESMAN_DIR, 'start.lock');
-  await waitFor(
+  await eventually(
     () => {
       try {
         closeSync(openSync(lock, 'wx'));
@@ -404,7 +386,7 @@ async function acquireSesman(binary: string): Promise<() => Promise<void>> {
     });
     child.unref();
     writeFileSync(pidFile, String(child.pid));
-    await waitFor(sesmanAnswers, 'xrdp-sesman', 20_000);
+    await eventually(sesmanAnswers, 'xrdp-sesman', 20_000);
   });
   return async () => {
     await withStartLock(async () => {
@@ -418,7 +400,7 @@ async function acquireSesman(binary: string): Promise<() => Promise<void>> {
       if (!isAlive(pid)) return;
       const below = descendants(pid);
       killPids([pid, ...below], 'SIGTERM');
-      await waitFor(() => ![pid, ...below].some(isAlive), 'sesman to stop', 5_000).catch(() =>
+      await eventually(() => ![pid, ...below].some(isAlive), 'sesman to stop', 5_000).catch(() =>
         killPids([pid, ...below].filter(isAlive), 'SIGKILL'),
       );
     });

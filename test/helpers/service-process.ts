@@ -18,6 +18,7 @@ import { createHttpClient } from '../../src-main/api/http-client.js';
 import type { SessionManagerApi } from '../../src-main/api/contract.js';
 import type { ManagerEvent } from '../../src-main/core/events.js';
 import type { ManagerState } from '../../src-main/core/state.js';
+import { eventually } from './eventually.js';
 
 /**
  * The real service as the user runs it: `session-manager run local` in a child process, under the
@@ -355,43 +356,6 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     kill: () => stopChild(child, 'SIGKILL', 0),
     signal: (signal) => void child.kill(signal),
   };
-}
-
-export interface EventuallyOptions {
-  timeoutMs?: number;
-  everyMs?: number;
-  /** What to show when the deadline passes (the last state seen, the service's output...). */
-  detail?: () => string | Promise<string>;
-}
-
-/** Polls `check` until it returns something truthy; the deadline bounds the wait, it decides nothing. */
-export async function eventually<T>(
-  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  what: string | (() => string),
-  options: number | EventuallyOptions = {},
-): Promise<T> {
-  const {
-    timeoutMs = 60_000,
-    everyMs = 100,
-    detail,
-  } = typeof options === 'number' ? { timeoutMs: options } : options;
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const more = detail ? await Promise.resolve(detail()).catch((error: unknown) => String(error)) : '';
-      throw new Error(
-        `timed out waiting for ${typeof what === 'string' ? what : what()}${lastError ? ` (last error: ${String(lastError)})` : ''}${more ? `\n${more}` : ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
 
 /** Events with an id above `afterId` (the history survives restarts, so ids keep increasing). */

@@ -9,9 +9,9 @@ import {
   readEventFile,
   readServiceLogs,
   runCliProcess,
-  eventually,
   type ServiceProcess,
 } from '../helpers/service-process.js';
+import { eventually } from '../helpers/eventually.js';
 import { startShadowServer, type ShadowServer } from '../helpers/rdp-servers.js';
 
 /**

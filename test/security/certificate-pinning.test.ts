@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fastPolicy, faultWorld, type FaultWorld } from '../faults/fault-world.js';
-import { eventsAfter, lastEventId, ticksPassed, eventually } from '../helpers/service-process.js';
+import { eventsAfter, lastEventId, ticksPassed } from '../helpers/service-process.js';
+import { eventually } from '../helpers/eventually.js';
 import { startShadowServer, type ShadowServer } from '../helpers/rdp-servers.js';
 
 /**

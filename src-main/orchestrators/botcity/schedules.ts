@@ -1,7 +1,7 @@
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import type { ScheduledRun } from '../../core/orchestrator.js';
 import { readAllPages } from './paging.js';
-import { quartzToCroner } from './quartz.js';
+import { quartzCron } from './quartz.js';
 import { schedulePageSchema, type BotCitySchedule } from './schemas.js';
 import type { BotCitySession } from './session.js';
 
@@ -34,11 +34,7 @@ export function upcomingRuns(
     if (schedule.enabled === false || schedule.active === false) continue;
     let cron: Cron;
     try {
-      cron = new Cron(quartzToCroner(schedule.cron), {
-        timezone: schedule.timeZone ?? schedule.timezone ?? 'UTC',
-        mode: '6-or-7-parts',
-        paused: true,
-      });
+      cron = quartzCron(schedule.cron, schedule.timeZone ?? schedule.timezone ?? 'UTC');
     } catch (error) {
       warnings.push(
         `schedule ${schedule.id ?? schedule.activityLabel}: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { refsInUse } from '../../../src-main/api/config-writes.js';
 import type { SessionManagerApi } from '../../../src-main/api/contract.js';
 import { ApiError } from '../../../src-main/api/errors.js';
@@ -22,19 +22,6 @@ afterAll(async () => {
   await server?.close();
   await manager?.dispose(refsInUse(manager.configStore.load()));
 });
-
-function waitFor<T>(get: () => T | undefined): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = () => {
-      const value = get();
-      if (value !== undefined) return resolve(value);
-      if (Date.now() - started > 10_000) return reject(new Error('condition not met within 10 s'));
-      setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
 
 describe('the HTTP client', () => {
   it('runs every kind of operation against the server and returns contract-shaped replies', async () => {
@@ -93,12 +80,12 @@ describe('the HTTP client', () => {
     manager.emit({ kind: 'host.started', severity: 'info', message: 'two', hostId: 'h' });
     const received: ManagerEvent[] = [];
     const subscription = client.subscribeEvents({ afterId: first.id }, (event) => received.push(event));
-    await waitFor(() => (received.length >= 1 ? true : undefined));
+    await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(1));
     manager.emit({ kind: 'host.ready', severity: 'info', message: 'three', hostId: 'h' });
-    await waitFor(() => (received.length >= 2 ? true : undefined));
+    await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(2));
     expect(received.map((e) => e.message)).toEqual(['two', 'three']);
     subscription.close();
-    await waitFor(() => (manager.listenerCount() === 0 ? true : undefined));
+    await vi.waitFor(() => expect(manager.listenerCount()).toBe(0));
   });
 
   it('reports a wrong token on the stream once and does not retry', async () => {
@@ -109,11 +96,11 @@ describe('the HTTP client', () => {
       () => undefined,
       (error) => errors.push(error),
     );
-    await waitFor(() => (errors.length ? true : undefined));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    subscription.close();
-    expect(errors).toHaveLength(1);
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
     expect((errors[0] as ApiError).code).toBe('unauthorized');
+    // A whole round trip later (far longer than retryMs), the stream has still not been retried.
     await expect(bad.getState()).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(errors).toHaveLength(1);
+    subscription.close();
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { refsInUse } from '../../../src-main/api/config-writes.js';
 import { operations } from '../../../src-main/api/contract.js';
 import { EVENTS_STREAM_PATH, httpRoutes } from '../../../src-main/api/http-routes.js';
@@ -363,8 +363,7 @@ describe('the HTTP API', () => {
       2,
     );
     expect(resumed.events.map((e) => JSON.parse(e.data).message)).toEqual(['live 1', 'live 2']);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(manager.listenerCount()).toBe(0);
+    await vi.waitFor(() => expect(manager.listenerCount()).toBe(0));
   });
 
   it('ends open event streams when the server closes, and unsubscribes them', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hostSchema, type HostConfig } from '../../../src-main/config/schema.js';
 import { AzureVmPowerDriver } from '../../../src-main/drivers/power/azure-vm.js';
 import { AzureFakeServer } from '../../fakes/azure/server.js';
@@ -135,7 +135,7 @@ describe('Azure VM driver', () => {
     const host = azureHost(1);
     const started = driver.start(host);
     // The operation completes once the fake's clock passes its transition time.
-    while (world.callCount('poll') === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await vi.waitFor(() => expect(world.callCount('poll')).toBeGreaterThan(0), { interval: 5 });
     clock.advance(30_000);
     expect(await started).toEqual({ ok: true, detail: 'running' });
     expect(vm.tags).toEqual({ owner: 'finance', 'session-manager:managed': 'true' });

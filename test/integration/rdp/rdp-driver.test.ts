@@ -9,9 +9,9 @@ import {
   startXrdp,
   TEST_PASSWORD,
   TEST_USER,
-  waitFor,
   type XrdpServer,
 } from '../../helpers/rdp-servers.js';
+import { eventually } from '../../helpers/eventually.js';
 import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 const fastReconnect = { backoff: { initialMs: 200, maxMs: 1_000, factor: 2, jitter: 0 } };
@@ -71,7 +71,7 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
     if (!result.ok) return;
     expect(result.status.state).toBe('open');
     expect(result.pinnedCertificate).toMatch(/^[0-9a-f]{64}$/);
-    const info = await waitFor(() => {
+    const info = await eventually(() => {
       const fb = driver.framebufferInfo('nla/ok');
       return fb && fb.updates > 0 ? fb : undefined;
     }, 'frames');
@@ -113,9 +113,9 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
     const { driver, changes } = track(setup());
     expect((await driver.open(spec('nla/restart', shadow.port))).ok).toBe(true);
     await shadow.kill();
-    await waitFor(() => changes.find((c) => c.state === 'reconnecting'), 'reconnecting');
+    await eventually(() => changes.find((c) => c.state === 'reconnecting'), 'reconnecting');
     await shadow.start();
-    const back = await waitFor(
+    const back = await eventually(
       () => driver.list().find((s) => s.state === 'open' && s.reconnects === 1),
       'reconnected',
     );
@@ -133,7 +133,7 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
     await shadow.kill();
     await shadow.start(`${shadow.configDir}-other`); // a new config dir: a newly generated certificate
 
-    const failed = await waitFor(() => driver.list().find((s) => s.state === 'failed'), 'refusal');
+    const failed = await eventually(() => driver.list().find((s) => s.state === 'failed'), 'refusal');
     expect(failed.error?.kind).toBe('certificate-changed');
     // The presented certificate is a field of the error, not words to parse.
     expect(failed.error?.presentedFingerprint).toMatch(/^[0-9a-f]{64}$/);
@@ -159,7 +159,7 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
     expect(ra.ok && rb.ok).toBe(true);
     const updatesBefore = driver.framebufferInfo('two/b')!.updates;
     await a.kill();
-    await waitFor(
+    await eventually(
       () => driver.list().find((s) => s.key === 'two/a' && s.state === 'reconnecting'),
       'a dropped',
     );
@@ -167,7 +167,7 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
     expect(changes.filter((c) => c.key === 'two/b').map((c) => c.state)).toEqual(['connecting', 'open']);
     // b still draws: move something on its screen and see the update arrive.
     b.runOnDisplay('xterm', ['-geometry', '40x10+10+10']);
-    await waitFor(() => driver.framebufferInfo('two/b')!.updates > updatesBefore, 'b frames');
+    await eventually(() => driver.framebufferInfo('two/b')!.updates > updatesBefore, 'b frames');
   });
 });
 
@@ -184,12 +184,12 @@ describe('RDP driver against xrdp (TLS only)', { timeout: 90_000 }, () => {
     const { driver } = track(setup());
     const result = await driver.open(spec('xrdp/ok', xrdp.port, { width: 1280, height: 800 }));
     expect(result).toMatchObject({ ok: true, status: { state: 'open', width: 1280, height: 800 } });
-    const info = await waitFor(() => {
+    const info = await eventually(() => {
       const fb = driver.framebufferInfo('xrdp/ok');
       return fb && fb.updates > 0 ? fb : undefined;
     }, 'frames');
     expect([info.width, info.height]).toEqual([1280, 800]);
-    await waitFor(() => xrdp.log().includes(`login successful for user ${TEST_USER}`), 'xrdp login log');
+    await eventually(() => xrdp.log().includes(`login successful for user ${TEST_USER}`), 'xrdp login log');
     await driver.close('xrdp/ok');
   });
 });

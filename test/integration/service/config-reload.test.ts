@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src-main/config/schema.js';
 import { runCli } from '../../helpers/cli.js';
-import { eventually, startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
+import { eventually } from '../../helpers/eventually.js';
 import { callsFor, defaultPolicy, startWorld, type HostSpec, type ServiceWorld } from './world.js';
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
+import { startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
+import { eventually } from '../../helpers/eventually.js';
 import { startHoldingProxy, type HoldingProxy } from './holding-proxy.js';
 import { callsFor, startWorld, type ServiceWorld } from './world.js';
 

@@ -3,12 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagerEvent } from '../../../src-main/core/events.js';
 import { ensureLocalUser } from '../../helpers/local-user.js';
 import { startXrdp, type XrdpServer } from '../../helpers/rdp-servers.js';
-import {
-  eventually,
-  repoRoot,
-  startServiceProcess,
-  type ServiceProcess,
-} from '../../helpers/service-process.js';
+import { repoRoot, startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
+import { eventually } from '../../helpers/eventually.js';
 import { callsFor, startWorld, type ServiceWorld } from './world.js';
 
 /**

@@ -156,13 +156,6 @@ vi.mock('../../../src-main/service/logger.js', () => ({
   createLogger: () => ({ info: () => undefined, warn: () => undefined, error: () => undefined }),
 }));
 
-// Lets the app's promise chains run; a short timer in between lets file I/O finish on a loaded machine.
-const settle = async () => {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-};
-
 describe('Electron main (electron mocked)', () => {
   const saved = { ...process.env };
   let home: string;
@@ -187,7 +180,6 @@ describe('Electron main (electron mocked)', () => {
       },
       { timeout: 30_000, interval: 20 },
     );
-    await settle();
   });
   afterAll(() => {
     process.env = saved;
@@ -307,9 +299,8 @@ describe('Electron main (electron mocked)', () => {
   it('quit from the tray stops the loop, then quits; nothing is powered off', async () => {
     const menu = fake.trays[0]!.menus.at(-1) as { label?: string; click?: () => void }[];
     menu.find((item) => item.label === 'Quit Session Manager')!.click!();
-    await settle();
+    await vi.waitFor(() => expect(fake.quitCalls).toBe(2));
     expect(fake.stops).toBe(1);
-    expect(fake.quitCalls).toBe(2);
     expect(fake.manager!.calls).toEqual(['pause']); // only what the IPC test asked for
     let prevented = false;
     fake.windows[0]!.emitter.emit('close', { preventDefault: () => (prevented = true) });
@@ -321,8 +312,7 @@ describe('Electron main (electron mocked)', () => {
     fake.lock = false;
     vi.resetModules();
     await import('../../../src-main/app/main.js');
-    await settle();
-    expect(fake.quitCalls).toBe(before.quits + 1);
+    await vi.waitFor(() => expect(fake.quitCalls).toBe(before.quits + 1));
     expect(fake.windows).toHaveLength(before.windows);
     expect(fake.trays).toHaveLength(before.trays);
   });
