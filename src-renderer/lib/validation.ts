@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /**
  * Field-by-field validation with the API's own zod schemas (the rules the CLI and the service apply),
@@ -7,34 +7,23 @@ import { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
 
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current: z.ZodType = schema;
-  for (;;) {
-    if (current instanceof z.ZodDefault) current = current.removeDefault() as z.ZodType;
-    else if (current instanceof z.ZodOptional || current instanceof z.ZodNullable)
-      current = current.unwrap() as z.ZodType;
-    else if (current instanceof z.ZodPipe) current = current.in as z.ZodType;
-    else return current;
-  }
-}
-
-/** The schema of one field, e.g. ['aws', 'instanceId'] of the host input. */
-function fieldSchema(root: z.ZodType, path: readonly string[]): z.ZodType | undefined {
-  let current: z.ZodType | undefined = root;
-  for (const key of path) {
-    const object: z.ZodType | undefined = current ? unwrap(current) : undefined;
-    if (!(object instanceof z.ZodObject)) return undefined;
-    current = (object.shape as Record<string, z.ZodType>)[key];
-  }
-  return current;
-}
-
-/** The first reason a value is wrong for a field, or undefined when it is right. */
-export function fieldError(root: z.ZodType, path: readonly string[], value: unknown): string | undefined {
-  const schema = fieldSchema(root, path);
-  if (!schema) return undefined;
+/**
+ * The first reason zod gives for `path` when `schema` parses `value` (a whole object, or a patch that
+ * holds only that field): the schema always validates as a whole, nothing walks its internals.
+ */
+export function issueAt(schema: z.ZodType, value: unknown, path: readonly string[]): string | undefined {
   const result = schema.safeParse(value);
-  return result.success ? undefined : result.error.issues[0]?.message;
+  if (result.success) return undefined;
+  const key = path.join('.');
+  return result.error.issues.find((issue) => {
+    const at = issue.path.map(String).join('.');
+    return at === key || at.startsWith(`${key}.`);
+  })?.message;
+}
+
+/** `value` placed at `path` in an otherwise empty object (a one-field patch). */
+export function patchAt(path: readonly string[], value: unknown): Record<string, unknown> {
+  return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as never);
 }
 
 /** Every issue of a whole-object parse, by dotted path (the first per field). */

@@ -6,7 +6,7 @@ import {
   type HostReply,
   type RunnerInput,
 } from '../../../src-main/api/config-schemas.js';
-import { errorsOf, fieldError, optionalText, pick, type FieldErrors } from '../../lib/validation.js';
+import { errorsOf, optionalText, pick, type FieldErrors } from '../../lib/validation.js';
 
 /** The host wizard's form, its steps and their validation: pure, so it is tested without a browser. */
 
@@ -249,15 +249,10 @@ function stepFields(step: Step, draft: HostDraft): string[] {
   }
 }
 
-function valueAt(input: HostInput, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], input);
-}
-
 /**
- * What is wrong in one step: each field on its own first, then the whole host's cross-field rules
- * (e.g. keychain credentials need a key id and a secret), shown on the field they name.
+ * What is wrong in one step: the whole host is parsed with the API's schema and the step shows the
+ * issues of its own fields (cross-field rules, e.g. keychain credentials need a key id and a secret,
+ * are shown on the field they name).
  */
 export function validateStep(
   step: Step,
@@ -268,15 +263,7 @@ export function validateStep(
   if (step === 'runners') return validateRunners(draft, takenRunnerIds);
   const fields = stepFields(step, draft);
   if (!fields.length) return {};
-  const input = toHostInput(draft, stored);
-  const errors: FieldErrors = {};
-  for (const field of fields) {
-    if (field === 'aws' || field === 'azure') continue; // checked field by field; the whole below
-    const message = fieldError(hostInputSchema, field.split('.'), valueAt(input, field));
-    if (message) errors[field] = message;
-  }
-  if (Object.keys(errors).length) return errors;
-  const whole = hostInputSchema.safeParse(input);
+  const whole = hostInputSchema.safeParse(toHostInput(draft, stored));
   return whole.success ? {} : pick(errorsOf(whole.error), fields);
 }
 

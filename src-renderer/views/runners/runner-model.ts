@@ -4,7 +4,7 @@ import {
   type RunnerPatch,
   type RunnerReply,
 } from '../../../src-main/api/config-schemas.js';
-import { errorsOf, fieldError, optionalText, type FieldErrors } from '../../lib/validation.js';
+import { errorsOf, optionalText, type FieldErrors } from '../../lib/validation.js';
 
 /** The runner form's draft and its validation with the API's runner schema. */
 
@@ -79,36 +79,19 @@ export function toRunnerPatch(draft: RunnerDraft): RunnerPatch {
   };
 }
 
-const runnerFields = [
-  'id',
-  'host',
-  'sessionMode',
-  'user',
-  'domain',
-  'password',
-  'width',
-  'height',
-  'activities',
-];
-
 export function validateRunner(
   draft: RunnerDraft,
   takenIds: readonly string[],
   editing: boolean,
 ): FieldErrors {
   const input = toRunnerInput(draft) as Record<string, unknown>;
-  const errors: FieldErrors = {};
-  for (const field of runnerFields) {
-    const message = fieldError(runnerInputSchema, [field], input[field]);
-    if (message) errors[field] = message;
-  }
+  const whole = runnerInputSchema.safeParse(input);
+  const errors: FieldErrors = whole.success ? {} : errorsOf(whole.error);
   if (!draft.host) errors.host = 'choose the host this runner works on';
   // A runner without its own user logs on as the host's user, with the host's password.
   if (draft.password && !input.user)
     errors.password ??= "a password goes with the runner's own user: give the user, or leave both empty";
   if (!editing && takenIds.includes(input.id as string))
     errors.id ??= `a runner "${String(input.id)}" already exists`;
-  if (Object.keys(errors).length) return errors;
-  const whole = runnerInputSchema.safeParse(input);
-  return whole.success ? {} : errorsOf(whole.error);
+  return errors;
 }

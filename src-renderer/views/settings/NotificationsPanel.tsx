@@ -20,7 +20,7 @@ import type { OperationOutput } from '../../../src-main/api/contract.js';
 import { settingsPatchSchema } from '../../../src-main/api/config-schemas.js';
 import { useApi } from '../../api/ApiProvider.js';
 import { errorText } from '../../lib/errors.js';
-import { fieldError, optionalText, type FieldErrors } from '../../lib/validation.js';
+import { issueAt, optionalText, patchAt, type FieldErrors } from '../../lib/validation.js';
 import { SectionFooter } from './SectionFooter.js';
 import { useSectionSave } from './use-section-save.js';
 
@@ -62,7 +62,8 @@ export function NotificationsPanel({
   const submit = () => {
     const found: FieldErrors = {};
     const at = (path: string[], value: unknown) => {
-      const message = fieldError(settingsPatchSchema, ['notifications', ...path], value);
+      const at = ['notifications', ...path];
+      const message = issueAt(settingsPatchSchema, patchAt(at, value), at);
       if (message) found[`notifications.${path.join('.')}`] = message;
     };
     const patch: Record<string, unknown> = { desktop, orchestratorAlerts };

@@ -1,7 +1,7 @@
 import { NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { settingsPatchSchema, type SettingsReply } from '../../../src-main/api/config-schemas.js';
-import { fieldError, type FieldErrors } from '../../lib/validation.js';
+import { issueAt, patchAt, type FieldErrors } from '../../lib/validation.js';
 import { SectionFooter } from './SectionFooter.js';
 import { useSectionSave } from './use-section-save.js';
 
@@ -24,7 +24,10 @@ export function OrchestratorPanel({
   const check = (): FieldErrors => {
     const found: FieldErrors = {};
     const at = (field: string, value: unknown) => {
-      const message = fieldError(settingsPatchSchema, ['orchestrator', field], value);
+      const message = issueAt(settingsPatchSchema, patchAt(['orchestrator', field], value), [
+        'orchestrator',
+        field,
+      ]);
       if (message) found[field] = message;
     };
     at('server', server.trim());
