@@ -1,11 +1,11 @@
 import { Input, PasswordInput, SegmentedControl, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { inputId, textProps, type Binder } from './binder.js';
+import { fieldProps, inputId, type StepProps } from './host-form.js';
 
 const keptHint = 'Stored in the keychain: leave empty to keep it.';
 
 /** Secrets typed here go to the service's keychain when saved and are never shown again. */
-export function CredentialsStep({ bind }: { bind: Binder }) {
-  const { draft, stored } = bind;
+export function CredentialsStep({ form, stored }: StepProps) {
+  const draft = form.values;
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
@@ -13,19 +13,19 @@ export function CredentialsStep({ bind }: { bind: Binder }) {
         the OS keychain of the machine running Session Manager, and never shown again.
       </Text>
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <TextInput label="Session user" required autoComplete="off" {...textProps(bind, 'user')} />
+        <TextInput label="Session user" required autoComplete="off" {...fieldProps(form, 'user')} />
         <TextInput
           label="Domain"
           description="Optional, e.g. CORP."
           autoComplete="off"
-          {...textProps(bind, 'domain')}
+          {...fieldProps(form, 'domain')}
         />
         <PasswordInput
           label="Password"
           required={!stored.password}
           description={stored.password ? keptHint : undefined}
           autoComplete="new-password"
-          {...textProps(bind, 'password')}
+          {...fieldProps(form, 'password')}
         />
       </SimpleGrid>
 
@@ -47,7 +47,7 @@ export function CredentialsStep({ bind }: { bind: Binder }) {
               aria-labelledby={`${inputId('aws.credentials')}-label`}
               value={draft.aws.credentials}
               onChange={(value) =>
-                bind.update((d) => void (d.aws.credentials = value as typeof d.aws.credentials))
+                form.setFieldValue('aws.credentials', value as typeof draft.aws.credentials)
               }
               data={[
                 { value: 'default', label: 'Default chain' },
@@ -57,7 +57,7 @@ export function CredentialsStep({ bind }: { bind: Binder }) {
             />
           </Input.Wrapper>
           {draft.aws.credentials === 'profile' && (
-            <TextInput label="Profile name" required {...textProps(bind, 'aws.profile')} />
+            <TextInput label="Profile name" required {...fieldProps(form, 'aws.profile')} />
           )}
           {draft.aws.credentials === 'keychain' && (
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -65,14 +65,14 @@ export function CredentialsStep({ bind }: { bind: Binder }) {
                 label="Access key id"
                 required
                 autoComplete="off"
-                {...textProps(bind, 'aws.accessKeyId')}
+                {...fieldProps(form, 'aws.accessKeyId')}
               />
               <PasswordInput
                 label="Secret access key"
                 required={!stored.secretAccessKey}
                 description={stored.secretAccessKey ? keptHint : undefined}
                 autoComplete="new-password"
-                {...textProps(bind, 'aws.secretAccessKey')}
+                {...fieldProps(form, 'aws.secretAccessKey')}
               />
             </SimpleGrid>
           )}
@@ -96,7 +96,7 @@ export function CredentialsStep({ bind }: { bind: Binder }) {
               mt={4}
               aria-labelledby={`${inputId('azure.auth')}-label`}
               value={draft.azure.auth}
-              onChange={(value) => bind.update((d) => void (d.azure.auth = value as typeof d.azure.auth))}
+              onChange={(value) => form.setFieldValue('azure.auth', value as typeof draft.azure.auth)}
               data={[
                 { value: 'default', label: 'Default chain' },
                 { value: 'managed-identity', label: 'Managed identity' },
@@ -106,14 +106,14 @@ export function CredentialsStep({ bind }: { bind: Binder }) {
           </Input.Wrapper>
           {draft.azure.auth === 'client-secret' && (
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <TextInput label="Tenant id" required {...textProps(bind, 'azure.tenantId')} />
-              <TextInput label="Client id" required {...textProps(bind, 'azure.clientId')} />
+              <TextInput label="Tenant id" required {...fieldProps(form, 'azure.tenantId')} />
+              <TextInput label="Client id" required {...fieldProps(form, 'azure.clientId')} />
               <PasswordInput
                 label="Client secret"
                 required={!stored.clientSecret}
                 description={stored.clientSecret ? keptHint : undefined}
                 autoComplete="new-password"
-                {...textProps(bind, 'azure.clientSecret')}
+                {...fieldProps(form, 'azure.clientSecret')}
               />
             </SimpleGrid>
           )}

@@ -1,10 +1,11 @@
 import { Alert, Button, Group, Loader, Paper, Stack, Stepper, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../api/ApiProvider.js';
 import { errorIssues, errorText } from '../../lib/errors.js';
 import { navigate } from '../../lib/route.js';
 import type { FieldErrors } from '../../lib/validation.js';
-import { inputId, type Binder } from './binder.js';
+import { inputId, type StepProps } from './host-form.js';
 import { ConnectionStep } from './ConnectionStep.js';
 import { CredentialsStep } from './CredentialsStep.js';
 import { ProtocolStep } from './ProtocolStep.js';
@@ -39,15 +40,12 @@ const stepLabels = {
 export function HostWizard({ editId }: { editId?: string }) {
   const api = useApi();
   const editing = editId !== undefined;
-  const [draft, setDraft] = useState<HostDraft>(emptyDraft);
   const [stored, setStored] = useState<StoredSecrets>(noStoredSecrets);
   const [loaded, setLoaded] = useState(!editing);
   const [loadError, setLoadError] = useState<string>();
   const [runnerIds, setRunnerIds] = useState<string[]>([]);
   const [attached, setAttached] = useState<string[]>([]);
   const [active, setActive] = useState(0);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [touched, setTouched] = useState<Set<string>>(new Set());
   const [testing, setTesting] = useState(false);
   const [testResult, setTestResult] = useState<TestResult>();
   const [testError, setTestError] = useState<string>();
@@ -57,6 +55,14 @@ export function HostWizard({ editId }: { editId?: string }) {
   const [hostSaved, setHostSaved] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const step = steps[active]!;
+  // The form checks a field when it loses focus, with the same rules as "Next" (the API's schemas).
+  const form = useForm<HostDraft>({
+    initialValues: emptyDraft(),
+    validate: (values) => validateStep(step, values, stored, runnerIds),
+    validateInputOnBlur: true,
+    onValuesChange: () => setTestResult(undefined),
+  });
+  const draft = form.values;
 
   useEffect(() => {
     let cancelled = false;
@@ -71,7 +77,7 @@ export function HostWizard({ editId }: { editId?: string }) {
           if (cancelled) return;
           if (!host) throw new Error(`No host "${editId}"`);
           const { draft: initial, stored: secrets } = draftOf(host);
-          setDraft(initial);
+          form.setValues(initial);
           setStored(secrets);
           setLoaded(true);
         }
@@ -84,34 +90,11 @@ export function HostWizard({ editId }: { editId?: string }) {
     };
   }, [api, editId]);
 
-  const recheck = (next: HostDraft, fields: Set<string>) => {
-    const current = validateStep(step, next, stored, runnerIds);
-    setErrors(Object.fromEntries(Object.entries(current).filter(([path]) => fields.has(path))));
-  };
-
-  const bind: Binder = {
-    draft,
-    editing,
-    stored,
-    update(change) {
-      const next = structuredClone(draft);
-      change(next);
-      setDraft(next);
-      setTestResult(undefined);
-      recheck(next, touched);
-    },
-    error: (path) => errors[path],
-    touch(path) {
-      const fields = new Set(touched).add(path);
-      setTouched(fields);
-      recheck(draft, fields);
-    },
-  };
+  const stepProps: StepProps = { form, editing, stored };
 
   const goTo = (index: number) => {
     setActive(index);
-    setErrors({});
-    setTouched(new Set());
+    form.clearErrors();
     requestAnimationFrame(() => heading.current?.focus());
   };
 
@@ -123,8 +106,7 @@ export function HostWizard({ editId }: { editId?: string }) {
   const next = () => {
     const found = validateStep(step, draft, stored, runnerIds);
     if (Object.keys(found).length) {
-      setErrors(found);
-      setTouched(new Set(Object.keys(found)));
+      form.setErrors(found);
       focusFirst(found);
       return;
     }
@@ -154,8 +136,7 @@ export function HostWizard({ editId }: { editId?: string }) {
     for (const issue of issues) found[`${prefix}${issue.path}`] ??= issue.message;
     const first = Object.keys(found)[0]!;
     setActive(steps.indexOf(stepOfField(first, draft)));
-    setErrors(found);
-    setTouched(new Set(Object.keys(found)));
+    form.setErrors(found);
     focusFirst(found);
     return true;
   };
@@ -165,8 +146,7 @@ export function HostWizard({ editId }: { editId?: string }) {
     if (Object.keys(found).length) {
       const first = Object.keys(found)[0]!;
       setActive(steps.indexOf(stepOfField(first, draft)));
-      setErrors(found);
-      setTouched(new Set(Object.keys(found)));
+      form.setErrors(found);
       focusFirst(found);
       return;
     }
@@ -189,7 +169,7 @@ export function HostWizard({ editId }: { editId?: string }) {
         try {
           await api.attachRunner(runnerInputOf(draft, runner));
         } catch (error) {
-          setDraft({ ...draft, runners: remaining });
+          form.setFieldValue('runners', remaining);
           setSaveProblem(
             `The host is saved, but runner "${runner.id}" was not attached: ${errorText(error)}`,
           );
@@ -229,10 +209,10 @@ export function HostWizard({ editId }: { editId?: string }) {
           <Title order={3} size="h4" id="wizard-step-title" ref={heading} tabIndex={-1}>
             {active + 1}. {stepLabels[step].label}
           </Title>
-          {step === 'protocol' && <ProtocolStep bind={bind} />}
-          {step === 'connection' && <ConnectionStep bind={bind} />}
-          {step === 'credentials' && <CredentialsStep bind={bind} />}
-          {step === 'runners' && <RunnersStep bind={bind} attached={attached} />}
+          {step === 'protocol' && <ProtocolStep {...stepProps} />}
+          {step === 'connection' && <ConnectionStep {...stepProps} />}
+          {step === 'credentials' && <CredentialsStep {...stepProps} />}
+          {step === 'runners' && <RunnersStep {...stepProps} attached={attached} />}
           {step === 'test' && (
             <TestStep
               protocol={draft.protocol}

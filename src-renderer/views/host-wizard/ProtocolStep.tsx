@@ -1,12 +1,12 @@
 import { Group, Radio, Stack, Text } from '@mantine/core';
-import type { Binder } from './binder.js';
+import type { StepProps } from './host-form.js';
 import { protocolChoices, type Protocol } from './wizard-model.js';
 
-export function ProtocolStep({ bind }: { bind: Binder }) {
+export function ProtocolStep({ form }: Pick<StepProps, 'form'>) {
   return (
     <Radio.Group
-      value={bind.draft.protocol}
-      onChange={(value) => bind.update((d) => void (d.protocol = value as Protocol))}
+      value={form.values.protocol}
+      onChange={(value) => form.setFieldValue('protocol', value as Protocol)}
       label="What kind of host is it?"
       description="This decides how Session Manager powers it on and off."
     >
