@@ -22,6 +22,7 @@ function bigState(): ManagerState {
     queueDepth: HOSTS,
     hostsOn: HOSTS / 2,
     maxHostsOn: HOSTS,
+    hostsUnknown: 0,
     ticks: 1,
     hosts: Array.from({ length: HOSTS }, (_, i) => ({
       id: `bot-${i}`,
@@ -88,6 +89,7 @@ export async function run(): Promise<BenchRow[]> {
       orchestratorRequests: 0,
       cloudCalls: 0,
       backoffs: 0,
+      cloudErrors: {},
     }),
     retry: async (hostIds) => [...hostIds],
     pause: async () => undefined,

@@ -22,11 +22,14 @@ interface Health {
 
 function canTakeWork(host: HostView, state: ManagerState): boolean {
   if (host.failed || host.power === 'gone') return false;
+  // Unknown after a tick: its cloud could not be read. Before the first tick nothing is read yet.
+  if (host.power === 'unknown' && state.lastTickAt !== undefined) return false;
   if (host.power === 'on' || host.power === 'starting') {
     const active = state.sessions.filter((s) => s.hostId === host.id && isActiveSession(s)).length;
     return active < host.maxSessions;
   }
-  return state.hostsOn < state.maxHostsOn;
+  // An unknown host may be running: the budget counts it as on.
+  return state.hostsOn + state.hostsUnknown < state.maxHostsOn;
 }
 
 export function computeHealth(state: ManagerState): Health {

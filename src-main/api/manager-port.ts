@@ -48,6 +48,8 @@ export interface ManagerCounters {
   orchestratorRequests: number;
   cloudCalls: number;
   backoffs: number;
+  /** Cloud errors that began (a host's power state became unreadable), by kind. */
+  cloudErrors: Record<string, number>;
 }
 
 export interface ManagerPort {

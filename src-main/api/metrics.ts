@@ -138,6 +138,24 @@ export function createMetrics(port: ManagerPort): Metrics {
   total('cloud_calls', 'Calls made to cloud APIs.', () => port.counters().cloudCalls);
   total('backoffs', 'Retries deferred by back-off.', () => port.counters().backoffs);
   new Counter({
+    name: `${prefix}cloud_errors_total`,
+    help: 'Times a host power state became unreadable, by the cloud error kind (auth, permission, unreachable...).',
+    labelNames: ['kind'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [kind, count] of Object.entries(port.counters().cloudErrors)) this.inc({ kind }, count);
+    },
+  });
+  new Gauge({
+    name: `${prefix}hosts_power_unknown`,
+    help: 'Cloud hosts whose power state cannot be read now (counted as on by the budget).',
+    registers,
+    collect() {
+      this.set(port.state().hostsUnknown);
+    },
+  });
+  new Counter({
     name: `${prefix}vm_minutes_total`,
     help: 'Minutes cloud hosts have been powered on since start, by host.',
     labelNames: ['host'],

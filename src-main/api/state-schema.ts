@@ -1,6 +1,7 @@
 import { SESSION_STATES } from '../core/session-driver.js';
 import { z } from 'zod';
 import type { EventKind, ManagerEvent } from '../core/events.js';
+import { POWER_ERROR_KINDS } from '../core/power-driver.js';
 import {
   HOST_STAGES,
   type HostView,
@@ -31,6 +32,7 @@ const hostViewSchema = z.object({
   bootLeadMs: z.number().optional(),
   failed: z.boolean(),
   lastError: z.string().optional(),
+  cloudError: z.object({ kind: z.enum(POWER_ERROR_KINDS), message: z.string(), hint: z.string() }).optional(),
   maxSessions: z.number(),
   runners: z.array(z.string()),
   reason: z.string().optional(),
@@ -77,6 +79,7 @@ export const managerStateSchema = z.object({
   queueDepth: z.number(),
   hostsOn: z.number(),
   maxHostsOn: z.number(),
+  hostsUnknown: z.number(),
   hosts: z.array(hostViewSchema),
   runners: z.array(runnerViewSchema),
   sessions: z.array(sessionViewSchema),
@@ -92,6 +95,8 @@ export const eventKinds = [
   'host.stopped',
   'host.failed',
   'host.drain',
+  'host.cloud-error',
+  'host.cloud-error-cleared',
   'session.opening',
   'session.opened',
   'session.closed',

@@ -10,6 +10,8 @@ export type EventKind =
   | 'host.stopped'
   | 'host.failed'
   | 'host.drain'
+  | 'host.cloud-error'
+  | 'host.cloud-error-cleared'
   | 'session.opening'
   | 'session.opened'
   | 'session.closed'

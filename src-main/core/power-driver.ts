@@ -12,17 +12,29 @@ export interface HostPower {
   address?: string;
   /** The cloud's own word for the state, for the operator ("stopped", "PowerState/deallocated"). */
   detail?: string;
+  /** Why the state is `unknown`: the cloud's error while reading it (absent when it was read). */
+  error?: PowerReadError;
 }
 
-export type PowerErrorKind =
-  | 'throttled' // retry after back-off
-  | 'capacity' // the cloud has no capacity now: retry later
-  | 'incorrect-state' // e.g. start while stopping: retry later
-  | 'not-found' // instance/VM gone
-  | 'auth' // credentials missing, wrong or not allowed
-  | 'not-managed' // refused: stopping a host Session Manager does not own
-  | 'timeout'
-  | 'other';
+/** A cloud error met while reading a host's power state: its kind and the cloud's words. */
+export interface PowerReadError {
+  kind: PowerErrorKind;
+  message: string;
+}
+
+export const POWER_ERROR_KINDS = [
+  'throttled', // retry after back-off
+  'capacity', // the cloud has no capacity now: retry later
+  'incorrect-state', // e.g. start while stopping: retry later
+  'not-found', // instance/VM gone
+  'auth', // credentials missing or wrong (authentication)
+  'permission', // the identity is known but not allowed (IAM policy, role assignment)
+  'unreachable', // the cloud's endpoint does not answer (DNS, refused, network)
+  'not-managed', // refused: stopping a host Session Manager does not own
+  'timeout',
+  'other',
+] as const;
+export type PowerErrorKind = (typeof POWER_ERROR_KINDS)[number];
 
 export type PowerResult =
   | { ok: true; detail?: string }

@@ -9,6 +9,7 @@ import { incompleteQueue, observe } from './observe.js';
 import type { Orchestrator } from './orchestrator.js';
 import { plan } from './plan/plan.js';
 import type { PowerDriver } from './power-driver.js';
+import { ProblemReports } from './problem-reports.js';
 import type { ReadinessProbe } from './readiness.js';
 import type { SessionDriver, SessionStatus } from './session-driver.js';
 import type { ActionOutcome, Snapshot } from './snapshot.js';
@@ -84,7 +85,7 @@ export class Reconciler {
   private stopped = false;
   private paused = false;
   private ticks = 0;
-  private problemsSeen = new Set<string>();
+  private readonly problems = new ProblemReports();
   private unsubscribeSessions: (() => void) | undefined;
 
   constructor(private readonly options: ReconcilerOptions) {
@@ -235,7 +236,7 @@ export class Reconciler {
     const config = this.config;
     const observed = await observe({ ...this.options, clock: this.clock }, config, this.outcomes);
     const snapshot = await this.withSecretVersions(observed, config);
-    this.reportProblems(snapshot);
+    this.problems.report(snapshot, (event) => this.emit(event));
     const now = this.clock.now();
     const observedOnly = this.paused || this.stopped;
     const result = plan(snapshot, config, this.memory, now);
@@ -301,20 +302,6 @@ export class Reconciler {
       concurrency: this.options.concurrency ?? 8,
       actionTimeoutMs: this.options.actionTimeoutMs ?? 120_000,
     };
-  }
-
-  /**
-   * A problem met while observing, as an event when it first appears (the snapshot keeps them all, for
-   * the plan and the view): a cloud that stays unreadable is one event, not one per tick.
-   */
-  private reportProblems(snapshot: Snapshot): void {
-    const seen = new Set([
-      ...snapshot.problems.map((problem) => problem.message),
-      ...(snapshot.queue.warnings ?? []).map((warning) => `Orchestrator: ${warning}`),
-    ]);
-    for (const message of seen)
-      if (!this.problemsSeen.has(message)) this.emit({ kind: 'info', severity: 'warning', message });
-    this.problemsSeen = seen;
   }
 
   private publish(view: ManagerState): void {

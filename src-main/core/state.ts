@@ -1,4 +1,4 @@
-import type { PowerState } from './power-driver.js';
+import type { PowerErrorKind, PowerState } from './power-driver.js';
 import type { SessionStatus } from './session-driver.js';
 
 /** The current state of everything, as one object: served by the API, IPC, the UI and the tray. */
@@ -31,6 +31,8 @@ export interface HostView {
   bootLeadMs?: number;
   failed: boolean;
   lastError?: string;
+  /** Why the power state cannot be read: the cloud's error, its kind, and what to do about it. */
+  cloudError?: { kind: PowerErrorKind; message: string; hint: string };
   maxSessions: number;
   runners: string[];
   /** Why the host is in its state now, in words ("runner fin-01 has 2 running tasks"). */
@@ -79,6 +81,8 @@ export interface ManagerState {
   queueDepth: number;
   hostsOn: number;
   maxHostsOn: number;
+  /** Cloud hosts whose power state cannot be read now (not counted in hostsOn). */
+  hostsUnknown: number;
   hosts: HostView[];
   runners: RunnerView[];
   sessions: SessionView[];

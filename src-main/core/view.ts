@@ -3,7 +3,8 @@ import { noDemand, onlineRunners } from './demand.js';
 import { fleetOf } from './fleet.js';
 import type { PlanMemory } from './memory.js';
 import type { PlanOutlook } from './plan/plan.js';
-import type { HostPower } from './power-driver.js';
+import { isCloudHost, type HostPower } from './power-driver.js';
+import { cloudErrorHint } from './cloud-error-hints.js';
 import type { SessionStatus } from './session-driver.js';
 import type { Snapshot } from './snapshot.js';
 import type { HostStage, HostView, ManagerState, RunnerView, SessionView } from './state.js';
@@ -63,14 +64,24 @@ export function viewOf(
       bootLeadMs: hm?.bootLeadMs,
       lastError:
         hm?.failed?.reason ??
+        power.error?.message ??
         (power.state === 'unknown' ? powerProblem(snapshot, host.protocol) : undefined) ??
         hm?.lastError ??
         sessionErrorByHost.get(host.id),
+      ...(power.error && host.protocol !== 'rdp'
+        ? {
+            cloudError: {
+              ...power.error,
+              hint: cloudErrorHint(power.error.kind, host.protocol),
+            },
+          }
+        : {}),
       reason: decided?.reason,
       drainCount: hm && hm.drainCount > 0 ? hm.drainCount : undefined,
     };
   });
 
+  const hostsUnknown = hosts.filter((host) => isCloudHost(host) && host.power === 'unknown').length;
   const unusual = unusualBusy(snapshot);
   const runners: RunnerView[] = fleet.runners.map((runner) => {
     const rd = outlook?.demand.byRunner.get(runner.id) ?? noDemand();
@@ -123,8 +134,10 @@ export function viewOf(
         : { status: 'unreachable', ...(snapshot.queue.problem ? { problem: snapshot.queue.problem } : {}) }
       : { status: 'unconfigured' },
     queueDepth: outlook?.demand.queuedTotal ?? 0,
-    hostsOn: outlook?.hostsOn ?? 0,
+    // The budget counts an unknown host as on (it may be running); the view shows it apart.
+    hostsOn: (outlook?.hostsOn ?? 0) - hostsUnknown,
     maxHostsOn: config.policy.maxHostsOn,
+    hostsUnknown,
     hosts,
     runners,
     sessions,

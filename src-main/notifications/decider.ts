@@ -66,6 +66,21 @@ const rules: Partial<Record<ManagerEvent['kind'], Rule>> = {
     severity: 'error',
     title: (e) => `Host ${e.hostId} failed`,
   },
+  // A host's power state cannot be read (credentials, permission, network): said when it begins and
+  // when it clears, under its own subject so it never hides the host's started/stopped/failed news.
+  'host.cloud-error': {
+    subject: (e) => (e.hostId ? `cloud:${e.hostId}` : undefined),
+    state: 'unreadable',
+    severity: 'error',
+    title: (e) => `Cannot read the power state of ${e.hostId}`,
+  },
+  'host.cloud-error-cleared': {
+    subject: (e) => (e.hostId ? `cloud:${e.hostId}` : undefined),
+    state: 'readable',
+    severity: 'info',
+    title: (e) => `Power state of ${e.hostId} readable again`,
+    needsPrior: true,
+  },
   'session.lost': {
     subject: sessionSubject,
     state: 'lost',

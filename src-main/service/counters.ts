@@ -14,6 +14,7 @@ export class Counters {
     orchestratorRequests: 0,
     cloudCalls: 0,
     backoffs: 0,
+    cloudErrors: {},
   };
   private lastStateAt: number | undefined;
   private billedHosts = new Set<string>();
@@ -21,6 +22,10 @@ export class Counters {
   onEvent(event: ManagerEvent): void {
     if (event.severity === 'error') this.totals.errors++;
     if (event.kind === 'action.failed') this.totals.backoffs++;
+    if (event.kind === 'host.cloud-error') {
+      const kind = String(event.data?.errorKind ?? 'other');
+      this.totals.cloudErrors[kind] = (this.totals.cloudErrors[kind] ?? 0) + 1;
+    }
   }
 
   /** Integrates VM-minutes: a cloud host counts from the state that saw it on until the next state. */
@@ -50,7 +55,11 @@ export class Counters {
   }
 
   snapshot(): ManagerCounters {
-    return { ...this.totals, vmMinutes: { ...this.totals.vmMinutes } };
+    return {
+      ...this.totals,
+      vmMinutes: { ...this.totals.vmMinutes },
+      cloudErrors: { ...this.totals.cloudErrors },
+    };
   }
 }
 

@@ -57,6 +57,17 @@ export function StatusHeader() {
       <Text size="sm" data-testid="hosts-on" miw={110}>
         Hosts on <b>{state ? `${state.hostsOn} / ${state.maxHostsOn}` : '–'}</b>
       </Text>
+      {state && state.hostsUnknown > 0 && (
+        <Tooltip
+          label="Their power state cannot be read (see the host cards). They may be running, so the budget counts them as on."
+          multiline
+          w={260}
+        >
+          <Text size="sm" c="red" data-testid="hosts-unknown" tabIndex={0}>
+            Unknown <b>{state.hostsUnknown}</b>
+          </Text>
+        </Tooltip>
+      )}
       <Tooltip
         label={
           problem ??

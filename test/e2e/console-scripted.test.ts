@@ -407,6 +407,28 @@ describe('web console over a scripted manager', () => {
     await card().getByRole('button', { name: 'Retry' }).waitFor({ state: 'detached' });
   });
 
+  it('shows a host whose power state cannot be read apart, with its cloud error and what to do', async () => {
+    await go(href('overview'), 'Overview');
+    manager.setHost('bot-01', {
+      power: 'unknown',
+      stage: 'off',
+      lastError: 'EC2 eu-west-1: AuthFailure: AWS was not able to validate the provided access credentials',
+      cloudError: {
+        kind: 'auth',
+        message: 'EC2 eu-west-1: AuthFailure: AWS was not able to validate the provided access credentials',
+        hint: "AWS refused the credentials: check the host's access key (or profile / default chain) and store the key again.",
+      },
+    });
+    await page().getByTestId('hosts-unknown').getByText('1').waitFor();
+    const hint = card().getByTestId('cloud-error-hint');
+    await hint.getByText('Credentials refused.').waitFor();
+    expect(await hint.textContent()).toContain("check the host's access key");
+    // Shown in full: the error is not cut short.
+    expect(await card().getByTestId('last-error').textContent()).toContain('provided access credentials');
+    manager.setHost('bot-01', { power: 'off', stage: 'off', lastError: undefined, cloudError: undefined });
+    await page().getByTestId('hosts-unknown').waitFor({ state: 'detached' });
+  });
+
   it('pauses and resumes from the header', async () => {
     await go(href('overview'), 'Overview');
     await click('Pause');

@@ -52,10 +52,11 @@ export function traySummary(state: ManagerState | undefined, problem?: string): 
       status: 'attention',
       headline: `Stops held: ${plural(skippedTasks, 'task record')} from the orchestrator could not be read`,
     };
-  if (state.queueDepth > 0 && state.maxHostsOn > 0 && state.hostsOn >= state.maxHostsOn)
+  const counted = state.hostsOn + state.hostsUnknown;
+  if (state.queueDepth > 0 && state.maxHostsOn > 0 && counted >= state.maxHostsOn)
     return {
       status: 'attention',
-      headline: `Budget reached: ${state.hostsOn} of ${state.maxHostsOn} hosts on, ${plural(state.queueDepth, 'task')} queued`,
+      headline: `Budget reached: ${state.hostsOn} of ${state.maxHostsOn} hosts on${state.hostsUnknown ? ` and ${state.hostsUnknown} unknown` : ''}, ${plural(state.queueDepth, 'task')} queued`,
     };
 
   const busyHosts = state.hosts.filter(

@@ -17,7 +17,7 @@ export const NEEDS_OPERATOR: ReadonlySet<string> = new Set<SessionErrorKind>([
 ]);
 
 /** Power errors that retrying will not fix. */
-const POWER_NEEDS_OPERATOR = new Set(['not-found', 'auth']);
+const POWER_NEEDS_OPERATOR = new Set(['not-found', 'auth', 'permission']);
 
 /**
  * Folds how the previous tick's actions ended into memory: failed starts and opens count towards

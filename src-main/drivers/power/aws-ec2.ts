@@ -13,6 +13,7 @@ import type {
   HostPower,
   PowerDriver,
   PowerObservation,
+  PowerReadError,
   PowerResult,
   PowerState,
 } from '../../core/power-driver.js';
@@ -123,13 +124,16 @@ export class Ec2PowerDriver implements PowerDriver {
     const ids = [...new Set(group.map((host) => settingsOf(host).instanceId))];
     const found = new Map<string, Instance>();
     const missing = new Set<string>();
+    let readError: PowerReadError | undefined;
     for (const ids1000 of chunk(ids, DESCRIBE_CHUNK)) {
       const result = await this.describe(client, ids1000);
       observation.calls += result.calls;
       for (const instance of result.instances) found.set(instance.InstanceId, instance);
       for (const id of result.missing) missing.add(id);
       if (result.problem) {
-        observation.problems.push(`EC2 ${settingsOf(group[0]!).region ?? ''}: ${result.problem}`.trim());
+        const message = `EC2 ${settingsOf(group[0]!).region ?? ''}: ${result.problem.message}`.trim();
+        observation.problems.push(message);
+        readError ??= { kind: result.problem.kind, message };
       }
     }
     for (const host of group) {
@@ -143,7 +147,7 @@ export class Ec2PowerDriver implements PowerDriver {
           managed: false,
           detail: 'instance not found',
         });
-      else observation.hosts.set(host.id, unknownHost(host.id, 'EC2 state could not be read'));
+      else observation.hosts.set(host.id, unknownHost(host.id, 'EC2 state could not be read', readError));
     }
   }
 
@@ -154,7 +158,7 @@ export class Ec2PowerDriver implements PowerDriver {
   private async describe(
     client: EC2Client,
     ids: string[],
-  ): Promise<{ instances: Instance[]; missing: string[]; calls: number; problem?: string }> {
+  ): Promise<{ instances: Instance[]; missing: string[]; calls: number; problem?: PowerReadError }> {
     const missing: string[] = [];
     let calls = 0;
     let wanted = ids;
@@ -179,7 +183,12 @@ export class Ec2PowerDriver implements PowerDriver {
           ec2ErrorCode(error) === 'InvalidInstanceID.NotFound' ? missingInstanceIds(messageOf(error)) : [];
         const stillWanted = wanted.filter((id) => !gone.includes(id));
         if (gone.length === 0 || stillWanted.length === wanted.length)
-          return { instances: [], missing, calls, problem: `${ec2ErrorCode(error)}: ${messageOf(error)}` };
+          return {
+            instances: [],
+            missing,
+            calls,
+            problem: { kind: ec2ErrorKind(error), message: `${ec2ErrorCode(error)}: ${messageOf(error)}` },
+          };
         missing.push(...wanted.filter((id) => gone.includes(id)));
         wanted = stillWanted;
       }

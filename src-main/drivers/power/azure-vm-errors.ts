@@ -19,12 +19,21 @@ const notFoundCodes = new Set([
   'SubscriptionNotFound',
 ]);
 const authCodes = new Set([
-  'AuthorizationFailed',
   'InvalidAuthenticationToken',
   'InvalidAuthenticationTokenTenant',
   'AuthenticationFailed',
-  'LinkedAuthorizationFailed',
   'invalid_client',
+]);
+const permissionCodes = new Set(['AuthorizationFailed', 'LinkedAuthorizationFailed']);
+/** core-rest-pipeline's code for a request that never reached the server, and Node's socket codes. */
+const unreachableCodes = new Set([
+  'REQUEST_SEND_ERROR',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
 ]);
 const authNames = new Set([
   'CredentialUnavailableError',
@@ -58,13 +67,9 @@ export function azureErrorKind(error: unknown): PowerErrorKind {
   if (capacityCodes.has(code)) return 'capacity';
   if (value.statusCode === 409 || stateCodes.has(code)) return 'incorrect-state';
   if (value.statusCode === 404 || notFoundCodes.has(code)) return 'not-found';
-  if (
-    value.statusCode === 401 ||
-    value.statusCode === 403 ||
-    authCodes.has(code) ||
-    authNames.has(value.name ?? '')
-  )
-    return 'auth';
+  if (value.statusCode === 403 || permissionCodes.has(code)) return 'permission';
+  if (value.statusCode === 401 || authCodes.has(code) || authNames.has(value.name ?? '')) return 'auth';
+  if (unreachableCodes.has(code)) return 'unreachable';
   return 'other';
 }
 

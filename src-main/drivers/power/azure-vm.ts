@@ -6,7 +6,9 @@ import type { HostConfig } from '../../config/schema.js';
 import type {
   HostPower,
   PowerDriver,
+  PowerErrorKind,
   PowerObservation,
+  PowerReadError,
   PowerResult,
   PowerState,
 } from '../../core/power-driver.js';
@@ -125,16 +127,19 @@ export class AzureVmPowerDriver implements PowerDriver {
       // Observe has its own client, so the request count is this observation's alone.
       client = this.clientFor(first, 'observe');
     } catch (error) {
-      observation.problems.push(`Azure subscription ${first.subscriptionId}: ${messageOf(error)}`);
+      const message = `Azure subscription ${first.subscriptionId}: ${messageOf(error)}`;
+      observation.problems.push(message);
+      const readError = { kind: azureErrorKind(error), message };
       for (const host of group)
-        observation.hosts.set(host.id, unknownHost(host.id, 'Azure client could not be made'));
+        observation.hosts.set(host.id, unknownHost(host.id, 'Azure client could not be made', readError));
       return;
     }
     const before = client.requests.count;
     const statuses = new Map<string, Vm>();
     const tags = new Map<string, Vm>();
-    const unread = new Map<string, string>();
+    const unread = new Map<string, PowerReadError>();
     let statusProblem: string | undefined;
+    let statusKind: PowerErrorKind = 'other';
     try {
       for await (const page of client.compute.virtualMachines.listAll({ statusOnly: 'true' }).byPage())
         for (const item of page) {
@@ -144,6 +149,7 @@ export class AzureVmPowerDriver implements PowerDriver {
         }
     } catch (error) {
       statusProblem = `${azureErrorCode(error)}: ${messageOf(error)}`;
+      statusKind = azureErrorKind(error);
     }
     if (statusProblem && /AuthorizationFailed/.test(statusProblem)) {
       // A role scoped to resource groups cannot list the subscription: read each VM instead (N calls).
@@ -152,8 +158,7 @@ export class AzureVmPowerDriver implements PowerDriver {
       );
       statusProblem = undefined;
       await this.readEach(client, group, statuses, tags, unread);
-      if (unread.size)
-        observation.problems.push(`Azure: ${unread.size} VM(s) not read: ${[...unread.values()][0]}`);
+      // Each unread VM's error is on its host (HostPower.error).
     } else if (!statusProblem) {
       for (const resourceGroup of new Set(
         group.map((host) => settingsOf(host).resourceGroup.toLowerCase()),
@@ -178,8 +183,11 @@ export class AzureVmPowerDriver implements PowerDriver {
     for (const host of group) {
       const key = hostVmKey(settingsOf(host));
       const status = statuses.get(key);
-      if (statusProblem || unread.has(key))
-        observation.hosts.set(host.id, unknownHost(host.id, 'Azure state could not be read'));
+      const readError = statusProblem
+        ? { kind: statusKind, message: `Azure subscription ${first.subscriptionId}: ${statusProblem}` }
+        : unread.get(key);
+      if (readError)
+        observation.hosts.set(host.id, unknownHost(host.id, 'Azure state could not be read', readError));
       else if (!status)
         observation.hosts.set(host.id, {
           hostId: host.id,
@@ -196,7 +204,7 @@ export class AzureVmPowerDriver implements PowerDriver {
     group: HostConfig[],
     statuses: Map<string, Vm>,
     tags: Map<string, Vm>,
-    unread: Map<string, string>,
+    unread: Map<string, PowerReadError>,
   ) {
     const queue = [...group];
     const worker = async () => {
@@ -210,7 +218,10 @@ export class AzureVmPowerDriver implements PowerDriver {
           }
         } catch (error) {
           // Not read is not gone: this host stays unknown.
-          unread.set(hostVmKey(azure), `${azureErrorCode(error)}: ${messageOf(error)}`);
+          unread.set(hostVmKey(azure), {
+            kind: azureErrorKind(error),
+            message: `${azureErrorCode(error)}: ${messageOf(error)}`,
+          });
         }
       }
     };

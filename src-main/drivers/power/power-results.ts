@@ -1,4 +1,4 @@
-import type { HostPower, PowerErrorKind, PowerResult } from '../../core/power-driver.js';
+import type { HostPower, PowerErrorKind, PowerReadError, PowerResult } from '../../core/power-driver.js';
 
 /** Small builders shared by the power drivers, so every driver words its results the same way. */
 
@@ -12,8 +12,10 @@ export function failed(error: PowerErrorKind, message: string, retryAfterMs?: nu
     : { ok: false, error, message, retryAfterMs };
 }
 
-export function unknownHost(hostId: string, detail: string): HostPower {
-  return { hostId, state: 'unknown', managed: false, detail };
+export function unknownHost(hostId: string, detail: string, error?: PowerReadError): HostPower {
+  return error
+    ? { hostId, state: 'unknown', managed: false, detail, error }
+    : { hostId, state: 'unknown', managed: false, detail };
 }
 
 /** An error's message without anything that could carry a secret (SDK errors never include keys). */

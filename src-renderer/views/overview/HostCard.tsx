@@ -8,6 +8,20 @@ import { bootStages, powerColor, protocolLabel, stageProgress } from './stages.j
  * One host at a glance. Every line is always rendered (with "—" when empty) so live updates never
  * move the cards around.
  */
+/** The cloud error's kind as a card says it. */
+const cloudErrorTitle: Record<NonNullable<HostView['cloudError']>['kind'], string> = {
+  auth: 'Credentials refused',
+  permission: 'Not allowed',
+  'not-found': 'Not found',
+  throttled: 'Throttled',
+  unreachable: 'Cloud unreachable',
+  timeout: 'Cloud timed out',
+  capacity: 'No capacity',
+  'incorrect-state': 'Between states',
+  'not-managed': 'Not managed',
+  other: 'Cloud error',
+};
+
 export function HostCard({ host, state, now }: { host: HostView; state: ManagerState; now: number }) {
   const progress = stageProgress(host);
   const runners = host.runners.map(
@@ -140,19 +154,23 @@ export function HostCard({ host, state, now }: { host: HostView; state: ManagerS
         <Text size="sm" className="tabular" data-testid="idle">
           Idle: {idle}
         </Text>
-        <Text size="sm" c="dimmed" lineClamp={1} h={22} data-testid="reason">
+        {/* Reasons and errors wrap: an operator reads them in full, at every width. */}
+        <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }} data-testid="reason">
           {host.reason ?? ' '}
         </Text>
         <Text
           size="sm"
           c={host.lastError ? 'red' : 'dimmed'}
-          lineClamp={2}
-          h={40}
+          style={{ overflowWrap: 'anywhere' }}
           data-testid="last-error"
-          title={host.lastError}
         >
           {host.lastError ? `Last error: ${host.lastError}` : 'No error'}
         </Text>
+        {host.cloudError && (
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }} data-testid="cloud-error-hint">
+            <b>{cloudErrorTitle[host.cloudError.kind]}.</b> {host.cloudError.hint}
+          </Text>
+        )}
         {(host.failed || sessions.some((s) => s.blocked)) && (
           <Group justify="flex-end">
             <RetryButton hostId={host.id} />

@@ -23,7 +23,10 @@ import { MemorySecrets } from '../../helpers/memory-secrets.js';
  * server. Hosts and runners come from the config the UI writes.
  */
 
-type Live = Pick<HostView, 'power' | 'stage' | 'bootStartedAt' | 'idleDeadline' | 'lastError' | 'reason'>;
+type Live = Pick<
+  HostView,
+  'power' | 'stage' | 'bootStartedAt' | 'idleDeadline' | 'lastError' | 'reason' | 'cloudError'
+>;
 
 /** The one instance id the scripted cloud knows; any other "does not exist". */
 export const knownInstanceId = 'i-0123456789abcdef0';
@@ -106,6 +109,7 @@ export class ScriptedManager implements ManagerPort {
       queueDepth: runners.reduce((sum, r) => sum + r.queued, 0),
       hostsOn: hosts.filter((h) => h.power === 'on' || h.power === 'starting').length,
       maxHostsOn: config.policy.maxHostsOn,
+      hostsUnknown: hosts.filter((h) => h.protocol !== 'rdp' && h.power === 'unknown').length,
       hosts,
       runners,
       sessions: [...this.sessions.values()],
@@ -115,7 +119,15 @@ export class ScriptedManager implements ManagerPort {
   }
 
   counters(): ManagerCounters {
-    return { ticks: 0, errors: 0, vmMinutes: {}, orchestratorRequests: 0, cloudCalls: 0, backoffs: 0 };
+    return {
+      ticks: 0,
+      errors: 0,
+      vmMinutes: {},
+      orchestratorRequests: 0,
+      cloudCalls: 0,
+      backoffs: 0,
+      cloudErrors: {},
+    };
   }
   /** Host ids the operator retried, in order. */
   retried: string[] = [];

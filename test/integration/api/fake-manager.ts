@@ -36,6 +36,7 @@ export class FakeManager implements ManagerPort {
     orchestratorRequests: 0,
     cloudCalls: 0,
     backoffs: 0,
+    cloudErrors: {},
   };
   current: ManagerState = {
     at: 0,
@@ -44,6 +45,7 @@ export class FakeManager implements ManagerPort {
     queueDepth: 0,
     hostsOn: 0,
     maxHostsOn: 10,
+    hostsUnknown: 0,
     hosts: [],
     runners: [],
     sessions: [],

@@ -455,6 +455,7 @@ describe('the HTTP API', () => {
       orchestratorRequests: 84,
       cloudCalls: 7,
       backoffs: 1,
+      cloudErrors: {},
     };
     const res = await request(`${server.url}/metrics`, { headers: auth() });
     expect(res.status).toBe(200);

@@ -127,7 +127,10 @@ describe('Azure VM driver', () => {
     world.fail({ operation: 'get', status: 403, code: 'AuthorizationFailed' });
     const partial = await driver.observe([azureHost(1)]);
     expect(partial.hosts.get('vm-1')?.state).toBe('unknown');
-    expect(partial.problems[1]).toMatch(/1 VM\(s\) not read: AuthorizationFailed/);
+    expect(partial.hosts.get('vm-1')?.error).toMatchObject({
+      kind: 'permission',
+      message: expect.stringMatching(/AuthorizationFailed/),
+    });
   });
 
   it('tags and starts a deallocated VM through the long-running operation; starting again is a no-op', async () => {

@@ -141,6 +141,7 @@ describe('health', () => {
     queueDepth: 0,
     hostsOn: 0,
     maxHostsOn: 1,
+    hostsUnknown: 0,
     hosts: [],
     runners: [],
     sessions: [],

@@ -25,12 +25,15 @@ const prior: Partial<Record<EventKind, EventKind>> = {
   'host.stopped': 'host.started',
   'session.restored': 'session.lost',
   'orchestrator.restored': 'orchestrator.unreachable',
+  'host.cloud-error-cleared': 'host.cloud-error',
 };
 
 const expected: Partial<Record<EventKind, Omit<DesktopNotice, 'body'>>> = {
   'host.started': { title: 'Host bot-01 started', urgency: 'low' },
   'host.stopped': { title: 'Host bot-01 stopped', urgency: 'low' },
   'host.failed': { title: 'Host bot-01 failed', urgency: 'critical' },
+  'host.cloud-error': { title: 'Cannot read the power state of bot-01', urgency: 'critical' },
+  'host.cloud-error-cleared': { title: 'Power state of bot-01 readable again', urgency: 'low' },
   'session.lost': { title: 'Session lost on bot-01 (runner fin-01)', urgency: 'normal' },
   'session.restored': { title: 'Session restored on bot-01 (runner fin-01)', urgency: 'low' },
   'orchestrator.unreachable': { title: 'Orchestrator unreachable', urgency: 'normal' },

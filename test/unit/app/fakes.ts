@@ -24,6 +24,7 @@ export function baseState(patch: Partial<ManagerState> = {}): ManagerState {
     queueDepth: 0,
     hostsOn: 0,
     maxHostsOn: 10,
+    hostsUnknown: 0,
     hosts: [],
     runners: [],
     sessions: [],
@@ -70,7 +71,15 @@ export class FakeManager implements ManagerPort {
     return this.current;
   }
   counters(): ManagerCounters {
-    return { ticks: 0, errors: 0, vmMinutes: {}, orchestratorRequests: 0, cloudCalls: 0, backoffs: 0 };
+    return {
+      ticks: 0,
+      errors: 0,
+      vmMinutes: {},
+      orchestratorRequests: 0,
+      cloudCalls: 0,
+      backoffs: 0,
+      cloudErrors: {},
+    };
   }
   retried: string[] = [];
   async retry(hostIds: readonly string[]) {
