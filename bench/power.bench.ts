@@ -8,6 +8,7 @@ import { Ec2PowerDriver } from '../src-main/drivers/power/aws-ec2.js';
 import { AzureFakeServer } from '../test/fakes/azure/server.js';
 import { generateTestTls } from '../test/fakes/azure/tls.js';
 import { Ec2FakeServer } from '../test/fakes/ec2/server.js';
+import { KeychainStore } from '../src-main/secrets/keychain-store.js';
 import { MemorySecrets } from '../test/helpers/memory-secrets.js';
 import { ec2Host, instanceId } from '../test/integration/power/helpers.js';
 import type { BenchRow } from './bench-row.js';
@@ -94,10 +95,30 @@ async function ec2Rows(): Promise<BenchRow[]> {
       ec2Host(index + 1, { region: regions[index % 3] }),
     );
     rows.push(...(await measure('ec2', '3 regions', driver, spread, 'target: 3 calls (one per region)')));
+    rows.push(...(await keychainRows()));
     return rows;
   } finally {
     driver.close();
     await server.close();
+  }
+}
+
+/**
+ * 60 hosts whose one access key sits in 60 OS-keychain entries (as the CLI and the UI store it, one
+ * per host): still one DescribeInstances per tick. Runs under scripts/with-keychain.sh (npm run bench).
+ */
+async function keychainRows(): Promise<BenchRow[]> {
+  const keychain = new KeychainStore(`session-manager-bench-${process.pid}`);
+  const refs = Array.from({ length: 60 }, (_, index) => `aws-secret:bench-${index}`);
+  const driver = new Ec2PowerDriver({ secrets: keychain });
+  try {
+    for (const ref of refs) await keychain.set(ref, 'bench-secret');
+    const hosts = refs.map((ref, index) => ec2Host(index + 1, { secretAccessKey: ref }));
+    const rows = await measure('ec2', 'region, keychain key per host', driver, hosts, 'target: 1 call');
+    return rows.filter((row) => row.unit === 'calls');
+  } finally {
+    driver.close();
+    for (const ref of refs) await keychain.delete(ref);
   }
 }
 

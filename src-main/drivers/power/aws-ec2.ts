@@ -87,11 +87,15 @@ function settingsOf(host: HostConfig): AwsSettings {
   return host.aws;
 }
 
-/** Hosts that share a region and credentials share a client and a DescribeInstances. */
+/**
+ * Hosts that share a region and a credential set share a client and a DescribeInstances: the same
+ * access key id (whichever keychain entry holds its secret: each host has its own), the same profile,
+ * or the default chain. 60 hosts with one key cost one call per tick, not 60.
+ */
 function clientKey(aws: AwsSettings): string {
   const who =
     aws.credentials === 'keychain'
-      ? `${aws.accessKeyId}|${aws.secretAccessKey}`
+      ? (aws.accessKeyId ?? '')
       : aws.credentials === 'profile'
         ? (aws.profile ?? '')
         : '';
@@ -101,6 +105,8 @@ function clientKey(aws: AwsSettings): string {
 export class Ec2PowerDriver implements PowerDriver {
   readonly protocol = 'aws-ec2' as const;
   private readonly clients = new Map<string, EC2Client>();
+  /** Per client key with keychain credentials: the keychain entries that hold its secret (one per host). */
+  private readonly secretRefs = new Map<string, Set<string>>();
 
   constructor(private readonly options: Ec2DriverOptions) {}
 
@@ -335,10 +341,15 @@ export class Ec2PowerDriver implements PowerDriver {
 
   private clientFor(aws: AwsSettings): EC2Client {
     const key = clientKey(aws);
+    if (aws.credentials === 'keychain' && aws.secretAccessKey) {
+      const refs = this.secretRefs.get(key) ?? new Set<string>();
+      refs.add(aws.secretAccessKey);
+      this.secretRefs.set(key, refs);
+    }
     let client = this.clients.get(key);
     if (!client) {
       // The endpoint is left to the SDK: it honours AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL and endpoint_url in the profile.
-      const credentials = this.credentialsFor(aws);
+      const credentials = this.credentialsFor(aws, this.secretRefs.get(key) ?? new Set());
       client = new EC2Client({
         ...(aws.region ? { region: aws.region } : {}),
         ...(aws.credentials === 'profile' && aws.profile ? { profile: aws.profile } : {}),
@@ -351,21 +362,26 @@ export class Ec2PowerDriver implements PowerDriver {
     return client;
   }
 
-  private credentialsFor(aws: AwsSettings): AwsCredentialIdentityProvider | undefined {
+  /** `refs`: the keychain entries that may hold the key's secret (the hosts sharing it), tried in order. */
+  private credentialsFor(
+    aws: AwsSettings,
+    refs: ReadonlySet<string>,
+  ): AwsCredentialIdentityProvider | undefined {
     if (aws.credentials === 'profile') return fromIni({ profile: aws.profile });
     if (aws.credentials === 'keychain') {
-      const { accessKeyId, secretAccessKey } = aws;
+      const { accessKeyId } = aws;
       // Read lazily, when the SDK first needs to sign; problems surface as typed 'auth' results, never throws.
       return async (): Promise<AwsCredentialIdentity> => {
-        const secret = secretAccessKey ? await this.options.secrets.get(secretAccessKey) : undefined;
-        if (!accessKeyId || !secretAccessKey || !secret) {
-          const error = secretAccessKey
-            ? new MissingSecretError(secretAccessKey)
-            : new Error('keychain credentials need an access key id and a secret reference');
-          error.name = 'CredentialsProviderError';
-          throw error;
+        for (const ref of refs) {
+          const secret = await this.options.secrets.get(ref);
+          if (accessKeyId && secret) return { accessKeyId, secretAccessKey: secret };
         }
-        return { accessKeyId, secretAccessKey: secret };
+        const error =
+          refs.size > 0
+            ? new MissingSecretError([...refs][0]!)
+            : new Error('keychain credentials need an access key id and a secret reference');
+        error.name = 'CredentialsProviderError';
+        throw error;
       };
     }
     return undefined; // the SDK's default chain: environment, shared files, SSO, container or instance role

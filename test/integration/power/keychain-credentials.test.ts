@@ -17,7 +17,9 @@ let ec2: Ec2FakeServer;
 let azure: AzureFakeServer;
 
 beforeAll(async () => {
-  ec2 = new Ec2FakeServer({ secretKeys: { AKIATESTKEY000000001: 'keychain-aws-secret' } });
+  ec2 = new Ec2FakeServer({
+    secretKeys: { AKIATESTKEY000000001: 'keychain-aws-secret', AKIATESTKEY000000002: 'second-aws-secret' },
+  });
   process.env.AWS_ENDPOINT_URL_EC2 = await ec2.listen();
   azure = new AzureFakeServer({
     clients: {
@@ -48,6 +50,58 @@ describe('cloud secrets from the OS keychain', () => {
       ['CreateTags', 'AKIATESTKEY000000001', undefined],
       ['StartInstances', 'AKIATESTKEY000000001', undefined],
     ]);
+  });
+
+  it('one DescribeInstances per region per credential set: 60 hosts, each with its own keychain entry of one key', async () => {
+    // As the CLI and the UI store them: each host's secret under its own ref, the same key in all.
+    const refs = Array.from({ length: 60 }, (_, i) => `aws-secret:batch-${i}`);
+    for (const ref of refs) await keychain.set(ref, 'keychain-aws-secret');
+    await keychain.set('aws-secret:batch-other', 'second-aws-secret');
+    try {
+      const hosts = refs.map((ref, i) => {
+        ec2.world.addInstance({ id: instanceId(100 + i), state: 'stopped' });
+        return ec2Host(100 + i, { secretAccessKey: ref });
+      });
+      const driver = createPowerDriver('aws-ec2', { secrets: keychain });
+      for (let tick = 0; tick < 2; tick++) {
+        const before = ec2.world.calls.length;
+        const observation = await driver.observe(hosts);
+        expect([...observation.hosts.values()].every((host) => host.state === 'off')).toBe(true);
+        expect(ec2.world.calls.slice(before).map((call) => call.action)).toEqual(['DescribeInstances']);
+      }
+
+      // Another key in the same region is another credential set: two calls.
+      ec2.world.addInstance({ id: instanceId(200), state: 'running' });
+      const other = ec2Host(200, {
+        accessKeyId: 'AKIATESTKEY000000002',
+        secretAccessKey: 'aws-secret:batch-other',
+      });
+      const before = ec2.world.calls.length;
+      const both = await driver.observe([...hosts, other]);
+      expect(both.hosts.get(other.id)?.state).toBe('on');
+      expect(
+        ec2.world.calls
+          .slice(before)
+          .map((call) => [call.action, call.keyId])
+          .sort(),
+      ).toEqual([
+        ['DescribeInstances', 'AKIATESTKEY000000001'],
+        ['DescribeInstances', 'AKIATESTKEY000000002'],
+      ]);
+
+      // A host whose keychain entry is missing shares the key's client: the others' entries sign for it.
+      const orphan = ec2Host(101, { secretAccessKey: 'aws-secret:not-stored' });
+      expect((await driver.observe([orphan])).hosts.get(orphan.id)?.state).toBe('off');
+    } finally {
+      for (const ref of [...refs, 'aws-secret:batch-other']) await keychain.delete(ref);
+    }
+  });
+
+  it('a key whose secret is in no keychain entry makes its hosts unknown, with an auth error', async () => {
+    const driver = createPowerDriver('aws-ec2', { secrets: keychain });
+    const host = ec2Host(300, { accessKeyId: 'AKIATESTKEY000000009', secretAccessKey: 'aws-secret:nowhere' });
+    const observation = await driver.observe([host]);
+    expect(observation.hosts.get(host.id)).toMatchObject({ state: 'unknown', error: { kind: 'auth' } });
   });
 
   it('gets an Azure token with the client secret read from the keychain', async () => {
