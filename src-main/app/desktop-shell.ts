@@ -66,6 +66,7 @@ export class DesktopShell {
         pause: () => this.api.pause(),
         resume: () => this.api.resume(),
         tickNow: () => this.api.tickNow(),
+        retryAll: () => this.api.retryAllHosts(),
         setStartAtLogin: (enabled) => this.setStartAtLogin(enabled),
         quit: deps.quitApp,
       },

@@ -15,6 +15,7 @@ interface TrayCommandHandlers {
   pause(): Promise<unknown>;
   resume(): Promise<unknown>;
   tickNow(): Promise<unknown>;
+  retryAll(): Promise<unknown>;
   setStartAtLogin(enabled: boolean): Promise<unknown>;
   quit(): void;
 }
@@ -60,6 +61,9 @@ export class TrayController {
           break;
         case 'tick-now':
           await handlers.tickNow();
+          break;
+        case 'retry-all':
+          await handlers.retryAll();
           break;
         case 'toggle-start-at-login':
           await handlers.setStartAtLogin(!this.options.input().startAtLogin);

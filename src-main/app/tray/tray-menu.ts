@@ -6,7 +6,8 @@ import { traySummary, type TrayStatus } from './tray-status.js';
  * adapter turns it into a Menu and routes clicks to `TrayCommand`s.
  */
 
-export type TrayCommand = 'open' | 'pause' | 'resume' | 'tick-now' | 'toggle-start-at-login' | 'quit';
+export type TrayCommand =
+  'open' | 'pause' | 'resume' | 'tick-now' | 'retry-all' | 'toggle-start-at-login' | 'quit';
 
 export type TrayMenuItem =
   | { kind: 'label'; label: string }
@@ -35,6 +36,7 @@ export function trayModel(input: TrayMenuInput): TrayModel {
   const summary = traySummary(state, input.problem);
   const running = state !== undefined && !input.quitting;
   const paused = state?.paused ?? false;
+  const waiting = state ? waitingForRetry(state) : 0;
   const menu: TrayMenuItem[] = [
     { kind: 'label', label: input.quitting ? 'Stopping… (nothing is powered off)' : summary.headline },
     { kind: 'separator' },
@@ -43,6 +45,17 @@ export function trayModel(input: TrayMenuInput): TrayModel {
       ? { kind: 'action', command: 'resume', label: 'Resume', enabled: running }
       : { kind: 'action', command: 'pause', label: 'Pause', enabled: running },
     { kind: 'action', command: 'tick-now', label: 'Tick now', enabled: running && !paused },
+    // The operator's Retry, shown only while something waits for it.
+    ...(waiting > 0
+      ? [
+          {
+            kind: 'action' as const,
+            command: 'retry-all' as const,
+            label: `Retry failed hosts (${waiting})`,
+            enabled: running,
+          },
+        ]
+      : []),
     { kind: 'separator' },
     {
       kind: 'checkbox',
@@ -55,4 +68,12 @@ export function trayModel(input: TrayMenuInput): TrayModel {
     { kind: 'action', command: 'quit', label: 'Quit Session Manager', enabled: !input.quitting },
   ];
   return { status: summary.status, tooltip: `Session Manager: ${summary.headline}`, menu };
+}
+
+/** Hosts that wait for the operator: failed, or with a session blocked (e.g. a refused password). */
+function waitingForRetry(state: ManagerState): number {
+  const blocked = new Set(
+    state.sessions.filter((session) => session.blocked).map((session) => session.hostId),
+  );
+  return state.hosts.filter((host) => host.failed || blocked.has(host.id)).length;
 }

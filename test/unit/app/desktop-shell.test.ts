@@ -80,8 +80,9 @@ describe('desktop shell', () => {
     expect(shown.at(-1)?.status).toBe('attention');
     await shell.tray.run('resume');
     await shell.tray.run('tick-now');
+    await shell.tray.run('retry-all');
     await shell.tray.run('open');
-    expect(manager.calls).toEqual(['pause', 'resume', 'tickNow']);
+    expect(manager.calls).toEqual(['pause', 'resume', 'tickNow', 'retry']);
     expect(counts().windows).toBe(1);
   });
 

@@ -83,6 +83,7 @@ export class FakeManager implements ManagerPort {
   }
   retried: string[] = [];
   async retry(hostIds: readonly string[]) {
+    this.calls.push('retry');
     this.retried.push(...hostIds);
     return [...hostIds];
   }

@@ -147,6 +147,39 @@ describe('tray menu model', () => {
     expect(model.tooltip).toBe('Session Manager: Idle: 0 hosts off');
   });
 
+  it('a failed host or a blocked session adds "Retry failed hosts (N)"', () => {
+    const failed = host({ id: 'h1', failed: true, stage: 'failed' });
+    const blocked = host({ id: 'h2' });
+    const state = baseState({
+      hosts: [failed, blocked],
+      sessions: [
+        {
+          key: 'h2/bot',
+          hostId: 'h2',
+          user: 'bot',
+          state: 'failed',
+          since: 0,
+          reconnects: 0,
+          width: 1,
+          height: 1,
+          blocked: 'password refused',
+        },
+      ],
+    });
+    const model = trayModel({ state, startAtLogin: false });
+    expect(model.menu).toContainEqual({
+      kind: 'action',
+      command: 'retry-all',
+      label: 'Retry failed hosts (2)',
+      enabled: true,
+    });
+    expect(
+      trayModel({ state: baseState(), startAtLogin: false }).menu.map(
+        (item) => item.kind === 'action' && item.command,
+      ),
+    ).not.toContain('retry-all');
+  });
+
   it('paused: resume instead of pause, tick now disabled; start at login checked', () => {
     const model = trayModel({ state: baseState({ paused: true }), startAtLogin: true });
     expect(actions(model)).toEqual([
@@ -233,6 +266,7 @@ describe('tray controller', () => {
           state = { ...state, paused: true };
         },
         resume: async () => calls.push('resume'),
+        retryAll: async () => calls.push('retry-all'),
         tickNow: async () => {
           throw new Error('tick failed');
         },
