@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostSchema, type HostConfig } from '../../src-main/config/schema.js';
-import type { PowerErrorKind, PowerResult } from '../../src-main/core/power-driver.js';
+import {
+  POWER_ERROR_KINDS,
+  type PowerErrorKind,
+  type PowerResult,
+} from '../../src-main/core/power-driver.js';
 import { createPowerDriver } from '../../src-main/drivers/power/index.js';
 import { createBotCityOrchestrator } from '../../src-main/orchestrators/botcity/index.js';
 import { FakeBotCity } from '../fakes/botcity/fake-botcity.js';
@@ -18,16 +22,7 @@ import { MemorySecrets } from '../helpers/memory-secrets.js';
  * read was right — and the EC2 driver always returns typed results; neither ever throws.
  */
 
-const POWER_ERRORS: PowerErrorKind[] = [
-  'throttled',
-  'capacity',
-  'incorrect-state',
-  'not-found',
-  'auth',
-  'not-managed',
-  'timeout',
-  'other',
-];
+const POWER_ERRORS: readonly PowerErrorKind[] = POWER_ERROR_KINDS;
 
 /** A server whose next answers are whatever the property says. */
 class GarbageServer {
