@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { ManagerPort } from '../src-main/api/manager-port.js';
+import { zeroCounters, type ManagerPort } from '../src-main/api/manager-port.js';
 import { startApiServer } from '../src-main/api/server.js';
 import { ConfigStore } from '../src-main/config/config-store.js';
 import type { ManagerEvent } from '../src-main/core/events.js';
@@ -82,15 +82,7 @@ export async function run(): Promise<BenchRow[]> {
   const port: ManagerPort = {
     state: () => state,
     events: { history: () => log, subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) },
-    counters: () => ({
-      ticks: 1,
-      errors: 0,
-      vmMinutes: {},
-      orchestratorRequests: 0,
-      cloudCalls: 0,
-      backoffs: 0,
-      cloudErrors: {},
-    }),
+    counters: () => ({ ...zeroCounters(), ticks: 1 }),
     retry: async (hostIds) => [...hostIds],
     pause: async () => undefined,
     resume: async () => undefined,

@@ -52,6 +52,19 @@ export interface ManagerCounters {
   cloudErrors: Record<string, number>;
 }
 
+/** Every total at zero: where the counting starts (the service) and what a fake reports. */
+export function zeroCounters(): ManagerCounters {
+  return {
+    ticks: 0,
+    errors: 0,
+    vmMinutes: {},
+    orchestratorRequests: 0,
+    cloudCalls: 0,
+    backoffs: 0,
+    cloudErrors: {},
+  };
+}
+
 export interface ManagerPort {
   state(): ManagerState;
   readonly events: EventFeed;

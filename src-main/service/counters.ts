@@ -1,5 +1,5 @@
 import { isCloudHost } from '../core/power-driver.js';
-import type { ManagerCounters } from '../api/manager-port.js';
+import { zeroCounters, type ManagerCounters } from '../api/manager-port.js';
 import type { ManagerEvent } from '../core/events.js';
 import type { Orchestrator } from '../core/orchestrator.js';
 import type { PowerDriver } from '../core/power-driver.js';
@@ -7,15 +7,7 @@ import type { ManagerState } from '../core/state.js';
 
 /** Totals since start for /metrics, gathered at the edges (wrapped drivers, events, state) so the core stays free of them. */
 export class Counters {
-  private readonly totals: ManagerCounters = {
-    ticks: 0,
-    errors: 0,
-    vmMinutes: {},
-    orchestratorRequests: 0,
-    cloudCalls: 0,
-    backoffs: 0,
-    cloudErrors: {},
-  };
+  private readonly totals: ManagerCounters = zeroCounters();
   private lastStateAt: number | undefined;
   private billedHosts = new Set<string>();
 

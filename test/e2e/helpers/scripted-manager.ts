@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import type {
-  CheckResult,
-  ManagerCounters,
-  ManagerPort,
-  NotificationSinkName,
-  SecretReader,
-  SinkResult,
+import {
+  type CheckResult,
+  type ManagerCounters,
+  type ManagerPort,
+  type NotificationSinkName,
+  type SecretReader,
+  type SinkResult,
+  zeroCounters,
 } from '../../../src-main/api/manager-port.js';
 import { ConfigStore } from '../../../src-main/config/config-store.js';
 import type { HostConfig } from '../../../src-main/config/schema.js';
@@ -119,15 +120,7 @@ export class ScriptedManager implements ManagerPort {
   }
 
   counters(): ManagerCounters {
-    return {
-      ticks: 0,
-      errors: 0,
-      vmMinutes: {},
-      orchestratorRequests: 0,
-      cloudCalls: 0,
-      backoffs: 0,
-      cloudErrors: {},
-    };
+    return zeroCounters();
   }
   /** Host ids the operator retried, in order. */
   retried: string[] = [];

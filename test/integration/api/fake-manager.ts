@@ -6,13 +6,14 @@ import { ConfigStore } from '../../../src-main/config/config-store.js';
 import type { HostConfig } from '../../../src-main/config/schema.js';
 import type { ManagerEvent, NewEvent } from '../../../src-main/core/events.js';
 import type { ManagerState } from '../../../src-main/core/state.js';
-import type {
-  CheckResult,
-  ManagerCounters,
-  ManagerPort,
-  NotificationSinkName,
-  SecretReader,
-  SinkResult,
+import {
+  type CheckResult,
+  type ManagerCounters,
+  type ManagerPort,
+  type NotificationSinkName,
+  type SecretReader,
+  type SinkResult,
+  zeroCounters,
 } from '../../../src-main/api/manager-port.js';
 import { KeychainStore } from '../../../src-main/secrets/keychain-store.js';
 
@@ -29,15 +30,7 @@ export class FakeManager implements ManagerPort {
   cloudCheck: (host: HostConfig, secrets: SecretReader) => Promise<CheckResult> = async () => ({ ok: true });
   thumbnails = new Map<string, Uint8Array>();
   presented = new Map<string, string>();
-  counterValues: ManagerCounters = {
-    ticks: 0,
-    errors: 0,
-    vmMinutes: {},
-    orchestratorRequests: 0,
-    cloudCalls: 0,
-    backoffs: 0,
-    cloudErrors: {},
-  };
+  counterValues: ManagerCounters = zeroCounters();
   current: ManagerState = {
     at: 0,
     paused: false,

@@ -2,12 +2,13 @@ import { apiTrustOperation, CertificateTrust } from '../../../src-main/service/c
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  CheckResult,
-  ManagerCounters,
-  ManagerPort,
-  NotificationSinkName,
-  SinkResult,
+import {
+  type CheckResult,
+  type ManagerCounters,
+  type ManagerPort,
+  type NotificationSinkName,
+  type SinkResult,
+  zeroCounters,
 } from '../../../src-main/api/manager-port.js';
 import { ConfigStore } from '../../../src-main/config/config-store.js';
 import type { ManagerEvent, NewEvent } from '../../../src-main/core/events.js';
@@ -71,15 +72,7 @@ export class FakeManager implements ManagerPort {
     return this.current;
   }
   counters(): ManagerCounters {
-    return {
-      ticks: 0,
-      errors: 0,
-      vmMinutes: {},
-      orchestratorRequests: 0,
-      cloudCalls: 0,
-      backoffs: 0,
-      cloudErrors: {},
-    };
+    return zeroCounters();
   }
   retried: string[] = [];
   async retry(hostIds: readonly string[]) {
