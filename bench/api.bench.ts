@@ -88,7 +88,7 @@ export async function run(): Promise<BenchRow[]> {
     resume: async () => undefined,
     tickNow: async () => undefined,
     thumbnail: async () => undefined,
-    checkCloud: async () => ({ ok: true }),
+    checkHost: async () => ({ rdp: { ok: true }, cloud: { ok: true } }),
     sendTestNotification: async () => [],
     trustCertificate: async () => {
       throw new Error('not in this bench');

@@ -29,6 +29,9 @@ const checkResultSchema = z.object({
   detail: z.string().optional(),
   error: z.string().optional(),
   skipped: z.boolean().optional(),
+  kind: z.string().optional(),
+  security: z.enum(['nla', 'tls']).optional(),
+  logon: z.enum(['nla', 'notification', 'desktop', 'unconfirmed']).optional(),
 });
 
 const sinkNameSchema = z.enum(['email', 'webhook', 'orchestrator', 'desktop']);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { hostSchema, parseAddress, type HostConfig } from '../config/schema.js';
+import { hostSchema } from '../config/schema.js';
 import type { ManagerEvent, Severity } from '../core/events.js';
 import { ConfigWriter, hostSecretFields, mergePatch } from './config-writes.js';
 import {
@@ -11,9 +11,8 @@ import {
 } from './contract.js';
 import { ApiError, parseInput } from './errors.js';
 import { checkOrchestrator } from './orchestrator-check.js';
-import type { CheckResult, ManagerPort, SecretReader } from './manager-port.js';
+import type { ManagerPort } from './manager-port.js';
 import { hostReply, readWebhookUrl, runnerReply, settingsReply } from './redact.js';
-import { probeTcp, type TcpProbe } from './tcp-probe.js';
 import { makeSecretRef } from '../secrets/secret-ref.js';
 
 /**
@@ -21,34 +20,14 @@ import { makeSecretRef } from '../secrets/secret-ref.js';
  * thin transports over this object: every input is parsed here with the contract's schemas.
  */
 
-export interface HandlerOptions {
-  probeTcp?: TcpProbe;
-}
-
 type ParsedInput<K extends OperationName> = z.output<(typeof operations)[K]['input']>;
 
 const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
-export function createSessionManagerApi(port: ManagerPort, options: HandlerOptions = {}): SessionManagerApi {
+export function createSessionManagerApi(port: ManagerPort): SessionManagerApi {
   const writer = new ConfigWriter(port.configStore, port.secrets, () => port.configChanged());
-  const probe = options.probeTcp ?? probeTcp;
   const input = <K extends OperationName>(name: K, value: unknown): ParsedInput<K> =>
     parseInput(operations[name].input as z.ZodType, value ?? {}) as ParsedInput<K>;
-
-  async function testHost(host: HostConfig, secrets: SecretReader) {
-    const address = parseAddress(host.address);
-    const rdp: Promise<CheckResult> = address
-      ? probe(address.host, address.port)
-      : Promise.resolve({ ok: false, error: 'the address cannot be parsed' });
-    const cloud: Promise<CheckResult> =
-      host.protocol === 'rdp'
-        ? Promise.resolve({ ok: true, skipped: true, detail: 'an rdp host is always on: no cloud to check' })
-        : port.checkCloud(host, secrets).catch((error: unknown) => ({
-            ok: false,
-            error: error instanceof Error ? error.message : String(error),
-          }));
-    return { rdp: await rdp, cloud: await cloud };
-  }
 
   return {
     async getState(value) {
@@ -143,7 +122,7 @@ export function createSessionManagerApi(port: ManagerPort, options: HandlerOptio
       if (request.hostId !== undefined) {
         const host = writer.load().hosts.find((h) => h.id === request.hostId);
         if (!host) throw new ApiError('not-found', `no host with id "${request.hostId}"`);
-        return testHost(host, port.secrets);
+        return port.checkHost(host, port.secrets);
       }
       // A candidate host: its plain secrets answer for the refs it would get, for this test only.
       const candidate = structuredClone(request.host!) as Record<string, unknown>;
@@ -163,7 +142,7 @@ export function createSessionManagerApi(port: ManagerPort, options: HandlerOptio
         }
       }
       const host = hostSchema.parse(mergePatch({}, candidate));
-      return testHost(host, { get: async (ref) => plain.get(ref) ?? (await port.secrets.get(ref)) });
+      return port.checkHost(host, { get: async (ref) => plain.get(ref) ?? (await port.secrets.get(ref)) });
     },
 
     async testOrchestrator(value) {

@@ -24,6 +24,18 @@ export interface CheckResult {
   error?: string;
   /** True when there was nothing to check (an `rdp` host has no cloud credentials). */
   skipped?: boolean;
+  /** RDP: why the logon failed, as the session driver names it (logon-failure, unreachable…). */
+  kind?: string;
+  /** RDP: the security the host chose. */
+  security?: 'nla' | 'tls';
+  /** RDP: what proves the logon (NLA, the host's notification, a desktop in the first frames). */
+  logon?: 'nla' | 'notification' | 'desktop' | 'unconfirmed';
+}
+
+/** "Test connection": an RDP logon as the host's user, and a read of its cloud instance. */
+export interface HostCheck {
+  rdp: CheckResult;
+  cloud: CheckResult;
 }
 
 /** Reads a secret by ref: the keychain, or a candidate's not-yet-stored secrets for a connection test. */
@@ -79,8 +91,11 @@ export interface ManagerPort {
 
   /** PNG of a live session's screen, at most maxWidth wide; undefined when there is no such session. */
   thumbnail(sessionKey: string, maxWidth: number): Promise<Uint8Array | undefined>;
-  /** Checks the host's cloud credentials and instance (e.g. DescribeInstances), reading secrets from `secrets`. */
-  checkCloud(host: HostConfig, secrets: SecretReader): Promise<CheckResult>;
+  /**
+   * Tests a host with secrets read from `secrets`: logs on over RDP as its user (and off again), and
+   * reads its cloud instance with its credentials (e.g. DescribeInstances). Nothing is stored.
+   */
+  checkHost(host: HostConfig, secrets: SecretReader): Promise<HostCheck>;
   /** Sends a test notification to one sink or to all configured ones. */
   sendTestNotification(sink?: NotificationSinkName): Promise<SinkResult[]>;
   /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { asApiError } from './config-writes.js';
 import { operationNames, type SessionManagerApi } from './contract.js';
 import { ApiError, badRequest } from './errors.js';
-import { createSessionManagerApi, type HandlerOptions } from './handlers.js';
+import { createSessionManagerApi } from './handlers.js';
 import { computeHealth, healthHttpStatus } from './health.js';
 import { allowedHostNames, hostAllowed } from './host-check.js';
 import {
@@ -36,7 +36,6 @@ interface ApiServerOptions {
   logger?: boolean | object;
   /** SSE keep-alive comment interval. */
   heartbeatMs?: number;
-  handlers?: HandlerOptions;
 }
 
 export interface RunningApiServer {
@@ -133,7 +132,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     // SSE connections are ended in preClose; other keep-alive sockets are closed with the server.
     forceCloseConnections: true,
   });
-  const api: SessionManagerApi = createSessionManagerApi(options.port, options.handlers);
+  const api: SessionManagerApi = createSessionManagerApi(options.port);
   const metrics = createMetrics(options.port);
   const hostNames = allowedHostNames(bind, options.allowedHosts);
   const streams = new Set<() => void>();

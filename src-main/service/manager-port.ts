@@ -1,13 +1,13 @@
-import type { CheckResult, ManagerPort, NotificationSinkName, SecretReader } from '../api/manager-port.js';
+import type { ManagerPort, NotificationSinkName } from '../api/manager-port.js';
 import type { ConfigStore } from '../config/config-store.js';
-import type { HostConfig } from '../config/schema.js';
 import type { EventLog } from '../core/event-log.js';
 import type { Reconciler } from '../core/reconciler.js';
 import type { SessionDriver } from '../core/session-driver.js';
-import { createPowerDriver, type PowerDriverDeps } from '../drivers/power/index.js';
+import type { PowerDriverDeps } from '../drivers/power/index.js';
 import type { NotificationDispatcher } from '../notifications/dispatcher.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { apiTrustOperation, CertificateTrust } from './certificate-trust.js';
+import { checkHost } from './connection-checks.js';
 import type { Counters } from './counters.js';
 
 interface ManagerPortParts {
@@ -19,6 +19,8 @@ interface ManagerPortParts {
   store: ConfigStore;
   dispatcher: NotificationDispatcher;
   powerDeps: PowerDriverDeps;
+  /** Replaced by tests whose hosts are not real RDP servers. */
+  checkHost?: typeof checkHost;
   onConfigChanged(): void;
 }
 
@@ -51,7 +53,7 @@ export function createManagerPort(parts: ManagerPortParts): ManagerPort {
       await parts.reconciler.tickNow();
     },
     thumbnail: (key, maxWidth) => parts.sessions.thumbnail(key, maxWidth),
-    checkCloud: (host, secrets) => checkCloud(host, secrets, parts.powerDeps),
+    checkHost: (host, secrets) => (parts.checkHost ?? checkHost)(host, secrets, parts.powerDeps),
     sendTestNotification: (sink?: NotificationSinkName) => parts.dispatcher.sendTest(sink),
     trustCertificate: apiTrustOperation(trust, () => parts.onConfigChanged()),
     configStore: parts.store,
@@ -60,33 +62,4 @@ export function createManagerPort(parts: ManagerPortParts): ManagerPort {
     // what used it because plan compares them (see policies/sessions.ts).
     configChanged: () => parts.onConfigChanged(),
   };
-}
-
-/** Reads the host's instance through its own driver with the candidate secrets: proves credentials and id. */
-async function checkCloud(
-  host: HostConfig,
-  secrets: SecretReader,
-  deps: PowerDriverDeps,
-): Promise<CheckResult> {
-  if (host.protocol === 'rdp')
-    return { ok: true, skipped: true, detail: 'an RDP host has no cloud credentials' };
-  const store: SecretStore = { get: (ref) => secrets.get(ref), set: async () => {}, delete: async () => {} };
-  const driver = createPowerDriver(host.protocol, { ...deps, secrets: store });
-  try {
-    const observation = await driver.observe([host]);
-    const power = observation.hosts.get(host.id);
-    if (!power || power.state === 'unknown')
-      return { ok: false, error: observation.problems[0] ?? 'the cloud did not report this host' };
-    if (power.state === 'gone')
-      return {
-        ok: false,
-        error: `the ${host.protocol === 'aws-ec2' ? 'instance' : 'VM'} does not exist (${power.detail ?? 'gone'})`,
-      };
-    return {
-      ok: true,
-      detail: `${host.protocol === 'aws-ec2' ? host.aws?.instanceId : host.azure?.vmName} is ${power.detail ?? power.state}${power.managed ? ' (managed)' : ''}`,
-    };
-  } finally {
-    (driver as { close?: () => void }).close?.();
-  }
 }

@@ -20,6 +20,7 @@ import {
   seriousA11yViolations,
 } from './helpers/browser.js';
 import { tcpPorts } from './helpers/console-fixture.js';
+import { startShadowServer, type ShadowServer } from '../helpers/rdp-servers.js';
 
 /**
  * The full flow against the real headless service (startService: config store, keychain, reconciler,
@@ -47,6 +48,8 @@ describe('web console over the real service and the fakes', () => {
   let page: Page;
   let pageErrors: string[];
   let ports: Awaited<ReturnType<typeof tcpPorts>>;
+  /** A real RDP server (NLA) that knows the host's user: the wizard's test logs on to it. */
+  let rdp: ShadowServer;
   const savedEndpoint = process.env.AWS_ENDPOINT_URL_EC2;
 
   const control = async <T>(pathname: string, body?: unknown): Promise<T> => {
@@ -66,6 +69,7 @@ describe('web console over the real service and the fakes', () => {
   beforeAll(async () => {
     const staticDir = await buildRendererOnce();
     ports = await tcpPorts();
+    rdp = await startShadowServer({ user: 'botuser', password: hostPassword });
     botcity = new FakeBotCity({ login, key: workspaceKey });
     await botcity.listen(0);
     ec2 = new Ec2FakeServer({
@@ -105,6 +109,7 @@ describe('web console over the real service and the fakes', () => {
     await ec2?.close();
     await botcity?.close();
     await ports?.close();
+    await rdp?.stop();
     if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_EC2;
     else process.env.AWS_ENDPOINT_URL_EC2 = savedEndpoint;
     for (const ref of [
@@ -172,12 +177,13 @@ describe('web console over the real service and the fakes', () => {
       .first()
       .click();
     await page.locator('#host-aws-instanceId').fill(instanceId);
-    await page.locator('#host-address').fill(`127.0.0.1:${ports.open}`);
+    await page.locator('#host-address').fill(`127.0.0.1:${rdp.port}`);
     for (let i = 0; i < 3; i++) await click('Next');
     await click('Test connection');
     await page.getByTestId('test-cloud').filter({ hasText: 'Cloud: passed' }).waitFor();
     expect(await page.getByTestId('test-cloud').innerText()).toContain(instanceId);
     await page.getByTestId('test-rdp').filter({ hasText: 'RDP: passed' }).waitFor();
+    expect(await page.getByTestId('test-rdp').innerText()).toContain('logged on as botuser over NLA');
     await click('Next');
     await click('Save host');
     await page.getByTestId('host-row-bot-01').waitFor();

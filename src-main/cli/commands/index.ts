@@ -4,6 +4,7 @@ import { registerConfig } from './config.js';
 import { registerConsole } from './console.js';
 import { registerHost } from './host.js';
 import { registerHostRetry } from './host-retry.js';
+import { registerHostTest } from './host-test.js';
 import { registerHostTrust } from './host-trust.js';
 import { registerList } from './list.js';
 import { registerNotifications } from './notifications.js';
@@ -19,6 +20,7 @@ export const commands: RegisterCommand[] = [
   registerHost,
   registerHostTrust,
   registerHostRetry,
+  registerHostTest,
   registerRunner,
   registerList,
   registerConfig,

@@ -25,7 +25,7 @@ function CheckAlert({ title, check, testId }: { title: string; check: Check; tes
   );
 }
 
-/** Checks RDP reachability and the cloud credentials with what was typed, before anything is saved. */
+/** Logs on over RDP and checks the cloud credentials with what was typed, before anything is saved. */
 export function TestStep(props: {
   protocol: Protocol;
   editing: boolean;
@@ -41,9 +41,10 @@ export function TestStep(props: {
         {props.editing
           ? 'Tests the host as saved; save first to test changed settings.'
           : 'Tests this host with what you typed; nothing is saved yet.'}{' '}
+        Logs on over RDP as the user, and off again.{' '}
         {cloud
           ? 'The cloud check reads the instance with the credentials; RDP answers only while the machine runs, so an RDP failure on a stopped machine is expected.'
-          : 'Checks that the RDP port answers.'}
+          : ''}
       </Text>
       <Group>
         <Button onClick={props.onTest} loading={props.testing}>

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import {
   type CheckResult,
+  type HostCheck,
   type ManagerCounters,
   type ManagerPort,
   type NotificationSinkName,
@@ -13,10 +14,11 @@ import {
   zeroCounters,
 } from '../../../src-main/api/manager-port.js';
 import { ConfigStore } from '../../../src-main/config/config-store.js';
-import type { HostConfig } from '../../../src-main/config/schema.js';
+import { parseAddress, type HostConfig } from '../../../src-main/config/schema.js';
 import type { ManagerEvent, NewEvent } from '../../../src-main/core/events.js';
 import type { HostView, ManagerState, SessionView } from '../../../src-main/core/state.js';
 import { MemorySecrets } from '../../helpers/memory-secrets.js';
+import { portAnswers } from '../../helpers/rdp-servers.js';
 
 /**
  * A ManagerPort whose live state the test scripts step by step (a host going through its boot stages,
@@ -161,7 +163,17 @@ export class ScriptedManager implements ManagerPort {
     return new Uint8Array(PNG.sync.write(png));
   }
 
-  async checkCloud(host: HostConfig, secrets: SecretReader): Promise<CheckResult> {
+  /** The logon passes when something answers on the host's port (this fake has no RDP servers). */
+  async checkHost(host: HostConfig, secrets: SecretReader): Promise<HostCheck> {
+    const address = parseAddress(host.address);
+    const answers = address !== undefined && (await portAnswers(address.port, address.host));
+    const rdp: CheckResult = answers
+      ? { ok: true, security: 'nla', logon: 'nla', detail: `logged on as ${host.user} (scripted)` }
+      : { ok: false, kind: 'unreachable', error: `nothing answers at ${host.address}` };
+    return { rdp, cloud: await this.checkCloud(host, secrets) };
+  }
+
+  private async checkCloud(host: HostConfig, secrets: SecretReader): Promise<CheckResult> {
     this.cloudChecks.push(structuredClone(host));
     if (this.scriptCloudCheck) return this.scriptCloudCheck(host, secrets);
     if (!host.aws) return { ok: true, skipped: true };

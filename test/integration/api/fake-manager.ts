@@ -7,7 +7,7 @@ import type { HostConfig } from '../../../src-main/config/schema.js';
 import type { ManagerEvent, NewEvent } from '../../../src-main/core/events.js';
 import type { ManagerState } from '../../../src-main/core/state.js';
 import {
-  type CheckResult,
+  type HostCheck,
   type ManagerCounters,
   type ManagerPort,
   type NotificationSinkName,
@@ -27,7 +27,11 @@ export class FakeManager implements ManagerPort {
   );
   readonly calls: string[] = [];
   configChanges = 0;
-  cloudCheck: (host: HostConfig, secrets: SecretReader) => Promise<CheckResult> = async () => ({ ok: true });
+  /** "Test connection": a logon that always works, and a cloud check that passes unless replaced. */
+  hostCheck: (host: HostConfig, secrets: SecretReader) => Promise<HostCheck> = async (host) => ({
+    rdp: { ok: true, security: 'nla', logon: 'nla', detail: 'logged on (fake)' },
+    cloud: host.protocol === 'rdp' ? { ok: true, skipped: true } : { ok: true },
+  });
   thumbnails = new Map<string, Uint8Array>();
   presented = new Map<string, string>();
   counterValues: ManagerCounters = zeroCounters();
@@ -98,8 +102,8 @@ export class FakeManager implements ManagerPort {
     this.calls.push(`thumbnail:${key}:${maxWidth}`);
     return this.thumbnails.get(key);
   }
-  checkCloud(host: HostConfig, secrets: SecretReader) {
-    return this.cloudCheck(host, secrets);
+  checkHost(host: HostConfig, secrets: SecretReader) {
+    return this.hostCheck(host, secrets);
   }
   async sendTestNotification(sink?: NotificationSinkName): Promise<SinkResult[]> {
     this.calls.push(`notify:${sink ?? 'all'}`);

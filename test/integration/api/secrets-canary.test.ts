@@ -139,11 +139,17 @@ describe('secrets never leave the keychain through the API', () => {
       format: 'json',
     });
 
-    // A candidate host's secrets reach the cloud check for the test only.
-    let seenByCheck: string | undefined;
-    manager.cloudCheck = async (candidate, secrets) => {
-      seenByCheck = await secrets.get(candidate.aws!.secretAccessKey!);
-      return { ok: true, detail: 'instance found' };
+    // A candidate host's secrets reach the logon and cloud checks for the test only.
+    let seenByCheck: (string | undefined)[] = [];
+    manager.hostCheck = async (candidate, secrets) => {
+      seenByCheck = [
+        await secrets.get(candidate.password),
+        await secrets.get(candidate.aws!.secretAccessKey!),
+      ];
+      return {
+        rdp: { ok: false, kind: 'unreachable', error: 'nothing answers at 127.0.0.1:1' },
+        cloud: { ok: true, detail: 'instance found' },
+      };
     };
     const tested = await client.testHostConnection({
       host: {
@@ -160,7 +166,7 @@ describe('secrets never leave the keychain through the API', () => {
         },
       },
     });
-    expect(seenByCheck).toBe(canary('candidate'));
+    expect(seenByCheck).toEqual([canary('candidate'), canary('candidate')]);
     expect(tested.cloud).toEqual({ ok: true, detail: 'instance found' });
     expect(tested.rdp.ok).toBe(false);
     expect(await manager.secrets.get('aws-secret:ec2-02')).toBeUndefined();

@@ -192,4 +192,14 @@ describe('RDP driver against xrdp (TLS only)', { timeout: 90_000 }, () => {
     await eventually(() => xrdp.log().includes(`login successful for user ${TEST_USER}`), 'xrdp login log');
     await driver.close('xrdp/ok');
   });
+
+  it('takes xrdp showing its login window after a wrong password as a logon failure, not a session', async () => {
+    const { driver, secrets } = track(setup());
+    secrets.values.set('host-password:test', 'not-the-password');
+    const result = await driver.open(spec('xrdp/bad', xrdp.port));
+    expect(result).toMatchObject({ ok: false, error: { kind: 'logon-failure' } });
+    expect(result.ok || result.error.message).toContain('login window');
+    expect(driver.list()[0]?.state).toBe('failed');
+    await eventually(() => xrdp.log().includes(`login failed for user ${TEST_USER}`), 'xrdp sesman log');
+  });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  type CheckResult,
+  type HostCheck,
   type ManagerCounters,
   type ManagerPort,
   type NotificationSinkName,
@@ -95,8 +95,8 @@ export class FakeManager implements ManagerPort {
     this.calls.push(`thumbnail:${key}:${maxWidth}`);
     return this.thumbnails.get(key);
   }
-  async checkCloud(): Promise<CheckResult> {
-    return { ok: true, detail: 'checked' };
+  async checkHost(): Promise<HostCheck> {
+    return { rdp: { ok: true, detail: 'logged on' }, cloud: { ok: true, detail: 'checked' } };
   }
   async sendTestNotification(sink?: NotificationSinkName): Promise<SinkResult[]> {
     this.calls.push(`notify:${sink ?? 'all'}`);

@@ -31,6 +31,7 @@ class ManualTimers implements Timers {
 class FakeConnection implements RdpConnection {
   readonly framebuffer = new Framebuffer(16, 9);
   readonly security = 'nla' as const;
+  readonly logon = 'nla' as const;
   readonly ended: Promise<SessionFailure | undefined>;
   closed = false;
   private finish!: (failure: SessionFailure | undefined) => void;

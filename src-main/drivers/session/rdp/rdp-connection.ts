@@ -3,6 +3,7 @@ import { RdCleanPathEndpoint } from './endpoint.js';
 import { Framebuffer } from './framebuffer.js';
 import { loadIronRdp } from './ironrdp-loader.js';
 import { Protocol } from './rdp-wire.js';
+import { readScreen } from './screen-reading.js';
 import { SessionFailure } from './session-errors.js';
 
 export interface ConnectParams {
@@ -30,10 +31,18 @@ export interface RdpConnection {
   /** The certificate was not pinned before this connection. */
   readonly firstUse: boolean;
   readonly security: 'nla' | 'tls';
+  /**
+   * What says the logon worked: NLA (CredSSP accepted the user and password), the host's logon
+   * notification, or a desktop in the first frames (xrdp says nothing); `unconfirmed` when the screen
+   * stayed blank and nothing was said.
+   */
+  readonly logon: LogonEvidence;
   /** Settles when the connection ends: with the reason, or undefined when we closed it. */
   readonly ended: Promise<SessionFailure | undefined>;
   close(timeoutMs: number): Promise<void>;
 }
+
+export type LogonEvidence = 'nla' | 'notification' | 'desktop' | 'unconfirmed';
 
 export type Connector = (params: ConnectParams) => Promise<RdpConnection>;
 
@@ -154,21 +163,19 @@ export const connectRdp: Connector = async (params) => {
   };
 
   const security = endpoint.selectedProtocol === Protocol.ssl ? 'tls' : 'nla';
+  let logon: LogonEvidence = 'nla';
   if (security === 'tls') {
-    // Wait for the host's logon notification (or logon error, or the end) for a short while.
-    const remaining = Math.max(0, params.timeoutMs - (Date.now() - started));
-    const settled = await Promise.race([
-      new Promise<'logon'>((resolve) => endpoint.onLogon(() => resolve('logon'))),
-      ended.then((failure) => failure ?? new SessionFailure('unreachable', 'closed during logon')),
-      new Promise<'settled'>((resolve) =>
-        setTimeout(() => resolve('settled'), Math.min(remaining, params.logonSettleMs)).unref(),
-      ),
-    ]);
-    const failure = settled instanceof SessionFailure ? settled : endpoint.failure;
+    const outcome = await waitForLogon(endpoint, ended, framebuffer, {
+      settleMs: params.logonSettleMs,
+      blankMs: 2 * params.logonSettleMs,
+      endBy: started + params.timeoutMs,
+    });
+    const failure = outcome instanceof SessionFailure ? outcome : endpoint.failure;
     if (failure) {
       await close(2_000);
       throw failure;
     }
+    logon = outcome as LogonEvidence;
   }
 
   return {
@@ -176,7 +183,53 @@ export const connectRdp: Connector = async (params) => {
     fingerprint: endpoint.fingerprint ?? '',
     firstUse: endpoint.firstUse,
     security,
+    logon,
     ended,
     close,
   };
 };
+
+/**
+ * TLS-only hosts: waits for the host's logon notification (or logon error, or the end) for
+ * `settleMs`. Without one, reads the screen, waiting up to `blankMs` more while it is still blank:
+ * a refused logon on xrdp shows its login window, which is a failure.
+ */
+async function waitForLogon(
+  endpoint: RdCleanPathEndpoint,
+  ended: Promise<SessionFailure | undefined>,
+  framebuffer: Framebuffer,
+  limits: { settleMs: number; blankMs: number; endBy: number },
+): Promise<LogonEvidence | SessionFailure> {
+  let timer: NodeJS.Timeout | undefined;
+  const after = (ms: number) =>
+    new Promise<'settled'>((resolve) => (timer = setTimeout(() => resolve('settled'), ms).unref()));
+  const endedEarly = ended.then(
+    (failure) => failure ?? new SessionFailure('unreachable', 'closed during logon'),
+  );
+  const notified = new Promise<'notification'>((resolve) => endpoint.onLogon(() => resolve('notification')));
+  const settled = await Promise.race([
+    notified,
+    endedEarly,
+    after(Math.max(0, Math.min(limits.settleMs, limits.endBy - Date.now()))),
+  ]);
+  clearTimeout(timer);
+  if (settled !== 'settled') return settled;
+
+  const deadline = Math.min(Date.now() + limits.blankMs, limits.endBy);
+  let screen = readScreen(framebuffer);
+  while (screen === 'blank' && Date.now() < deadline && !endpoint.failure) {
+    const next = await Promise.race([notified, endedEarly, after(FRAME_POLL_MS)]);
+    clearTimeout(timer);
+    if (next !== 'settled') return next;
+    screen = readScreen(framebuffer);
+  }
+  if (screen === 'login-screen')
+    return new SessionFailure(
+      'logon-failure',
+      "the host shows its login window instead of a desktop: it did not accept the user name or password (xrdp's sesman log says why)",
+    );
+  return screen === 'desktop' ? 'desktop' : 'unconfirmed';
+}
+
+/** How often a blank screen is looked at again while waiting for the first picture. */
+const FRAME_POLL_MS = 100;
