@@ -44,6 +44,7 @@ export default tseslint.config(
                 '!**/src-main/api/http-routes.js',
                 '!**/src-main/config/schema.js',
                 '!**/src-main/core/events.js',
+                '!**/src-main/core/event-filter.js',
                 '!**/src-main/core/state.js',
               ],
               message: 'From src-main the renderer imports only the API contract, schemas and types.',

@@ -11,7 +11,7 @@ import {
   settingsPatchSchema,
   settingsReplySchema,
 } from './config-schemas.js';
-import { managerEventSchema, managerStateSchema, severitySchema } from './state-schema.js';
+import { eventKinds, managerEventSchema, managerStateSchema, severitySchema } from './state-schema.js';
 import { orchestratorReportSchema } from './orchestrator-report.js';
 
 /**
@@ -36,15 +36,39 @@ const checkResultSchema = z.object({
 
 const sinkNameSchema = z.enum(['email', 'webhook', 'orchestrator', 'desktop']);
 
-const listEventsInputSchema = z.strictObject({
+const eventKindFamilies = [...new Set(eventKinds.map((kind) => kind.split('.')[0]!))];
+
+/** The event log's search (core/event-filter.ts): every field narrows. */
+const eventQueryShape = {
   /** Only events with a greater id. */
   afterId: z.number().int().min(0).optional(),
-  /** The newest `limit` events that match (oldest first in the reply). */
-  limit: z.number().int().min(1).max(1000).default(200),
+  /** Words that must all appear (any case) in the message, kind, host, runners, session or details. */
+  text: z.string().max(200).optional(),
+  /** One kind (`session.failed`) or a family (`session`). */
+  kind: z.enum([...eventKinds, ...eventKindFamilies] as [string, ...string[]]).optional(),
   hostId: idSchema.optional(),
+  /** Events that concern this runner. */
   runnerId: idSchema.optional(),
+  sessionKey: z.string().min(1).max(300).optional(),
   /** This severity or worse. */
   severity: severitySchema.optional(),
+  /** Epoch ms, inclusive. */
+  from: z.number().int().min(0).optional(),
+  /** Epoch ms, exclusive. */
+  to: z.number().int().min(0).optional(),
+};
+
+const listEventsInputSchema = z.strictObject({
+  ...eventQueryShape,
+  /** The newest `limit` events that match (oldest first in the reply). */
+  limit: z.number().int().min(1).max(1000).default(200),
+});
+
+const exportEventsInputSchema = z.strictObject({
+  ...eventQueryShape,
+  format: z.enum(['jsonl', 'csv']).default('jsonl'),
+  /** The newest `limit` events that match, oldest first (every retained event by default). */
+  limit: z.number().int().min(1).max(10_000).default(10_000),
 });
 
 const testHostInputSchema = z
@@ -62,6 +86,11 @@ const testHostInputSchema = z
 export const operations = {
   getState: { input: none, output: managerStateSchema },
   listEvents: { input: listEventsInputSchema, output: z.array(managerEventSchema) },
+  /** The same search as a file: JSON Lines or CSV (over HTTP, the file itself with its name). */
+  exportEvents: {
+    input: exportEventsInputSchema,
+    output: z.object({ filename: z.string(), mediaType: z.string(), text: z.string() }),
+  },
 
   listHosts: { input: none, output: z.array(hostReplySchema) },
   addHost: { input: hostInputSchema, output: hostReplySchema },

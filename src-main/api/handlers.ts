@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { hostSchema } from '../config/schema.js';
-import type { ManagerEvent, Severity } from '../core/events.js';
+import type { ManagerEvent } from '../core/events.js';
 import { ConfigWriter, hostSecretFields, mergePatch } from './config-writes.js';
 import {
   operations,
@@ -10,6 +10,8 @@ import {
   type SessionManagerApi,
 } from './contract.js';
 import { ApiError, parseInput } from './errors.js';
+import { exportEvents } from './event-export.js';
+import { filterEvents } from '../core/event-filter.js';
 import { checkOrchestrator } from './orchestrator-check.js';
 import type { ManagerPort } from './manager-port.js';
 import { hostReply, readWebhookUrl, runnerReply, settingsReply } from './redact.js';
@@ -21,8 +23,6 @@ import { makeSecretRef } from '../secrets/secret-ref.js';
  */
 
 type ParsedInput<K extends OperationName> = z.output<(typeof operations)[K]['input']>;
-
-const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 export function createSessionManagerApi(port: ManagerPort): SessionManagerApi {
   const writer = new ConfigWriter(port.configStore, port.secrets, () => port.configChanged());
@@ -36,18 +36,13 @@ export function createSessionManagerApi(port: ManagerPort): SessionManagerApi {
     },
 
     async listEvents(value) {
-      const query = input('listEvents', value);
-      const minRank = query.severity ? severityRank[query.severity] : 0;
-      const matching = port.events
-        .history()
-        .filter(
-          (event) =>
-            (query.afterId === undefined || event.id > query.afterId) &&
-            (query.hostId === undefined || event.hostId === query.hostId) &&
-            (query.runnerId === undefined || event.runnerId === query.runnerId) &&
-            severityRank[event.severity] >= minRank,
-        );
-      return matching.slice(-query.limit);
+      const { limit, ...query } = input('listEvents', value);
+      return filterEvents(port.events.history(), query, limit);
+    },
+
+    async exportEvents(value) {
+      const { limit, format, ...query } = input('exportEvents', value);
+      return exportEvents(filterEvents(port.events.history(), query, limit), format);
     },
 
     subscribeEvents(value, onEvent, onError): EventSubscription {

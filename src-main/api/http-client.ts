@@ -68,7 +68,11 @@ export function createHttpClient(options: HttpClientOptions): SessionManagerApi 
     });
     if (!response.ok) throw await errorFrom(response);
     const output = operations[name].output as z.ZodType;
-    const value = route.png ? new Uint8Array(await response.arrayBuffer()) : await response.json();
+    const value = route.png
+      ? new Uint8Array(await response.arrayBuffer())
+      : route.download
+        ? await downloaded(response)
+        : await response.json();
     const parsed = output.safeParse(value);
     if (!parsed.success)
       throw new ApiError('internal', `${name}: the server's reply does not match the contract`);
@@ -134,4 +138,16 @@ export function createHttpClient(options: HttpClientOptions): SessionManagerApi 
   for (const name of operationNames)
     (api as Record<string, unknown>)[name] = (input?: unknown) => call(name, input);
   return api as SessionManagerApi;
+}
+
+/** A download route's reply back as the operation's output: the file's name, media type and text. */
+async function downloaded(
+  response: Response,
+): Promise<{ filename: string; mediaType: string; text: string }> {
+  const disposition = response.headers.get('content-disposition') ?? '';
+  return {
+    filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download',
+    mediaType: response.headers.get('content-type') ?? 'application/octet-stream',
+    text: await response.text(),
+  };
 }

@@ -13,11 +13,19 @@ export interface HttpRoute {
   creates?: boolean;
   /** The reply is image/png, not JSON. */
   png?: boolean;
+  /** The reply is a file to save: `{filename, mediaType, text}` sent as that file (Content-Disposition). */
+  download?: boolean;
 }
 
 export const httpRoutes: Record<OperationName, HttpRoute> = {
   getState: { method: 'GET', path: '/api/state' },
-  listEvents: { method: 'GET', path: '/api/events', numericQuery: ['afterId', 'limit'] },
+  listEvents: { method: 'GET', path: '/api/events', numericQuery: ['afterId', 'limit', 'from', 'to'] },
+  exportEvents: {
+    method: 'GET',
+    path: '/api/events/export',
+    numericQuery: ['afterId', 'limit', 'from', 'to'],
+    download: true,
+  },
   listHosts: { method: 'GET', path: '/api/hosts' },
   addHost: { method: 'POST', path: '/api/hosts', creates: true },
   testHostConnection: { method: 'POST', path: '/api/hosts/test' },

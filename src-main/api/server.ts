@@ -190,6 +190,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         handler: async (request, reply) => {
           const result = await call(requestInput(route, request));
           if (route.png) return reply.type('image/png').send(Buffer.from(result as Uint8Array));
+          if (route.download) {
+            const file = result as { filename: string; mediaType: string; text: string };
+            return reply
+              .type(file.mediaType)
+              .header('content-disposition', `attachment; filename="${file.filename}"`)
+              .send(file.text);
+          }
           return reply.code(route.creates ? 201 : 200).send(result);
         },
       });

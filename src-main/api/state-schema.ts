@@ -128,6 +128,8 @@ export const managerEventSchema = z.object({
   message: z.string(),
   hostId: z.string().optional(),
   runnerId: z.string().optional(),
+  runnerIds: z.array(z.string()).optional(),
+  sessionKey: z.string().optional(),
   data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 

@@ -144,7 +144,7 @@ async function run(actors: Actors, action: HostAction, config: Config): Promise<
           severity: 'info',
           hostId: host.id,
           message: action.reason,
-          data: { key: action.spec.key },
+          sessionKey: action.spec.key,
         });
         const result = await bounded(actors, actors.sessions.open(action.spec), `opening ${action.spec.key}`);
         if (!result.ok) {
@@ -152,8 +152,9 @@ async function run(actors: Actors, action: HostAction, config: Config): Promise<
             kind: 'session.failed',
             severity: 'warning',
             hostId: host.id,
+            sessionKey: action.spec.key,
             message: `Opening ${action.spec.key} failed: ${result.error.message}`,
-            data: { key: action.spec.key, error: result.error.kind },
+            data: { error: result.error.kind },
           });
           return {
             action,
@@ -175,8 +176,8 @@ async function run(actors: Actors, action: HostAction, config: Config): Promise<
           kind: 'session.opened',
           severity: 'info',
           hostId: host.id,
+          sessionKey: action.spec.key,
           message: `Session ${action.spec.key} is logged in`,
-          data: { key: action.spec.key },
         });
         return { action, ok: true, at: actors.clock.now() };
       }
@@ -186,8 +187,8 @@ async function run(actors: Actors, action: HostAction, config: Config): Promise<
           kind: 'session.closed',
           severity: 'info',
           hostId: host.id,
+          sessionKey: action.key,
           message: action.reason,
-          data: { key: action.key },
         });
         return { action, ok: true, at: actors.clock.now() };
       }
@@ -232,6 +233,7 @@ async function announce(
     message: action.reason,
     ...(action.hostId ? { hostId: action.hostId } : {}),
     ...(action.runnerId ? { runnerId: action.runnerId } : {}),
+    ...(action.sessionKey ? { sessionKey: action.sessionKey } : {}),
   });
   // The event is the one fact: notifications (the orchestrator's alerts among them) are raised from
   // it by the notification dispatcher, once per transition, never a second time from here.

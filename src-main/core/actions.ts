@@ -62,6 +62,7 @@ export interface AlertAction {
   reason: string;
   hostId?: string;
   runnerId?: string;
+  sessionKey?: string;
 }
 
 /** Record a decision or a change as an event only (no notification). */
@@ -72,6 +73,7 @@ export interface NoteAction {
   reason: string;
   hostId?: string;
   runnerId?: string;
+  sessionKey?: string;
 }
 
 export type Action =

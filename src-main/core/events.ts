@@ -41,7 +41,12 @@ export interface ManagerEvent {
   severity: Severity;
   message: string;
   hostId?: string;
+  /** The runner, when the event concerns exactly one. */
   runnerId?: string;
+  /** Every runner the event concerns: a session's runners, or a host's (see event-concern.ts). */
+  runnerIds?: string[];
+  /** The session (`<hostId>/<user>`) the event is about. */
+  sessionKey?: string;
   /** Small structured detail (never a secret). */
   data?: Record<string, string | number | boolean | null>;
 }

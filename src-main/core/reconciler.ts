@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { withConcern } from './event-concern.js';
 import type { Action } from './actions.js';
 import { act, type Actors } from './act.js';
 import { messageOf, systemClock, systemTimer, type Clock, type Timer } from './clock.js';
@@ -298,7 +299,7 @@ export class Reconciler {
       ...this.options,
       clock: this.clock,
       timer: this.timer,
-      emit: (event) => this.options.events.append(event),
+      emit: (event) => this.emit(event),
       concurrency: this.options.concurrency ?? 8,
       actionTimeoutMs: this.options.actionTimeoutMs ?? 120_000,
     };
@@ -328,13 +329,14 @@ export class Reconciler {
       kind,
       severity: kind === 'session.restored' ? 'info' : 'warning',
       hostId: status.hostId,
+      sessionKey: status.key,
       message,
-      data: { key: status.key },
     });
   }
 
+  /** Every event of the core passes here: it gets its time and the runners it concerns. */
   private emit(event: NewEvent): void {
-    this.options.events.append({ at: this.clock.now(), ...event });
+    this.options.events.append(withConcern({ at: this.clock.now(), ...event }, fleetOf(this.config)));
   }
 
   private describeConfig(): string {

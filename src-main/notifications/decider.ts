@@ -34,9 +34,9 @@ interface Rule {
 }
 
 const hostSubject = (event: ManagerEvent) => (event.hostId ? `host:${event.hostId}` : undefined);
-/** A session is named by the event's `data.key` (or `data.sessionKey`), else by host and runner. */
+/** A session is named by the event's `sessionKey`, else by host and runner. */
 const sessionSubject = (event: ManagerEvent) => {
-  const key = event.data?.key ?? event.data?.sessionKey;
+  const key = event.sessionKey;
   if (typeof key === 'string') return `session:${key}`;
   if (!event.hostId && !event.runnerId) return undefined;
   return `session:${event.hostId ?? '?'}/${event.runnerId ?? '?'}`;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -333,6 +334,29 @@ describe('web console over a scripted manager', () => {
     await page().getByText('1 of').waitFor();
     expect(await rows.count()).toBe(1);
     await page().getByText('All', { exact: true }).click();
+
+    // Search: words in any case, then a kind family; the export is the same search as a file.
+    await page().getByLabel('Search').fill('THROTTLED bot-01');
+    await page()
+      .getByText(/^1 of \d+ events shown/)
+      .waitFor();
+    await page().getByLabel('Search').fill('');
+    await page().getByPlaceholder('All kinds').click();
+    await page().getByRole('option', { name: 'host.* (all)' }).click();
+    await rows.first().waitFor();
+    const shownKinds = await rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-kind')));
+    expect(shownKinds.length).toBeGreaterThan(0);
+    expect(shownKinds.every((kind) => kind!.startsWith('host.'))).toBe(true);
+    const [download] = await Promise.all([
+      page().waitForEvent('download'),
+      page().getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^session-manager-events-.*\.csv$/);
+    const csv = (await readFile((await download.path())!, 'utf8')).trimEnd().split('\r\n');
+    expect(csv[0]).toBe('id,time,severity,kind,host,runners,session,message,data');
+    expect(csv.slice(1).map((line) => line.split(',')[3])).toEqual([...shownKinds].reverse());
+    await screenshot(page(), 'event-log-search');
+    await page().getByRole('button', { name: 'Clear filters' }).click();
 
     await page().getByPlaceholder('All runners').click();
     await page().getByRole('option', { name: 'fin-01' }).click();

@@ -32,7 +32,8 @@ afterAll(async () => {
 
 /** Valid inputs to mutate (operations that reach out to hosts or mail servers are fuzzed with random input only). */
 const examples: Partial<Record<OperationName, Record<string, unknown>>> = {
-  listEvents: { afterId: 0, limit: 10, hostId: 'bot-01', severity: 'warning' },
+  listEvents: { afterId: 0, limit: 10, hostId: 'bot-01', severity: 'warning', text: 'off', kind: 'host' },
+  exportEvents: { format: 'csv', runnerId: 'fin-01', from: 0, to: 2_000_000_000_000 },
   addHost: {
     id: 'bot-02',
     address: '127.0.0.1:2',

@@ -124,6 +124,7 @@ export function foldOutcomes(
           event: 'session.failed',
           severity: 'warning',
           hostId: action.hostId,
+          sessionKey: key,
           reason: `Opening ${key} failed (${outcome.message}); next try in ${formatDuration(delay)}`,
         });
       }
@@ -139,5 +140,6 @@ function sessionAlert(key: string, hostId: string, text: string): Action {
     title: `Session ${key} needs attention`,
     reason: `Session ${key} failed: ${text}`,
     hostId,
+    sessionKey: key,
   };
 }

@@ -50,6 +50,7 @@ export function blockFailedSessions(
       title: `Session ${session.key} needs attention`,
       reason: `Session ${session.key} failed: ${session.error.message} (${session.error.kind}). Not retried until its credentials change or you retry it.`,
       hostId: session.hostId,
+      sessionKey: session.key,
     });
   }
   return alerts;

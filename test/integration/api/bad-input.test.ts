@@ -121,6 +121,8 @@ const cases: Array<[OperationName, unknown, number, string?]> = [
   ['testHostConnection', { hostId: 'nope' }, 404],
   ['testHostConnection', { host: { ...validHost, address: '' } }, 400, 'host.address'],
   ['sendTestNotification', { sink: 'pager' }, 400, 'sink'],
+  ['exportEvents', { format: 'xml' }, 400, 'format'],
+  ['listEvents', { kind: 'host.exploded' }, 400, 'kind'],
   ['testOrchestrator', { timeoutSeconds: 0 }, 400, 'timeoutSeconds'],
   ['pause', { force: true }, 400, '(root)'],
   ['resume', { force: true }, 400, '(root)'],

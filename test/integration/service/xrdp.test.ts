@@ -160,6 +160,21 @@ describe('run local: queued work powers a host on, opens its session, and powers
         expect([...positions].sort((a, b) => a - b)).toEqual(positions);
         const history = await service.api.listEvents({ hostId: HOST, limit: 1000 });
         for (const kind of story) expect(history.some((e) => e.kind === kind)).toBe(true);
+
+        // Events name the runner and session they concern: the runner filter finds the host's and the
+        // session's events, and the export (CSV over HTTP, with its file name) has them.
+        const forRunner = await service.api.listEvents({ runnerId: RUNNER, limit: 1000 });
+        expect(forRunner.some((e) => e.kind === 'host.starting' && e.runnerId === RUNNER)).toBe(true);
+        const opened = forRunner.find((e) => e.kind === 'session.opened');
+        expect(opened?.sessionKey).toMatch(new RegExp(`^${HOST}/`));
+        expect(opened?.runnerIds).toEqual([RUNNER]);
+        const csv = await service.api.exportEvents({ format: 'csv', runnerId: RUNNER, text: 'logged in' });
+        expect(csv.filename).toMatch(/^session-manager-events-.*\.csv$/);
+        const rows = csv.text.trimEnd().split('\r\n');
+        expect(rows[0]).toBe('id,time,severity,kind,host,runners,session,message,data');
+        expect(
+          rows.slice(1).some((row) => row.includes(`session.opened,${HOST},${RUNNER},${opened?.sessionKey}`)),
+        ).toBe(true);
         expect(streamed.map((e) => e.id)).toEqual([...streamed.map((e) => e.id)].sort((a, b) => a - b));
 
         // Exactly one start and one stop for one stretch of work.

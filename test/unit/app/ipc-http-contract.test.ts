@@ -50,6 +50,10 @@ const steps: Step[] = [
   ],
   ['updateSettings bad', (api) => api.updateSettings({ policy: { idleGraceMinutes: -1 } })],
   ['listEvents', (api) => api.listEvents({ limit: 10, severity: 'warning' })],
+  ['listEvents search', (api) => api.listEvents({ text: 'failed', kind: 'host', from: 0, to: 9e12 })],
+  ['listEvents bad kind', (api) => api.listEvents({ kind: 'nope' })],
+  ['exportEvents', (api) => api.exportEvents({ format: 'csv', severity: 'warning' })],
+  ['exportEvents jsonl', (api) => api.exportEvents({})],
   ['pause', (api) => api.pause()],
   ['resume', (api) => api.resume()],
   ['tickNow', (api) => api.tickNow()],
@@ -170,8 +174,8 @@ describe('IPC-backed and HTTP-backed APIs', () => {
       fetch: async () =>
         new Response(JSON.stringify(bogus), { headers: { 'content-type': 'application/json' } }),
     });
-    // Not thumbnail: over HTTP its reply is the PNG's bytes, and any bytes are a Uint8Array.
-    for (const name of operationNames.filter((name) => name !== 'thumbnail')) {
+    // Not thumbnail or exportEvents: over HTTP their reply is the file itself (PNG bytes, text).
+    for (const name of operationNames.filter((name) => name !== 'thumbnail' && name !== 'exportEvents')) {
       const input =
         name === 'removeHost' || name === 'editHost' || name === 'releaseRunner' || name === 'editRunner'
           ? { id: 'x' }

@@ -99,7 +99,7 @@ describe('the notification decider', () => {
     let memory: DeciderMemory = {};
     const lost = decide(
       memory,
-      event('session.lost', 0, { ...host, data: { key: 'bot-01/bot' } }),
+      event('session.lost', 0, { ...host, sessionKey: 'bot-01/bot' }),
       0,
       options,
     );

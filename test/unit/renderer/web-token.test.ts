@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forgetToken, takeTokenFromLocation } from '../../../src-renderer/api/web-token.js';
-import { filterEvents } from '../../../src-renderer/views/events/filter-events.js';
 import { parseRoute, href } from '../../../src-renderer/lib/route.js';
-import type { ManagerEvent } from '../../../src-main/core/events.js';
 
 function browser(url: string) {
   const location = new URL(url) as unknown as Location;
@@ -47,33 +45,5 @@ describe('routes and event filters', () => {
     expect(parseRoute(href('hosts', 'edit', 'bot 1'))).toEqual({ view: 'hosts', rest: ['edit', 'bot 1'] });
     expect(parseRoute('#token=abc')).toEqual({ view: 'overview', rest: [] });
     expect(parseRoute('')).toEqual({ view: 'overview', rest: [] });
-  });
-
-  it('filters by host, runner and "this severity or worse", newest first', () => {
-    const event = (
-      id: number,
-      severity: ManagerEvent['severity'],
-      hostId?: string,
-      runnerId?: string,
-    ): ManagerEvent => ({
-      id,
-      at: id,
-      kind: 'info',
-      severity,
-      message: `e${id}`,
-      hostId,
-      runnerId,
-    });
-    const events = [
-      event(1, 'info', 'a', 'r1'),
-      event(2, 'warning', 'a'),
-      event(3, 'error', 'b', 'r2'),
-      event(4, 'info', 'b'),
-    ];
-    expect(filterEvents(events, { severity: 'info' }).map((e) => e.id)).toEqual([4, 3, 2, 1]);
-    expect(filterEvents(events, { severity: 'warning' }).map((e) => e.id)).toEqual([3, 2]);
-    expect(filterEvents(events, { severity: 'info', hostId: 'a' }).map((e) => e.id)).toEqual([2, 1]);
-    expect(filterEvents(events, { severity: 'info', runnerId: 'r2' }).map((e) => e.id)).toEqual([3]);
-    expect(filterEvents(events, { severity: 'info' }, 2).map((e) => e.id)).toEqual([4, 3]);
   });
 });
