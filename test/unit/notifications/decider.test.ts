@@ -97,12 +97,7 @@ describe('the notification decider', () => {
 
   it('names a session by the key the event carries', () => {
     let memory: DeciderMemory = {};
-    const lost = decide(
-      memory,
-      event('session.lost', 0, { ...host, sessionKey: 'bot-01/bot' }),
-      0,
-      options,
-    );
+    const lost = decide(memory, event('session.lost', 0, { ...host, sessionKey: 'bot-01/bot' }), 0, options);
     memory = lost.memory;
     expect(lost.notify[0]?.subject).toBe('session:bot-01/bot');
   });

@@ -16,3 +16,12 @@ describe("README's first screen and CI", () => {
     expect(lines).toContain(blocks[1]);
   });
 });
+
+describe('the runtime', () => {
+  it('runs the tests on the Node that `npm ci` installs (a dev dependency), not on an older system Node', () => {
+    const pinned = JSON.parse(read('node_modules/node/package.json')) as { version: string };
+    const major = (version: string) => Number(version.split('.')[0]);
+    expect(major(pinned.version)).toBeGreaterThanOrEqual(24);
+    expect(process.versions.node).toBe(pinned.version);
+  });
+});
