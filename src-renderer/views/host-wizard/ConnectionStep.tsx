@@ -36,6 +36,7 @@ export function ConnectionStep({ form, editing }: StepProps) {
           <TextInput
             label="Instance id"
             required
+            description="Tag it session-manager:host=true: the sample IAM policy starts only tagged instances."
             placeholder="i-0123456789abcdef0"
             {...fieldProps(form, 'aws.instanceId')}
           />
@@ -67,7 +68,12 @@ export function ConnectionStep({ form, editing }: StepProps) {
             {...fieldProps(form, 'azure.subscriptionId')}
           />
           <TextInput label="Resource group" required {...fieldProps(form, 'azure.resourceGroup')} />
-          <TextInput label="VM name" required {...fieldProps(form, 'azure.vmName')} />
+          <TextInput
+            label="VM name"
+            required
+            description="The identity Session Manager uses needs its role on this resource group (docs/clouds.md)."
+            {...fieldProps(form, 'azure.vmName')}
+          />
         </SimpleGrid>
       )}
     </Stack>
