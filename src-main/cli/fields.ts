@@ -13,6 +13,8 @@ export interface Field<Draft> {
   /** Commander's camelCase option name; the flag is its kebab-case form. */
   option: string;
   label: string;
+  /** Said in the prompt after the label: what the field needs elsewhere (a tag, a role). */
+  hint?: string;
   kind: 'text' | 'integer' | 'choice' | 'list';
   schema: z.ZodType;
   choices?: Choice<string>[];
@@ -95,7 +97,7 @@ async function promptField<Draft>(
   current: unknown,
   prompter: Prompter,
 ): Promise<unknown> {
-  const label = field.optional ? `${field.label} (optional)` : field.label;
+  const label = `${field.label}${field.optional ? ' (optional)' : ''}${field.hint ? ` [${field.hint}]` : ''}`;
   if (field.kind === 'choice')
     return prompter.choose(label, field.choices ?? [], current as string | undefined);
   const text = await prompter.text(label, {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { CliError, ExitCode } from '../errors.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
@@ -13,6 +15,11 @@ export function registerConfig(program: Command, ctx: CliContext): void {
     .description('check the config file; exits non-zero naming each bad field')
     .action((options: { json?: boolean }) => {
       const store = ctx.configStore();
+      if (!existsSync(store.path))
+        throw new CliError(
+          `there is no config file at ${store.path} (nothing to validate; \`host add\` or \`orchestrator set\` creates it)`,
+          ExitCode.usage,
+        );
       const loaded = store.load(); // throws ConfigError, reported with exit code 2
       if (options.json)
         ctx.printJson({

@@ -37,14 +37,16 @@ async function test(ctx: CliContext, hostId: string, options: { json?: boolean }
   if (!host) throw new CliError(`no host with id "${id.data}"`, ExitCode.usage);
 
   const result = await checkHost(host, ctx.secrets(), {});
-  if (options.json) ctx.printJson(result);
-  else ctx.print([line('RDP', result.rdp), line('Cloud', result.cloud)].join('\n'));
-  if (!result.rdp.ok || !result.cloud.ok)
+  const passed = result.rdp.ok && result.cloud.ok;
+  if (!options.json) ctx.print([line('RDP', result.rdp), line('Cloud', result.cloud)].join('\n'));
+  else if (passed) ctx.printJson(result);
+  if (!passed)
     throw new CliError(
       `host ${host.id} did not pass: ${[result.rdp, result.cloud]
         .filter((check) => !check.ok)
         .map((check) => check.error ?? 'failed')
         .join('; ')}`,
       ExitCode.failure,
+      result,
     );
 }

@@ -96,6 +96,7 @@ const hostFields: Field<Draft>[] = [
     path: ['aws', 'instanceId'],
     option: 'instanceId',
     label: 'EC2 instance id',
+    hint: 'tag it session-manager:host=true: the sample IAM policy starts only tagged instances',
     kind: 'text',
     schema: instanceIdSchema,
     when: isAws,
@@ -186,6 +187,7 @@ const hostFields: Field<Draft>[] = [
     path: ['azure', 'vmName'],
     option: 'vmName',
     label: 'VM name',
+    hint: "Session Manager's identity needs its role on the resource group (docs/clouds.md)",
     kind: 'text',
     schema: vmNameSchema,
     when: isAzure,
@@ -392,9 +394,10 @@ export function registerHost(program: Command, ctx: CliContext): void {
     .command('remove')
     .argument('<id>', 'host id')
     .option('--release-runners', 'also release the runners attached to it')
+    .option('-y, --yes', 'do not ask for confirmation (needed when not at a terminal)')
     .option('--json', 'print the result as JSON')
-    .description('remove a host and its keychain entries')
-    .action(async (id: string, options: { releaseRunners?: boolean; json?: boolean }) => {
+    .description('remove a host and its keychain entries (asks first at a terminal)')
+    .action(async (id: string, options: { releaseRunners?: boolean; yes?: boolean; json?: boolean }) => {
       const store = ctx.configStore();
       const config = store.load();
       if (!config.hosts.some((h) => h.id === id)) throw new CliError(`no host "${id}"`, ExitCode.usage);
@@ -404,6 +407,13 @@ export function registerHost(program: Command, ctx: CliContext): void {
           `host "${id}" has runners attached (${attached.map((r) => r.id).join(', ')}): release them first or pass --release-runners`,
           ExitCode.usage,
         );
+      const what = `host ${id}, its stored password and cloud secrets${attached.length ? ` and runners ${attached.map((r) => r.id).join(', ')}` : ''}`;
+      if (!options.yes) {
+        if (!ctx.io.interactive)
+          throw new CliError(`removing deletes ${what}: pass --yes to confirm in a script`, ExitCode.usage);
+        if (!(await new Prompter(ctx.io).yesNo(`Remove ${what}?`, false)))
+          throw new CliError('nothing removed', ExitCode.failure);
+      }
       await writeConfig(ctx, (writer) =>
         writer.removeHost(id, { releaseRunners: Boolean(options.releaseRunners) }),
       );

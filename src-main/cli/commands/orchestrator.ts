@@ -138,9 +138,8 @@ async function testOrchestrator(
     throw new CliError('--timeout-seconds must be a positive number', ExitCode.usage);
   const report = (await checkOrchestrator(config, ctx.secrets(), { timeoutMs: timeoutSeconds * 1000 }))!;
   if (!report.ok) {
-    if (options.json) ctx.printJson(report);
     const kind = report.kind ?? 'http';
-    throw new CliError(`${headline[kind]} — ${report.reason ?? 'failed'}`, exitCodeOf[kind]);
+    throw new CliError(`${headline[kind]} — ${report.reason ?? 'failed'}`, exitCodeOf[kind], report);
   }
 
   if (options.json) {

@@ -217,11 +217,11 @@ describe('session-manager orchestrator test', () => {
     const configPath = await configured(fake.url, 'CANARY-botcity-key-5b2e!-wrong');
     const result = await cli(['orchestrator', 'test', '--json'], { configPath });
     expect(result.code).toBe(5);
+    // The one --json error shape: the error, and the check's report as its result.
     expect(JSON.parse(result.stdout)).toMatchObject({
       ok: false,
-      step: 'login',
-      kind: 'auth',
-      version: '2.99.0-fake',
+      error: { exitCode: 5, message: expect.stringContaining('Login refused') },
+      result: { ok: false, step: 'login', kind: 'auth', version: '2.99.0-fake' },
     });
     expect(result.stderr).toMatch(
       /Login refused \(401\/403\) — The orchestrator refused workspace login "ws-login"/,
@@ -243,7 +243,11 @@ describe('session-manager orchestrator test', () => {
     const configPath = await configured(`http://${address}`);
     const result = await cli(['orchestrator', 'test', '--json'], { configPath });
     expect(result.code).toBe(4);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, step: 'version', kind: 'refused' });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      error: { exitCode: 4 },
+      result: { step: 'version', kind: 'refused' },
+    });
     expect(result.stderr).toMatch(/Connection refused/);
   });
 
@@ -298,7 +302,10 @@ describe('session-manager orchestrator test', () => {
     fake.setFailure({ mode: { kind: 'malformed-json' }, route: 'GET /api/v2/task' });
     const broken = await cli(['orchestrator', 'test', '--json'], { configPath: await configured(fake.url) });
     expect(broken.code).toBe(6);
-    expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, step: 'queue', kind: 'malformed' });
+    expect(JSON.parse(broken.stdout)).toMatchObject({
+      ok: false,
+      result: { step: 'queue', kind: 'malformed' },
+    });
   });
 });
 

@@ -213,7 +213,11 @@ describe('host and runner commands, flag mode (no terminal)', () => {
     expect(refused.stderr).toContain('has runners attached (fin-01)');
     expect((await runCli(['runner', 'release', 'fin-01'], { configPath })).code).toBe(0);
     expect(await keychain.get('runner-password:fin-01')).toBeUndefined();
-    expect((await runCli(['host', 'remove', 'rdp-1'], { configPath })).code).toBe(0);
+    const unconfirmed = await runCli(['host', 'remove', 'rdp-1'], { configPath });
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('pass --yes to confirm in a script');
+    expect(readConfig(configPath).hosts).toHaveLength(1);
+    expect((await runCli(['host', 'remove', 'rdp-1', '--yes'], { configPath })).code).toBe(0);
     expect(readConfig(configPath)).toMatchObject({ hosts: [], runners: [] });
     expect(await keychain.get('host-password:rdp-1')).toBeUndefined();
   });
@@ -267,8 +271,10 @@ describe('host and runner commands, flag mode (no terminal)', () => {
   it('config path and validate report on the chosen file, with exit 2 for a broken one', async () => {
     const configPath = tempConfigPath();
     expect((await runCli(['config', 'path'], { configPath })).stdout.trim()).toBe(configPath);
-    expect((await runCli(['config', 'validate'], { configPath })).code).toBe(0);
+    expect((await runCli(['config', 'validate'], { configPath })).code).toBe(2); // no file yet
     const { writeFileSync } = await import('node:fs');
+    writeFileSync(configPath, JSON.stringify({ version: 1 }));
+    expect((await runCli(['config', 'validate'], { configPath })).code).toBe(0);
     writeFileSync(configPath, JSON.stringify({ version: 1, policy: { maxHostsOn: -1 } }));
     const broken = await runCli(['config', 'validate'], { configPath });
     expect(broken.code).toBe(2);
@@ -303,6 +309,8 @@ describe('host and runner commands, interactive mode (prompts driven like a pers
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toContain('Wizard-Pw-9');
+    // The wizard says what the instance needs before the first start can work.
+    expect(result.stdout).toContain('tag it session-manager:host=true');
     expect(readConfig(configPath).hosts[0]).toMatchObject({
       id: 'ec2-wiz',
       name: 'Finance bot',
@@ -411,7 +419,20 @@ describe('host and runner commands, interactive mode (prompts driven like a pers
     expect(edit.code, edit.stderr).toBe(0);
     expect(readConfig(configPath).hosts[0]).toMatchObject({ name: 'Renamed', address: '127.0.0.1:3390' });
     expect(await keychain.get('host-password:h2')).toBe('keep-me');
-    const remove = await runCli(['host', 'remove', 'h2'], { configPath });
-    expect(remove.code).toBe(0);
+    // At a terminal, removing asks first; "no" keeps everything.
+    const declined = await runCli(['host', 'remove', 'h2'], {
+      configPath,
+      answers: [{ prompt: 'Remove host h2, its stored password', answer: `n${ENTER}` }],
+    });
+    expect(declined.code).toBe(1);
+    expect(readConfig(configPath).hosts).toHaveLength(1);
+    expect(await keychain.get('host-password:h2')).toBe('keep-me');
+    const remove = await runCli(['host', 'remove', 'h2'], {
+      configPath,
+      answers: [{ prompt: 'Remove host h2', answer: `y${ENTER}` }],
+    });
+    expect(remove.code, remove.stderr).toBe(0);
+    expect(readConfig(configPath).hosts).toHaveLength(0);
+    expect(await keychain.get('host-password:h2')).toBeUndefined();
   });
 });

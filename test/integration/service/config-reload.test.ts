@@ -129,7 +129,10 @@ describe('run local: config edits on disk', () => {
   it('`session-manager console --json` prints the token the running service accepts', async () => {
     const result = await runCli(['console', '--json'], { configPath: world.configPath });
     expect(result.code).toBe(0);
-    expect((JSON.parse(result.stdout) as { token: string }).token).toBe(service.token);
+    const printed = JSON.parse(result.stdout) as { token: string; url: string; serviceRunning: boolean };
+    expect(printed.token).toBe(service.token);
+    // The port the running service listens on, not the config's default.
+    expect(printed).toMatchObject({ url: service.url, serviceRunning: true });
     expect((await service.get('/api/state')).status).toBe(200);
     expect((await fetch(`${service.url}/api/state`)).status).toBe(401);
   });

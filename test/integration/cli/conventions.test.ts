@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempConfigPath } from '../../helpers/cli.js';
+import { MemorySecrets } from '../../helpers/memory-secrets.js';
+
+/** What every command shares: --version, one JSON error shape, and exit codes a script can rely on. */
+
+const secrets = new MemorySecrets();
+const version = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+describe('CLI conventions', () => {
+  it('--version prints the package version', async () => {
+    for (const flag of ['--version', '-V']) {
+      const result = await runCli([flag], { configPath: tempConfigPath(), secrets });
+      expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
+    }
+  });
+
+  it('`config validate` fails on a missing file instead of calling it valid', async () => {
+    const configPath = tempConfigPath();
+    const result = await runCli(['config', 'validate'], { configPath, secrets });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`there is no config file at ${configPath}`);
+  });
+
+  it('every failure under --json is one shape on stdout: a bad file, a bad id, a usage error', async () => {
+    const configPath = tempConfigPath();
+    writeFileSync(configPath, JSON.stringify({ version: 1, hosts: [{ id: 'x' }] }));
+    const invalid = await runCli(['config', 'validate', '--json'], { configPath, secrets });
+    expect(invalid.code).toBe(2);
+    const body = JSON.parse(invalid.stdout);
+    expect(body).toMatchObject({
+      ok: false,
+      error: { exitCode: 2, message: expect.stringContaining(configPath) },
+    });
+    expect(body.error.problems.length).toBeGreaterThan(0);
+    expect(body.error.problems.join('\n')).toContain('hosts.0');
+
+    const fresh = tempConfigPath();
+    const missingHost = await runCli(['host', 'remove', 'nope', '--yes', '--json'], {
+      configPath: fresh,
+      secrets,
+    });
+    expect(missingHost.code).toBe(2);
+    expect(JSON.parse(missingHost.stdout)).toEqual({
+      ok: false,
+      error: { message: 'no host "nope"', exitCode: 2 },
+    });
+
+    const usage = await runCli(['host', 'test', '--json'], { configPath: fresh, secrets });
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout)).toMatchObject({ ok: false, error: { exitCode: 2 } });
+  });
+});
