@@ -8,27 +8,59 @@
  * console's URL. With xrdp installed and root rights, the hosts' sessions are real RDP sessions to
  * 127.0.0.1; otherwise the runners use console mode (power only) and the demo says why.
  *
- * Options: --duration <seconds> (default: until Ctrl+C), --port <api port> (default 7870), --no-open.
+ * Options: --duration <seconds> (default: until Ctrl+C), --port <api port> (default 7870),
+ * --task-seconds <n> (how long each bot task runs, default 120), --no-open.
+ *
+ * Within ten minutes a newcomer sees the whole cycle: hosts start, sessions open, tasks run and finish,
+ * sessions close and hosts stop. The Unix users behind the demo's RDP sessions are made for this run
+ * with a random password and removed at exit; every process it starts is stopped, after Ctrl+C or a
+ * failure alike.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureLocalUser } from '../test/helpers/local-user.js';
+import { ensureLocalUser, removeLocalUser } from '../test/helpers/local-user.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
     duration: { type: 'string' },
     port: { type: 'string', default: '7870' },
+    'task-seconds': { type: 'string', default: '120' },
     'no-open': { type: 'boolean', default: false },
   },
 });
 
 const say = (text: string) => console.log(`[demo] ${text}`);
+
+/** What the demo started, stopped in reverse order at exit (Ctrl+C, --duration, or a failure). */
+const children: ChildProcess[] = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+// Whatever happens, the fake servers must not outlive the demo.
+process.once('exit', () => children.forEach((child) => child.kill('SIGTERM')));
+
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.splice(0)) {
+    try {
+      await cleanup();
+    } catch (error) {
+      say(`cleaning up: ${(error as Error).message}`);
+    }
+  }
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map((child) =>
+      child.exitCode !== null || child.signalCode !== null
+        ? undefined
+        : new Promise((resolve) => child.once('exit', resolve)),
+    ),
+  );
+}
 
 /** Secrets live only in a keychain: without a Secret Service on D-Bus, re-run inside a private one. */
 if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.SM_DEMO_IN_KEYCHAIN) {
@@ -65,9 +97,10 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.SM_DEMO_IN_KEYCHAIN) {
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   child.on('exit', (code) => process.exit(code ?? 1));
 } else {
-  await runDemo().catch((error: Error) => {
+  await runDemo().catch(async (error: Error) => {
     console.error(`[demo] failed: ${error.message}`);
-    process.exit(1); // the 'exit' handler stops the fakes
+    await cleanUp();
+    process.exit(1);
   });
 }
 
@@ -114,17 +147,36 @@ async function control(
   return response.json() as Promise<Record<string, unknown>>;
 }
 
+/** Fails before anything is set up when the console's port is taken (0 = any free port). */
+async function checkPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} is in use (another Session Manager?): run with --port <another port>, or --port 0 for any free one`
+            : `cannot listen on port ${port}: ${error.message}`,
+        ),
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 async function runDemo(): Promise<void> {
+  const taskSeconds = Number(args['task-seconds']);
+  if (!Number.isFinite(taskSeconds) || taskSeconds <= 0)
+    throw new Error('--task-seconds must be a positive number');
+  await checkPortFree(Number(args.port));
+
   const { KeychainStore } = await import('../src-main/secrets/keychain-store.js');
   const { ConfigStore } = await import('../src-main/config/config-store.js');
   const { configSchema } = await import('../src-main/config/schema.js');
   const { startService } = await import('../src-main/service/service.js');
 
   const dir = mkdtempSync(path.join(tmpdir(), 'session-manager-demo-'));
-  const children: ChildProcess[] = [];
-  // Whatever happens, the fake servers must not outlive the demo.
-  process.once('exit', () => children.forEach((child) => child.kill('SIGTERM')));
-  const cleanups: Array<() => Promise<void> | void> = [];
   const secrets = new KeychainStore();
 
   if (!existsSync(path.join(root, 'dist-renderer/index.html'))) {
@@ -146,18 +198,27 @@ async function runDemo(): Promise<void> {
   let rdpAddress = '127.0.0.1:3389';
   let sessionMode: 'rdp' | 'console' = 'console';
   // One Windows user per host: a second login as the same user would take the first session over.
-  const demoUser = (index: number) => (sessionMode === 'rdp' ? `smdemo${index + 1}` : 'demo');
-  const rdpPassword = 'Dem0-Passw0rd!';
+  // Users and password are made for this run (nothing to guess from the repository) and removed at exit.
+  const run = randomBytes(3).toString('hex');
+  const demoUser = (index: number) => (sessionMode === 'rdp' ? `smd${run}${index + 1}` : 'demo');
+  const rdpPassword = `${randomBytes(12).toString('base64url')}-Aa1`;
   const canHostXrdp = existsSync('/usr/sbin/xrdp') && process.getuid?.() === 0;
   if (canHostXrdp) {
     try {
       const { startXrdp } = await import('../test/helpers/rdp-servers.js');
       const xrdp = await startXrdp();
       cleanups.push(() => xrdp.stop());
-      for (const index of [0, 1, 2]) ensureLocalUser(`smdemo${index + 1}`, rdpPassword);
       rdpAddress = `127.0.0.1:${xrdp.port}`;
       sessionMode = 'rdp';
-      say(`xrdp is installed: the demo hosts open real RDP sessions to ${rdpAddress} as smdemo1..3`);
+      for (const index of [0, 1, 2]) {
+        const user = demoUser(index);
+        // After xrdp has stopped (cleanups run in order): its sessions are gone, so is the user.
+        cleanups.push(() => removeLocalUser(user));
+        ensureLocalUser(user, rdpPassword);
+      }
+      say(
+        `xrdp is installed: the demo hosts open real RDP sessions to ${rdpAddress} as users ${[0, 1, 2].map(demoUser).join(', ')} (made for this run)`,
+      );
     } catch (error) {
       say(
         `xrdp could not start (${(error as Error).message}): sessions are skipped, runners use console mode`,
@@ -248,13 +309,12 @@ async function runDemo(): Promise<void> {
     say(`${new Date(event.at).toISOString().slice(11, 19)} ${event.severity.padEnd(7)} ${event.message}`),
   );
 
-  const stopBots = playBots(botcity.url, service.port.state.bind(service.port), hosts.length);
+  const stopBots = playBots(botcity.url, service.port.state.bind(service.port), hosts.length, taskSeconds);
+  cleanups.unshift(stopBots);
 
   const finish = async (why: string) => {
     say(`${why}: stopping (nothing is powered off by a stop)...`);
-    stopBots();
-    for (const cleanup of cleanups) await cleanup();
-    for (const child of children) child.kill('SIGTERM');
+    await cleanUp();
     say('done');
     process.exit(0);
   };
@@ -264,28 +324,31 @@ async function runDemo(): Promise<void> {
 }
 
 /**
- * Plays the bots and the people who queue work: a burst of tasks now and then, and each runner takes its
- * queued tasks once its host's desktop is ready, runs them for a few seconds, and finishes them.
+ * Plays the bots and the people who queue work: a task or two for one runner now and then, in turn, and
+ * each runner takes its queued tasks once its host's desktop is ready, runs each for `taskSeconds`, and
+ * finishes it. Work arrives seldom enough that each host goes idle and is stopped between its turns.
  */
 function playBots(
   orchestratorUrl: string,
   state: () => import('../src-main/core/state.js').ManagerState,
   runners: number,
+  taskSeconds: number,
 ): () => void {
   let round = 0;
+  const startedAt = new Map<string, number>();
   const queueWork = async () => {
     const runner = (round++ % runners) + 1;
-    const count = 1 + (round % 3);
+    const count = 1 + (round % 2);
     for (let i = 0; i < count; i++)
       await control(orchestratorUrl, '/__control/tasks', {
         activityLabel: `demo-activity-${runner}`,
         machineId: `runner-${runner}`,
       });
-    say(`queued ${count} task(s) for runner-${runner}`);
+    say(`queued ${count} task(s) of ${taskSeconds} s for runner-${runner}`);
   };
   const work = async () => {
     const world = (await control(orchestratorUrl, '/__control/state')) as {
-      tasks: Array<{ id: number | string; state: string; machineId?: string; dateStartRunning?: string }>;
+      tasks: Array<{ id: number | string; state: string; machineId?: string }>;
     };
     const view = state();
     for (const runner of view.runners) {
@@ -299,19 +362,29 @@ function playBots(
       const mine = world.tasks.filter((t) => t.machineId === runner.id);
       const running = mine.find((t) => t.state === 'RUNNING');
       if (running) {
-        const started = running.dateStartRunning ? Date.parse(running.dateStartRunning) : 0;
-        if (Date.now() - started > 8_000)
+        // The bot knows when it started the task; the orchestrator's own timestamps are not needed.
+        const since = startedAt.get(String(running.id)) ?? Date.now();
+        startedAt.set(String(running.id), since);
+        if (Date.now() - since >= taskSeconds * 1000) {
           await control(orchestratorUrl, `/__control/tasks/${running.id}/finish`, {});
+          startedAt.delete(String(running.id));
+          say(`runner ${runner.id} finished task ${running.id}`);
+        }
       } else {
         const next = mine.find((t) => t.state === 'START');
-        if (next) await control(orchestratorUrl, `/__control/tasks/${next.id}/start`, {});
+        if (next) {
+          await control(orchestratorUrl, `/__control/tasks/${next.id}/start`, {});
+          startedAt.set(String(next.id), Date.now());
+          say(`runner ${runner.id} started task ${next.id}`);
+        }
       }
     }
   };
   const safely = (fn: () => Promise<void>) => () =>
     void fn().catch((error: Error) => say(`bot simulation: ${error.message}`));
   safely(queueWork)();
-  const arrivals = setInterval(safely(queueWork), 45_000);
+  // Each runner's turn comes back after its host had time to finish two tasks, go idle and stop.
+  const arrivals = setInterval(safely(queueWork), Math.max(30, 1.25 * taskSeconds) * 1000);
   const bots = setInterval(safely(work), 2_000);
   return () => {
     clearInterval(arrivals);

@@ -21,3 +21,18 @@ export function ensureLocalUser(user: string, password: string): void {
     execFileSync('chown', [`${user}:`, xsession]);
   }
 }
+
+/** Removes an account made by ensureLocalUser, with its home and any process left running as it. */
+export function removeLocalUser(user: string): void {
+  try {
+    execFileSync('id', [user], { stdio: 'ignore' });
+  } catch {
+    return; // already gone
+  }
+  try {
+    execFileSync('pkill', ['-KILL', '-u', user], { stdio: 'ignore' });
+  } catch {
+    // no process of that user: pkill says so with exit code 1
+  }
+  execFileSync('userdel', ['--force', '--remove', user], { stdio: 'ignore' });
+}

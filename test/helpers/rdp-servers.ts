@@ -62,7 +62,7 @@ export async function waitForPort(port: number, timeoutMs = 20_000, host = '127.
 }
 
 /** Every process below `root` (sesman forks one per session, which starts Xorg and the session). */
-function descendants(root: number): number[] {
+export function descendants(root: number): number[] {
   const table = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
     .trim()
     .split('\n')

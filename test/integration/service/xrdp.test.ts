@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagerEvent } from '../../../src-main/core/events.js';
 import { ensureLocalUser } from '../../helpers/local-user.js';
-import { startXrdp, type XrdpServer } from '../../helpers/rdp-servers.js';
+import { descendants, startXrdp, type XrdpServer } from '../../helpers/rdp-servers.js';
 import { repoRoot, startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
 import { eventually } from '../../helpers/eventually.js';
 import { callsFor, startWorld, type ServiceWorld } from './world.js';
@@ -200,8 +201,11 @@ describe('run local: queued work powers a host on, opens its session, and powers
 });
 
 /**
- * The README's first command, `npm run demo`, as a newcomer runs it (bounded with --duration): it prints
- * the web console's URL, that URL serves the API, a demo host is started, and it ends with exit code 0.
+ * The README's first command, `npm run demo`, as a newcomer runs it (tasks shortened with
+ * --task-seconds): it prints the web console's URL, that URL serves the API, and the whole cycle
+ * happens on its own: a host starts, its session logs in, tasks run and finish, the session closes and
+ * the host stops. Ctrl+C ends it with exit code 0, every process it started is gone and so are the Unix
+ * users it made for its RDP sessions.
  */
 describe('npm run demo', () => {
   let child: ChildProcess | undefined;
@@ -214,41 +218,96 @@ describe('npm run demo', () => {
     }
   });
 
-  it('prints the web console URL, starts a host and exits 0', { timeout: 240_000 }, async () => {
-    child = spawn('npx', ['tsx', 'scripts/demo.ts', '--duration', '45', '--port', '0', '--no-open'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: '1' },
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
-
-    // Waits for the URL, or for the demo to end without one (then the output says why).
-    const printed = await eventually(
-      () =>
-        /web console: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(output) ??
-        (child!.exitCode !== null && 'exited'),
-      'the web console URL',
-      { timeoutMs: 150_000, detail: () => `demo output:\n${output.slice(-3000)}` },
-    );
-    if (printed === 'exited')
-      throw new Error(
-        `the demo exited with ${child.exitCode} before printing its URL:\n${output.slice(-3000)}`,
+  it(
+    'shows the whole cycle, then exits 0 on Ctrl+C leaving no process and no user behind',
+    { timeout: 300_000 },
+    async () => {
+      child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/demo.ts',
+          '--duration',
+          '280',
+          '--port',
+          '0',
+          '--no-open',
+          '--task-seconds',
+          '5',
+        ],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } },
       );
-    const [, url, token] = printed;
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+      const seen = (pattern: RegExp, what: string, timeoutMs = 150_000) =>
+        eventually(() => pattern.exec(output) ?? (child!.exitCode !== null && 'exited'), what, {
+          timeoutMs,
+          detail: () => `demo output:\n${output.slice(-3000)}`,
+        }).then((found) => {
+          if (found === 'exited')
+            throw new Error(`the demo exited with ${child!.exitCode}:\n${output.slice(-3000)}`);
+          return found;
+        });
 
-    // The printed URL is live and its token opens the API.
-    const health = await fetch(`${url}/health`);
-    expect((await health.json()) as unknown).toHaveProperty('status');
-    const state = (await (
-      await fetch(`${url}/api/state`, { headers: { authorization: `Bearer ${decodeURIComponent(token!)}` } })
-    ).json()) as { hosts: Array<{ id: string }> };
-    expect(state.hosts.map((host) => host.id)).toEqual(['demo-01', 'demo-02', 'demo-03']);
+      const [, url, token] = await seen(
+        /web console: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/,
+        'the web console URL',
+      );
+      const health = await fetch(`${url}/health`);
+      expect((await health.json()) as unknown).toHaveProperty('status');
+      const state = (await (
+        await fetch(`${url}/api/state`, {
+          headers: { authorization: `Bearer ${decodeURIComponent(token!)}` },
+        })
+      ).json()) as { hosts: Array<{ id: string }> };
+      expect(state.hosts.map((host) => host.id)).toEqual(['demo-01', 'demo-02', 'demo-03']);
+      const [, userList] = await seen(/as users (\S+, \S+, \S+) \(made for this run\)/, 'the per-run users');
+      const users = userList!.split(', ');
+      for (const user of users) expect(() => execFileSync('id', [user], { stdio: 'ignore' })).not.toThrow();
 
-    expect(await exited, output.slice(-3000)).toBe(0);
-    expect(output).toMatch(/demo-0\d: start accepted/);
-    expect(output).toContain('[demo] done');
+      // The cycle, in order, for the first runner's host.
+      await seen(/demo-01: start accepted/, 'demo-01 started');
+      await seen(/Session demo-01\/\S+ is logged in/, 'its session logged in');
+      await seen(/runner runner-1 finished task/, 'a task finished');
+      await seen(/Closing demo-01\/\S+: runner runner-1 idle/, 'its session closed');
+      await seen(/demo-01: stop accepted/, 'demo-01 stopped');
+
+      const started = descendants(child.pid!);
+      expect(started.length).toBeGreaterThan(0); // the fakes, xrdp and its sessions
+      child.kill('SIGINT');
+      expect(await exited, output.slice(-3000)).toBe(0);
+      expect(output).toContain('[demo] done');
+      const alive = started.filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(alive, `still running: ${alive.join(', ')}`).toEqual([]);
+      for (const user of users) expect(() => execFileSync('id', [user], { stdio: 'ignore' })).toThrow();
+    },
+  );
+
+  it('fails before setting anything up when its port is taken', { timeout: 120_000 }, async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      const result = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/demo.ts', '--duration', '5', '--port', String(port), '--no-open'],
+        { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 110_000 },
+      );
+      expect(result.status).toBe(1);
+      expect(result.stderr + result.stdout).toContain(`port ${port} is in use`);
+      expect(result.stdout).not.toContain('fake BotCity Maestro at');
+    } finally {
+      taken.close();
+    }
   });
 });
