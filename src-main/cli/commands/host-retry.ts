@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import { createHttpClient } from '../../api/http-client.js';
-import { getOrCreateApiToken } from '../../api/token.js';
 import { idSchema } from '../../config/schema.js';
-import { readServiceFile } from '../../service/service-file.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
+import { runningServiceApi } from './shared.js';
 
 interface RetryOptions {
   all?: boolean;
@@ -41,11 +39,7 @@ async function retry(ctx: CliContext, hostId: string | undefined, options: Retry
     if (!config.hosts.some((h) => h.id === id.data))
       throw new CliError(`no host with id "${id.data}"`, ExitCode.usage);
   }
-  const store = ctx.configStore();
-  const running = readServiceFile(store.path);
-  if (!running)
-    throw new CliError('the Session Manager service is not running for this config', ExitCode.unreachable);
-  const api = createHttpClient({ baseUrl: running.url, token: await getOrCreateApiToken(ctx.secrets()) });
+  const { api } = await runningServiceApi(ctx);
   let retried: string[];
   try {
     retried = (hostId !== undefined ? await api.retryHost({ hostId }) : await api.retryAllHosts()).retried;

@@ -9,9 +9,11 @@ import { registerHostTrust } from './host-trust.js';
 import { registerList } from './list.js';
 import { registerNotifications } from './notifications.js';
 import { registerOrchestrator } from './orchestrator.js';
+import { registerPolicy } from './policy.js';
 import { registerRun } from './run.js';
 import { registerRunner } from './runner.js';
 import { registerService } from './service.js';
+import { registerStatus } from './status.js';
 
 /** Each command lives in its own file and exports `register(program, ctx)`. Add new ones here. */
 type RegisterCommand = (program: Command, ctx: CliContext) => void;
@@ -22,9 +24,11 @@ export const commands: RegisterCommand[] = [
   registerHostRetry,
   registerHostTest,
   registerRunner,
+  registerStatus,
   registerList,
   registerConfig,
   registerOrchestrator,
+  registerPolicy,
   registerNotifications,
   registerRun,
   registerConsole,

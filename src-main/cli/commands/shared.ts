@@ -1,3 +1,9 @@
+import { createHttpClient } from '../../api/http-client.js';
+import type { SessionManagerApi } from '../../api/contract.js';
+import { getOrCreateApiToken } from '../../api/token.js';
+import { readServiceFile } from '../../service/service-file.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
 import type { HostConfig, RunnerConfig } from '../../config/schema.js';
 
 /** A host as printed: secret references are replaced by "stored in keychain" flags. */
@@ -18,4 +24,18 @@ export function publicHost(host: HostConfig): Record<string, unknown> {
 export function publicRunner(runner: RunnerConfig): Record<string, unknown> {
   const { password, ...rest } = runner;
   return { ...rest, hasOwnPassword: Boolean(password) };
+}
+
+/** The running service's API for this config (the commands that act on the service, not the file). */
+export async function runningServiceApi(ctx: CliContext): Promise<{ api: SessionManagerApi; url: string }> {
+  const running = readServiceFile(ctx.configStore().path);
+  if (!running)
+    throw new CliError(
+      'the Session Manager service is not running for this config (start it with `session-manager run local`)',
+      ExitCode.unreachable,
+    );
+  return {
+    api: createHttpClient({ baseUrl: running.url, token: await getOrCreateApiToken(ctx.secrets()) }),
+    url: running.url,
+  };
 }

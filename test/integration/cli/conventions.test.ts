@@ -56,3 +56,43 @@ describe('CLI conventions', () => {
     expect(JSON.parse(usage.stdout)).toMatchObject({ ok: false, error: { exitCode: 2 } });
   });
 });
+
+describe('policy get | set', () => {
+  it('reads and writes every policy setting, validated as the file is', async () => {
+    const configPath = tempConfigPath();
+    const cli = (argv: string[]) => runCli(argv, { configPath, secrets });
+    const defaults = JSON.parse((await cli(['policy', 'get', '--json'])).stdout);
+    expect(defaults).toMatchObject({
+      idleGraceMinutes: 10,
+      minUptimeMinutes: 15,
+      maxHostsOn: 10,
+      prewarm: true,
+    });
+
+    const set = await cli(['policy', 'set', 'idleGraceMinutes', '5', 'prewarm', 'false', 'maxHostsOn', '3']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('idleGraceMinutes = 5, prewarm = false, maxHostsOn = 3');
+    expect(JSON.parse(readFileSync(configPath, 'utf8')).policy).toMatchObject({
+      idleGraceMinutes: 5,
+      prewarm: false,
+      maxHostsOn: 3,
+      minUptimeMinutes: 15,
+    });
+    expect((await cli(['policy', 'get', 'maxHostsOn'])).stdout.trim()).toMatch(/^maxHostsOn\s+3$/);
+
+    const window = [{ days: ['mon'], from: '08:00', to: '09:00' }];
+    const keepWarm = await cli(['policy', 'set', 'keepWarm', JSON.stringify(window)]);
+    expect(keepWarm.code, keepWarm.stderr).toBe(0);
+
+    // Refused values and names change nothing.
+    const before = readFileSync(configPath, 'utf8');
+    const negative = await cli(['policy', 'set', 'idleGraceMinutes', '-1']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain('policy.idleGraceMinutes');
+    const unknown = await cli(['policy', 'set', 'idleGrace', '5']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no policy setting "idleGrace"');
+    expect((await cli(['policy', 'set', 'maxHostsOn'])).code).toBe(2);
+    expect(readFileSync(configPath, 'utf8')).toBe(before);
+  });
+});

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src-main/config/schema.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli, tempConfigPath } from '../../helpers/cli.js';
 import { startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
 import { eventually } from '../../helpers/eventually.js';
 import { callsFor, defaultPolicy, startWorld, type HostSpec, type ServiceWorld } from './world.js';
@@ -125,6 +125,20 @@ describe('run local: config edits on disk', () => {
       );
     },
   );
+
+  it('`session-manager status` reads the running service: text for people, the whole state with --json', async () => {
+    const text = await runCli(['status'], { configPath: world.configPath });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Service       ${service.url}`);
+    expect(text.stdout).toMatch(/^Orchestrator  reachable, read \d+ s ago; \d+ queued, \d+ running$/m);
+    expect(text.stdout).toMatch(/^Hosts         \d+ on of at most 7, 2 configured/m);
+    const json = await runCli(['status', '--json'], { configPath: world.configPath });
+    expect(JSON.parse(json.stdout)).toMatchObject({ maxHostsOn: 7, orchestrator: { status: 'ok' } });
+
+    const elsewhere = await runCli(['status', '--json'], { configPath: tempConfigPath() });
+    expect(elsewhere.code).toBe(4);
+    expect(JSON.parse(elsewhere.stdout)).toMatchObject({ ok: false, error: { exitCode: 4 } });
+  });
 
   it('`session-manager console --json` prints the token the running service accepts', async () => {
     const result = await runCli(['console', '--json'], { configPath: world.configPath });
