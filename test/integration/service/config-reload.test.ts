@@ -130,8 +130,8 @@ describe('run local: config edits on disk', () => {
     const text = await runCli(['status'], { configPath: world.configPath });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`Service       ${service.url}`);
-    expect(text.stdout).toMatch(/^Orchestrator  reachable, read \d+ s ago; \d+ queued, \d+ running$/m);
-    expect(text.stdout).toMatch(/^Hosts         \d+ on of at most 7, 2 configured/m);
+    expect(text.stdout).toMatch(/^Orchestrator {2}reachable, read \d+ s ago; \d+ queued, \d+ running$/m);
+    expect(text.stdout).toMatch(/^Hosts {9}\d+ on of at most 7, 2 configured/m);
     const json = await runCli(['status', '--json'], { configPath: world.configPath });
     expect(JSON.parse(json.stdout)).toMatchObject({ maxHostsOn: 7, orchestrator: { status: 'ok' } });
 
