@@ -1,6 +1,8 @@
-import { confirm, input, number, password, select } from '@inquirer/prompts';
 import { PassThrough } from 'node:stream';
 import type { CliIO } from './context.js';
+
+/** Inquirer is loaded at the first prompt: commands run from scripts never pay for it. */
+const prompts = () => import('@inquirer/prompts');
 
 /** Validation result for a prompt: true, or the message to show under it. */
 type Check = (value: string) => true | string;
@@ -22,10 +24,11 @@ export class Prompter {
     return { input: this.io.stdin, output, clearPromptOnDone: false };
   }
 
-  text(
+  async text(
     message: string,
     options: { default?: string; check?: Check; required?: boolean } = {},
   ): Promise<string> {
+    const { input } = await prompts();
     return input(
       {
         message,
@@ -39,6 +42,7 @@ export class Prompter {
   }
 
   async integer(message: string, options: { default?: number; min?: number; max?: number }): Promise<number> {
+    const { number } = await prompts();
     const value = await number(
       { message, default: options.default, min: options.min, max: options.max, required: true },
       this.context,
@@ -47,7 +51,8 @@ export class Prompter {
   }
 
   /** Hidden input: the value is never echoed. */
-  secret(message: string, check?: Check): Promise<string> {
+  async secret(message: string, check?: Check): Promise<string> {
+    const { password } = await prompts();
     return password(
       {
         message,
@@ -58,11 +63,13 @@ export class Prompter {
     );
   }
 
-  choose<T extends string>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T> {
+  async choose<T extends string>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T> {
+    const { select } = await prompts();
     return select<T>({ message, choices, default: defaultValue }, this.context);
   }
 
-  yesNo(message: string, defaultValue = false): Promise<boolean> {
+  async yesNo(message: string, defaultValue = false): Promise<boolean> {
+    const { confirm } = await prompts();
     return confirm({ message, default: defaultValue }, this.context);
   }
 }

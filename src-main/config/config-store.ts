@@ -1,10 +1,19 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import envPaths from 'env-paths';
 import { configSchema, describeIssues, emptyConfig, type Config } from './schema.js';
 import { migrate, UnsupportedConfigVersionError } from './migrations.js';
 
 const CONFIG_ENV = 'SESSION_MANAGER_CONFIG';
+
+/**
+ * conf (with its JSON-schema validator, a third of the CLI's start-up) is loaded at the first read or
+ * write of a config file: `config path`, `--version` and `--help` answer without it.
+ */
+let confClass: typeof Conf | undefined;
+const loadConf = (): typeof Conf =>
+  (confClass ??= (createRequire(import.meta.url)('conf') as { default: typeof Conf }).default);
 
 /** A config file that cannot be used. It names the file, each field and the reason; the file is left as it is. */
 export class ConfigError extends Error {
@@ -45,6 +54,7 @@ export class ConfigStore {
   private conf(): Conf<Record<string, unknown>> {
     const ext = path.extname(this.path);
     try {
+      const Conf = loadConf();
       return new Conf<Record<string, unknown>>({
         cwd: path.dirname(this.path),
         configName: path.basename(this.path, ext),

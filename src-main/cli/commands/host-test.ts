@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CheckResult } from '../../api/manager-port.js';
 import { idSchema } from '../../config/schema.js';
-import { checkHost } from '../../service/connection-checks.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 
@@ -36,6 +35,7 @@ async function test(ctx: CliContext, hostId: string, options: { json?: boolean }
     .hosts.find((h) => h.id === id.data);
   if (!host) throw new CliError(`no host with id "${id.data}"`, ExitCode.usage);
 
+  const { checkHost } = await import('../../service/connection-checks.js'); // the cloud SDKs, RDP
   const result = await checkHost(host, ctx.secrets(), {});
   const passed = result.rdp.ok && result.cloud.ok;
   if (!options.json) ctx.print([line('RDP', result.rdp), line('Cloud', result.cloud)].join('\n'));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { fingerprintSchema, idSchema } from '../../config/schema.js';
 import { formatFingerprint } from '../../lib/fingerprint.js';
-import { CertificateTrust, TrustError, type TrustChoice } from '../../service/certificate-trust.js';
+import type { TrustChoice } from '../../service/certificate-trust.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { Prompter } from '../prompter.js';
@@ -40,6 +40,7 @@ async function trust(ctx: CliContext, hostId: string, options: TrustOptions): Pr
       throw new CliError(`--fingerprint: ${parsed.error.issues[0]?.message ?? 'invalid'}`, ExitCode.usage);
     given = parsed.data;
   }
+  const { CertificateTrust, TrustError } = await import('../../service/certificate-trust.js'); // RDP probe
   const operation = new CertificateTrust(ctx.configStore());
   let choice: TrustChoice;
   try {

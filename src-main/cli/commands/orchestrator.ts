@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { orchestratorSchema } from '../../config/schema.js';
-import { checkOrchestrator } from '../../api/orchestrator-check.js';
 import type { BotCityErrorKind } from '../../orchestrators/botcity/index.js';
 import { writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
@@ -136,6 +135,7 @@ async function testOrchestrator(
   const timeoutSeconds = Number(options.timeoutSeconds ?? 30);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
     throw new CliError('--timeout-seconds must be a positive number', ExitCode.usage);
+  const { checkOrchestrator } = await import('../../api/orchestrator-check.js');
   const report = (await checkOrchestrator(config, ctx.secrets(), { timeoutMs: timeoutSeconds * 1000 }))!;
   if (!report.ok) {
     const kind = report.kind ?? 'http';

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startService } from '../../service/service.js';
 import type { CliContext } from '../context.js';
 
 export function registerRun(program: Command, ctx: CliContext): void {
@@ -31,6 +30,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
         for (const signal of signals) process.off(signal, onSignal);
       };
       try {
+        // Loaded when asked for: the other commands start without the service's dependencies.
+        const { startService } = await import('../../service/service.js');
         const service = await startService({
           configPath,
           ...(options.logFile ? { logFile: options.logFile } : {}),
