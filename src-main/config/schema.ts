@@ -178,7 +178,8 @@ export const hostSchema = z
     certificate: fingerprintSchema.optional(),
     user: userSchema,
     domain: domainSchema.optional(),
-    password: secretRef,
+    /** The session password; absent for a power-only host (its runners use the console session or their own password). */
+    password: secretRef.optional(),
     /** Opt-in: allow stopping an instance that Session Manager did not start (no managed tag). */
     powerOffUnmanaged: z.boolean().default(false),
     idleGraceMinutes: z
@@ -317,7 +318,30 @@ export const configSchema = z
           message: `no host with id "${runner.host}"`,
         });
     });
+    rdpRunnersHavePasswords(config, ctx);
   });
+
+/**
+ * A runner that works in an RDP session needs a password to log on with: its own (with its own user)
+ * or its host's. A host without one is power only: its runners use the console session.
+ */
+function rdpRunnersHavePasswords(
+  config: { hosts: { id: string; password?: string | undefined }[]; runners: z.infer<typeof runnerSchema>[] },
+  ctx: z.RefinementCtx,
+): void {
+  config.runners.forEach((runner, index) => {
+    if (runner.sessionMode !== 'rdp') return;
+    const host = config.hosts.find((h) => h.id === runner.host);
+    if (!host) return;
+    const password = runner.user ? (runner.password ?? host.password) : host.password;
+    if (password === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['runners', index, 'sessionMode'],
+        message: `runner "${runner.id}" logs on over RDP but host "${host.id}" has no session password: store one for the host (or the runner's own user), or use session mode "console" (power only)`,
+      });
+  });
+}
 
 /** Reports each repeated id (at its second and later places) and returns the set of ids. */
 function uniqueIds(

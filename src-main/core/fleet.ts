@@ -100,7 +100,8 @@ function sessionGroup(host: HostConfig, runner: RunnerConfig, user: string): Ses
   const domain = runner.user ? runner.domain : (runner.domain ?? host.domain);
   // A runner's own password goes with its own user only; without one it logs on as the host's user,
   // with the host's password (a password left over from an earlier user is never sent with another).
-  const passwordRef = runner.user ? (runner.password ?? host.password) : host.password;
+  // The config refuses an RDP runner with neither (see rdpRunnersHavePasswords): '' only in theory.
+  const passwordRef = (runner.user ? (runner.password ?? host.password) : host.password) ?? '';
   return {
     key: sessionKey(host.id, user),
     hostId: host.id,

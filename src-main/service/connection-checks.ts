@@ -14,6 +14,12 @@ import type { SecretStore } from '../secrets/secret-store.js';
 export async function checkSession(host: HostConfig, secrets: SecretReader): Promise<CheckResult> {
   const address = parseAddress(host.address);
   if (!address) return { ok: false, error: 'the address cannot be parsed' };
+  if (host.password === undefined)
+    return {
+      ok: true,
+      skipped: true,
+      detail: 'power only: no session password, its runners use the console session',
+    };
   const password = await secrets.get(host.password);
   if (password === undefined)
     return { ok: false, kind: 'missing-secret', error: 'no password is stored for this host' };

@@ -265,6 +265,10 @@ function addHostOptions(command: Command): Command {
   }
   return command
     .option('--password-stdin', 'read the session password from standard input')
+    .option(
+      '--power-only',
+      'no session password: the host is only powered on and off, its runners use the console session',
+    )
     .option('--aws-secret-stdin', 'read the AWS secret access key from standard input')
     .option('--azure-secret-stdin', 'read the Azure client secret from standard input')
     .option('--power-off-unmanaged', 'allow powering off this host even if Session Manager did not start it')
@@ -286,7 +290,10 @@ async function gatherSecrets(
     ctx.io.interactive &&
     (await new Prompter(ctx.io).yesNo(`Change the ${what}? (it stays in the keychain otherwise)`, false));
 
-  if (
+  if (options.powerOnly) {
+    if (options.passwordStdin) throw new CliError('--power-only takes no --password-stdin', ExitCode.usage);
+    delete host.password; // on edit, the stored one leaves the keychain
+  } else if (
     !editing ||
     wantsNew('passwordStdin', 'SESSION_MANAGER_HOST_PASSWORD') ||
     (await askAgain('session password'))

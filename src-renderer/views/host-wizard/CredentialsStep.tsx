@@ -22,8 +22,9 @@ export function CredentialsStep({ form, stored }: StepProps) {
         />
         <PasswordInput
           label="Password"
-          required={!stored.password}
-          description={stored.password ? keptHint : undefined}
+          description={
+            stored.password ? keptHint : 'Empty: power only (its runners use the console session).'
+          }
           autoComplete="new-password"
           {...fieldProps(form, 'password')}
         />

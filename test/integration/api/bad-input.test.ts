@@ -73,7 +73,8 @@ const cases: Array<[OperationName, unknown, number, string?]> = [
   ['editHost', { id: 'bot-01', maxSessions: 1.5 }, 400, 'maxSessions'],
   ['editHost', { id: 'bot-01', protocol: 'aws-ec2' }, 400, 'aws'],
   ['editHost', { id: 'bot-01', password: '' }, 400, 'password'],
-  ['editHost', { id: 'bot-01', password: null }, 400, 'password'],
+  // Removing the password would leave its RDP runner without one: refused where the runner is.
+  ['editHost', { id: 'bot-01', password: null }, 400, 'runners.0.sessionMode'],
   ['editHost', { id: 'bot-01', address: null }, 400, 'address'],
   ['editHost', { id: 'bot-01', colour: 'red' }, 400, '(root)'],
   ['editHost', { id: 'nope', maxSessions: 2 }, 404],

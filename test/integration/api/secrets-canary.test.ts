@@ -143,7 +143,7 @@ describe('secrets never leave the keychain through the API', () => {
     let seenByCheck: (string | undefined)[] = [];
     manager.hostCheck = async (candidate, secrets) => {
       seenByCheck = [
-        await secrets.get(candidate.password),
+        await secrets.get(candidate.password!),
         await secrets.get(candidate.aws!.secretAccessKey!),
       ];
       return {

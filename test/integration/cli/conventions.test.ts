@@ -96,3 +96,54 @@ describe('policy get | set', () => {
     expect(readFileSync(configPath, 'utf8')).toBe(before);
   });
 });
+
+describe('power-only hosts', () => {
+  it('need no session password; an RDP runner on one is refused with what to do; a password can come later', async () => {
+    const configPath = tempConfigPath();
+    const cli = (argv: string[], stdin?: string) =>
+      runCli(argv, { configPath, secrets, ...(stdin !== undefined ? { stdin } : {}) });
+    const base = [
+      '--protocol',
+      'aws-ec2',
+      '--address',
+      '10.0.0.9',
+      '--user',
+      'bot',
+      '--instance-id',
+      'i-0123456789abcdef0',
+    ];
+    const added = await cli(['host', 'add', '--id', 'pw-less', ...base, '--power-only']);
+    expect(added.code, added.stderr).toBe(0);
+    const saved = JSON.parse(readFileSync(configPath, 'utf8')).hosts[0];
+    expect(saved.password).toBeUndefined();
+
+    expect(
+      (await cli(['runner', 'attach', '--id', 'r-console', '--host', 'pw-less', '--session-mode', 'console']))
+        .code,
+    ).toBe(0);
+    const rdp = await cli([
+      'runner',
+      'attach',
+      '--id',
+      'r-rdp',
+      '--host',
+      'pw-less',
+      '--session-mode',
+      'rdp',
+    ]);
+    expect(rdp.code).toBe(2);
+    expect(rdp.stderr).toContain('has no session password');
+    expect(rdp.stderr).toContain('console');
+
+    // Given a password later, the RDP runner is accepted; --power-only takes it away again (and from the keychain).
+    expect((await cli(['host', 'edit', 'pw-less', '--password-stdin'], 'S3ssion-pw\n')).code).toBe(0);
+    expect(await secrets.get('host-password:pw-less')).toBe('S3ssion-pw');
+    expect(
+      (await cli(['runner', 'attach', '--id', 'r-rdp', '--host', 'pw-less', '--session-mode', 'rdp'])).code,
+    ).toBe(0);
+    expect((await cli(['runner', 'release', 'r-rdp'])).code).toBe(0);
+    expect((await cli(['host', 'edit', 'pw-less', '--power-only'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(configPath, 'utf8')).hosts[0].password).toBeUndefined();
+    expect(await secrets.get('host-password:pw-less')).toBeUndefined();
+  });
+});
