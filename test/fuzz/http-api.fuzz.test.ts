@@ -66,7 +66,13 @@ async function call(name: OperationName, input: Record<string, unknown>, rawBody
     delete rest[param];
     url = url.replace(
       `:${param}`,
-      encodeURIComponent(typeof value === 'string' && value ? value : String(value ?? 'x')),
+      encodeURIComponent(
+        typeof value === 'string' && value
+          ? value
+          : typeof value === 'object' && value !== null
+            ? JSON.stringify(value) // String() throws on an object without a prototype
+            : String(value ?? 'x'),
+      ),
     );
   }
   let init: RequestInit = { method: route.method, headers: { ...TOKEN_HEADER } };
