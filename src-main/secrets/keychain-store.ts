@@ -2,6 +2,7 @@ import { AsyncEntry } from '@napi-rs/keyring';
 import { SecretStoreUnavailableError, type SecretStore } from './secret-store.js';
 
 const KEYCHAIN_SERVICE = 'session-manager';
+const AVAILABILITY_PROBE_REF = 'availability-probe:default';
 
 /** The OS keychain through @napi-rs/keyring. Fails closed: any keychain error becomes SecretStoreUnavailableError. */
 export class KeychainStore implements SecretStore {
@@ -22,6 +23,12 @@ export class KeychainStore implements SecretStore {
     } catch (error) {
       throw new SecretStoreUnavailableError(error);
     }
+  }
+
+  /** Writes and removes a probe entry: only a reachable, unlocked keychain lets both through. */
+  async assertAvailable(): Promise<void> {
+    await this.set(AVAILABILITY_PROBE_REF, 'probe');
+    await this.delete(AVAILABILITY_PROBE_REF);
   }
 
   async delete(ref: string): Promise<void> {

@@ -3,6 +3,11 @@ export interface SecretStore {
   get(ref: string): Promise<string | undefined>;
   set(ref: string, value: string): Promise<void>;
   delete(ref: string): Promise<void>;
+  /**
+   * Throws SecretStoreUnavailableError unless the store can be written now. A read alone does not
+   * prove it: with no Secret Service reachable, a keychain library may answer "no such entry".
+   */
+  assertAvailable?(): Promise<void>;
 }
 
 export class SecretStoreUnavailableError extends Error {

@@ -82,6 +82,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     });
   const secrets = options.secrets ?? new KeychainStore();
   // Fail closed before anything runs: without the keychain no secret can be read and the API has no token.
+  await secrets.assertAvailable?.();
   const apiToken = await getOrCreateApiToken(secrets);
   const counters = new Counters();
   const events = await EventLog.open({

@@ -38,7 +38,9 @@ describe('run local: a start that cannot succeed', () => {
   it('without a keychain it refuses to start: exit 3, and it says why', { timeout: 150_000 }, async () => {
     const service = await spawnServiceProcess({
       configPath: world.configPath,
-      env: { ...world.env, DBUS_SESSION_BUS_ADDRESS: undefined },
+      // A session bus address where nothing listens: no Secret Service to reach. The service must see
+      // that even though the keychain library may then answer a read with "no such entry".
+      env: { ...world.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/session-manager-test-bus' },
     });
     spawned.push(service);
     expect(await service.exited).toEqual({ code: 3, signal: null });
