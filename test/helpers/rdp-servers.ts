@@ -81,7 +81,8 @@ export function descendants(root: number): number[] {
   return found;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this PID still exists. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

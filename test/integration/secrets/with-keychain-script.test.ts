@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../helpers/eventually.js';
+import { isAlive } from '../../helpers/rdp-servers.js';
 import { repoRoot } from '../../helpers/service-process.js';
 
 /**
@@ -14,15 +15,6 @@ const reportDaemons = (then: string) =>
      dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
        org.freedesktop.DBus.GetConnectionUnixProcessID string:$name | awk '/uint32/ {print "pid", $2}'
    done; ${then}`;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function runWrapped(script: string) {
   const child = spawn('sh', ['scripts/with-keychain.sh', 'sh', '-c', script], {
@@ -43,7 +35,7 @@ describe('scripts/with-keychain.sh', () => {
     const [bus, keyring] = run.pids();
     expect(bus).toBeGreaterThan(0);
     expect(keyring).toBeGreaterThan(0);
-    await eventually(() => !alive(bus!) && !alive(keyring!), 'the bus and the keyring daemon gone');
+    await eventually(() => !isAlive(bus!) && !isAlive(keyring!), 'the bus and the keyring daemon gone');
   });
 
   it('leaves no daemon behind when it is terminated', async () => {
@@ -52,9 +44,9 @@ describe('scripts/with-keychain.sh', () => {
       () => (run.pids().length === 2 ? run.pids() : undefined),
       'the PIDs',
     );
-    expect(alive(bus!) && alive(keyring!)).toBe(true);
+    expect(isAlive(bus!) && isAlive(keyring!)).toBe(true);
     run.child.kill('SIGTERM');
     await run.exited;
-    await eventually(() => !alive(bus!) && !alive(keyring!), 'the bus and the keyring daemon gone');
+    await eventually(() => !isAlive(bus!) && !isAlive(keyring!), 'the bus and the keyring daemon gone');
   });
 });

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagerEvent } from '../../../src-main/core/events.js';
 import { ensureLocalUser } from '../../helpers/local-user.js';
-import { descendants, startXrdp, type XrdpServer } from '../../helpers/rdp-servers.js';
+import { descendants, isAlive, startXrdp, type XrdpServer } from '../../helpers/rdp-servers.js';
 import { repoRoot, startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
 import { eventually } from '../../helpers/eventually.js';
 import { callsFor, startWorld, type ServiceWorld } from './world.js';
@@ -280,14 +280,6 @@ describe('npm run demo', () => {
       child.kill('SIGINT');
       expect(await exited, output.slice(-3000)).toBe(0);
       expect(output).toContain('[demo] done');
-      const isAlive = (pid: number) => {
-        try {
-          process.kill(pid, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      };
       // Each was sent its signal before the demo exited; the last of them may take a moment to go.
       await eventually(() => started.every((pid) => !isAlive(pid)), 'every process the demo started gone', {
         timeoutMs: 15_000,
