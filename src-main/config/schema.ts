@@ -48,6 +48,14 @@ export const guidSchema = z
     'a GUID like 00000000-0000-0000-0000-000000000000',
   );
 
+/** An Entra ID tenant: its GUID, or one of its domain names (what the Azure portal shows first). */
+export const tenantSchema = z
+  .string()
+  .regex(
+    /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|(?=.{4,253}$)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63})$/,
+    'a tenant id (a GUID like 00000000-0000-0000-0000-000000000000) or its domain (contoso.onmicrosoft.com)',
+  );
+
 export const awsRegionSchema = z
   .string()
   .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'an AWS region like eu-west-1');
@@ -158,7 +166,7 @@ export const azureSchema = z.object({
   resourceGroup: resourceGroupSchema,
   vmName: vmNameSchema,
   auth: z.enum(['client-secret', 'managed-identity', 'default']).default('default'),
-  tenantId: guidSchema.optional(),
+  tenantId: tenantSchema.optional(),
   clientId: guidSchema.optional(),
   clientSecret: secretRef.optional(),
   /** For sovereign clouds: e.g. https://login.microsoftonline.us and https://management.usgovcloudapi.net */

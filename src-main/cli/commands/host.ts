@@ -5,6 +5,7 @@ import {
   awsRegionSchema,
   fingerprintSchema,
   guidSchema,
+  tenantSchema,
   httpUrlSchema,
   idSchema,
   instanceIdSchema,
@@ -221,9 +222,9 @@ const hostFields: Field<Draft>[] = [
   {
     path: ['azure', 'tenantId'],
     option: 'tenantId',
-    label: 'Tenant id',
+    label: 'Tenant (id or domain)',
     kind: 'text',
-    schema: guidSchema,
+    schema: tenantSchema,
     when: (d) => isAzure(d) && d.azure?.auth === 'client-secret',
   },
   {

@@ -107,7 +107,12 @@ export function CredentialsStep({ form, stored }: StepProps) {
           </Input.Wrapper>
           {draft.azure.auth === 'client-secret' && (
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <TextInput label="Tenant id" required {...fieldProps(form, 'azure.tenantId')} />
+              <TextInput
+                label="Tenant"
+                required
+                description="Its id (a GUID) or its domain, e.g. contoso.onmicrosoft.com."
+                {...fieldProps(form, 'azure.tenantId')}
+              />
               <TextInput label="Client id" required {...fieldProps(form, 'azure.clientId')} />
               <PasswordInput
                 label="Client secret"

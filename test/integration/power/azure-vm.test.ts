@@ -97,6 +97,16 @@ describe('Azure VM driver', () => {
     expect(observation.hosts.get('vm-1')).toMatchObject({ state: 'off', managed: false });
   });
 
+  it('takes the tenant as its domain name as well as its GUID', async () => {
+    const domain = 'contoso.onmicrosoft.com';
+    server.addClient(domain, CLIENT, 'client-secret-value');
+    addVm(7, 'running');
+    const observation = await driver.observe([azureHost(7, { tenantId: domain })]);
+    expect(observation.problems).toEqual([]);
+    expect(observation.hosts.get('vm-7')).toMatchObject({ state: 'on' });
+    expect(() => azureHost(8, { tenantId: 'not a tenant' })).toThrow(/a tenant id .* or its domain/);
+  });
+
   it('maps every power state, says a stopped VM is still billed, and a missing VM is gone', async () => {
     const powers = ['starting', 'running', 'stopping', 'stopped', 'deallocating', 'deallocated'] as const;
     powers.forEach((power, index) => addVm(index + 1, power));
