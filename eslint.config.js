@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'dist-renderer', 'dist-app', 'release', 'test-artifacts'] },
+  { ignores: ['node_modules', 'dist', 'dist-renderer', 'dist-app', 'dist-cli', 'release', 'test-artifacts'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
