@@ -95,7 +95,8 @@ export function App() {
               size="sm"
               aria-label="Toggle navigation"
             />
-            <Title order={1} size="h4">
+            {/* On a phone the header's room goes to the budget, Pause and the theme switch. */}
+            <Title order={1} size="h4" visibleFrom="xs">
               Session Manager
             </Title>
           </Group>

@@ -51,11 +51,15 @@ export function StatusHeader() {
           {status ? orchestratorText[status] : 'Connecting…'}
         </Badge>
       </Tooltip>
-      <Text size="sm" data-testid="queue-depth" miw={90}>
+      {/* On a phone the header keeps the budget and Pause; the queue is on each host card. */}
+      <Text size="sm" data-testid="queue-depth" miw={90} visibleFrom="sm">
         Queue <b>{state?.queueDepth ?? '–'}</b>
       </Text>
-      <Text size="sm" data-testid="hosts-on" miw={110}>
-        Hosts on <b>{state ? `${state.hostsOn} / ${state.maxHostsOn}` : '–'}</b>
+      <Text size="sm" data-testid="hosts-on" miw={60}>
+        <Text span inherit visibleFrom="sm">
+          Hosts on{' '}
+        </Text>
+        <b>{state ? `${state.hostsOn} / ${state.maxHostsOn}` : '–'}</b>
       </Text>
       {state && state.hostsUnknown > 0 && (
         <Tooltip

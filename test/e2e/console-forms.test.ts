@@ -337,7 +337,18 @@ describe('console forms over a scripted manager', () => {
 
     await click('Next');
     const summary = page().getByRole('table', { name: 'Summary' });
-    await summary.getByText('vm-bot-01 in rg-bots').waitFor();
+    // Every field is listed: the VM, its resource group and subscription, the tenant and client.
+    await summary.getByRole('row', { name: /^VM\s*vm-bot-01$/ }).waitFor();
+    for (const label of [
+      'Resource group',
+      'Subscription',
+      'Tenant',
+      'Client id',
+      'Display name',
+      'New runners',
+    ])
+      expect(await summary.getByRole('row', { name: new RegExp(`^${label}`) }).count(), label).toBe(1);
+    expect(await summary.getByRole('row', { name: /^Resource group/ }).textContent()).toContain('rg-bots');
     // The secret shows only as what will happen to it.
     const secretRow = summary.getByRole('row', { name: /Azure client secret/ });
     expect(await secretRow.textContent()).toContain('will be stored in the keychain');

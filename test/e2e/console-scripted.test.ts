@@ -515,6 +515,44 @@ describe('web console over a scripted manager', () => {
     expect(JSON.stringify(found, undefined, 1)).toBe('{}');
   }, 180_000);
 
+  it('is usable at 390 px wide (a phone): no view scrolls sideways', async () => {
+    const views: [string, string][] = [
+      [href('overview'), 'Overview'],
+      [href('hosts'), 'Hosts'],
+      [href('hosts', 'new'), 'Add a host'],
+      [href('runners'), 'Runners'],
+      [href('sessions'), 'Live sessions'],
+      [href('events'), 'Event log'],
+      [href('timeline'), 'Timeline'],
+      [href('settings'), 'Settings'],
+    ];
+    const before = page().viewportSize()!;
+    await page().setViewportSize({ width: 390, height: 844 });
+    try {
+      const wide: Record<string, number> = {};
+      for (const [hash, heading] of views) {
+        await go(hash, heading);
+        const width = await page().evaluate(() => document.documentElement.scrollWidth);
+        if (width > 390) wide[hash] = width;
+      }
+      await go(href('overview'), 'Overview');
+      await screenshot(page(), 'overview-390');
+      expect(wide).toEqual({});
+      // The header's budget and its Pause button stay on screen, not cut off at the edge.
+      const header = page().getByTestId('status-header').locator('xpath=..');
+      for (const target of [
+        page().getByTestId('hosts-on'),
+        page().getByRole('button', { name: 'Pause' }),
+        header.locator(':scope > *').last(),
+      ]) {
+        const box = (await target.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(390);
+      }
+    } finally {
+      await page().setViewportSize(before);
+    }
+  });
+
   it('logged no page errors (CSP, React) along the way', () => {
     expect(console_.pageErrors).toEqual([]);
   });

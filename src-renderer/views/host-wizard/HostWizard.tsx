@@ -1,5 +1,6 @@
 import { Alert, Button, Group, Loader, Paper, Stack, Stepper, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../../api/ApiProvider.js';
 import { errorIssues, errorText } from '../../lib/errors.js';
@@ -38,6 +39,8 @@ const stepLabels = {
 
 /** The host wizard: add a host (or edit one, `editId`) step by step, validated as you go. */
 export function HostWizard({ editId }: { editId?: string }) {
+  /** Narrower than a tablet: the steps go in a column so the page never scrolls sideways. */
+  const narrow = useMediaQuery('(max-width: 48em)') ?? false;
   const api = useApi();
   const editing = editId !== undefined;
   const [stored, setStored] = useState<StoredSecrets>(noStoredSecrets);
@@ -196,12 +199,20 @@ export function HostWizard({ editId }: { editId?: string }) {
     <Stack gap="md">
       <Title order={2}>{editing ? `Edit host ${editId}` : 'Add a host'}</Title>
       <Paper withBorder p="md" radius="md">
-        <Stepper active={active} onStepClick={goTo} allowNextStepsSelect={editing} size="sm" wrap={false}>
+        <Stepper
+          active={active}
+          onStepClick={goTo}
+          allowNextStepsSelect={editing}
+          size="sm"
+          wrap={false}
+          orientation={narrow ? 'vertical' : 'horizontal'}
+        >
           {steps.map((name) => (
             <Stepper.Step
               key={name}
               label={stepLabels[name].label}
-              description={stepLabels[name].description}
+              // On a phone the steps stand in a column: their labels say enough.
+              description={narrow ? undefined : stepLabels[name].description}
             />
           ))}
         </Stepper>

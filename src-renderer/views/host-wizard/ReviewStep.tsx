@@ -13,31 +13,54 @@ export function ReviewStep({
 }) {
   const secret = (value: string, isStored: boolean) =>
     value ? 'will be stored in the keychain' : isStored ? 'kept as stored' : 'none';
+  const addressFrom = { config: 'the address above', public: 'its public IP', private: 'its private IP' };
   const rows: [string, string][] = [
     ['Kind', protocolChoices.find((c) => c.value === draft.protocol)?.label ?? draft.protocol],
     ['Host id', draft.id],
+    ['Display name', draft.name || 'none'],
     ['Address', draft.address],
     ['Parallel sessions', String(draft.maxSessions)],
     ['Session user', `${draft.domain ? `${draft.domain}\\` : ''}${draft.user}`],
-    ['Password', secret(draft.password, stored.password)],
+    [
+      'Password',
+      !draft.password && !stored.password
+        ? 'none: power only (its runners use the console session)'
+        : secret(draft.password, stored.password),
+    ],
   ];
-  if (draft.protocol === 'aws-ec2')
+  if (draft.protocol === 'aws-ec2') {
     rows.push(
-      ['Instance', `${draft.aws.instanceId}${draft.aws.region ? ` in ${draft.aws.region}` : ''}`],
+      ['Instance', draft.aws.instanceId],
+      ['Region', draft.aws.region || "the credentials' default"],
+      ['RDP connects to', addressFrom[draft.aws.addressFrom]],
       ['AWS credentials', draft.aws.credentials],
     );
-  if (draft.protocol === 'aws-ec2' && draft.aws.credentials === 'keychain')
-    rows.push(['AWS secret access key', secret(draft.aws.secretAccessKey, stored.secretAccessKey)]);
-  if (draft.protocol === 'azure-vm')
+    if (draft.aws.credentials === 'profile') rows.push(['AWS profile', draft.aws.profile]);
+    if (draft.aws.credentials === 'keychain')
+      rows.push(
+        ['AWS access key id', draft.aws.accessKeyId],
+        ['AWS secret access key', secret(draft.aws.secretAccessKey, stored.secretAccessKey)],
+      );
+  }
+  if (draft.protocol === 'azure-vm') {
     rows.push(
-      ['VM', `${draft.azure.vmName} in ${draft.azure.resourceGroup}`],
+      ['Subscription', draft.azure.subscriptionId],
+      ['Resource group', draft.azure.resourceGroup],
+      ['VM', draft.azure.vmName],
       ['Azure identity', draft.azure.auth],
     );
-  if (draft.protocol === 'azure-vm' && draft.azure.auth === 'client-secret')
-    rows.push(['Azure client secret', secret(draft.azure.clientSecret, stored.clientSecret)]);
+    if (draft.azure.auth === 'client-secret')
+      rows.push(
+        ['Tenant', draft.azure.tenantId],
+        ['Client id', draft.azure.clientId],
+        ['Azure client secret', secret(draft.azure.clientSecret, stored.clientSecret)],
+      );
+  }
   rows.push([
     'New runners',
-    draft.runners.map((r) => `${r.id} (${r.width}×${r.height})`).join(', ') || 'none',
+    draft.runners
+      .map((r) => `${r.id} (${r.sessionMode === 'rdp' ? 'RDP session' : 'console'}, ${r.width}×${r.height})`)
+      .join(', ') || 'none',
   ]);
   return (
     <>
