@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './zod-words.js'; // every schema's messages in the product's words
 import { secretRef } from '../secrets/secret-ref.js';
 
 /** Every field rule lives here once; the CLI, the HTTP API and the UI validate with these. */
