@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { idSchema } from '../../config/schema.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
-import { runningServiceApi } from './shared.js';
+import { runningServiceApi, hostCommand } from './shared.js';
 
 interface RetryOptions {
   all?: boolean;
@@ -14,9 +14,7 @@ interface RetryOptions {
  * failure, back-off and blocked sessions it forgets live in the service, not in the config file).
  */
 export function registerHostRetry(program: Command, ctx: CliContext): void {
-  const host =
-    program.commands.find((c) => c.name() === 'host') ??
-    program.command('host').description('add, edit or remove the machines that hold sessions');
+  const host = hostCommand(program);
   host
     .command('retry')
     .description(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CheckResult } from '../../api/manager-port.js';
 import { idSchema } from '../../config/schema.js';
 import type { CliContext } from '../context.js';
+import { hostCommand } from './shared.js';
 import { CliError, ExitCode } from '../errors.js';
 
 /**
@@ -9,9 +10,7 @@ import { CliError, ExitCode } from '../errors.js';
  * same result): logs on over RDP as the host's user and off again, and reads its cloud instance.
  */
 export function registerHostTest(program: Command, ctx: CliContext): void {
-  const host =
-    program.commands.find((c) => c.name() === 'host') ??
-    program.command('host').description('add, edit or remove the machines that hold sessions');
+  const host = hostCommand(program);
   host
     .command('test')
     .description("log on over RDP as the host's user (and off again) and read its cloud instance")

@@ -3,6 +3,7 @@ import { fingerprintSchema, idSchema } from '../../config/schema.js';
 import { formatFingerprint } from '../../lib/fingerprint.js';
 import type { TrustChoice } from '../../service/certificate-trust.js';
 import type { CliContext } from '../context.js';
+import { hostCommand } from './shared.js';
 import { CliError, ExitCode } from '../errors.js';
 import { Prompter } from '../prompter.js';
 
@@ -17,9 +18,7 @@ interface TrustOptions {
  * before first use), or a fingerprint pasted from the host's administrator with --fingerprint.
  */
 export function registerHostTrust(program: Command, ctx: CliContext): void {
-  const host =
-    program.commands.find((c) => c.name() === 'host') ??
-    program.command('host').description('add, edit or remove the machines that hold sessions');
+  const host = hostCommand(program);
   host
     .command('trust')
     .description("pin the host's RDP certificate: the one it presents now, or a fingerprint you paste")

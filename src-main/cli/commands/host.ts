@@ -21,7 +21,7 @@ import { collectEdits, collectNew, type Field } from '../fields.js';
 import { windowsDomainField } from './windows-domain-field.js';
 import { Prompter } from '../prompter.js';
 import { readSecret } from '../secret-input.js';
-import { publicHost } from './shared.js';
+import { publicHost, hostCommand } from './shared.js';
 
 type Draft = Record<string, unknown> & {
   protocol?: HostConfig['protocol'];
@@ -344,9 +344,7 @@ function cleanProtocolSettings(draft: Draft): void {
 }
 
 export function registerHost(program: Command, ctx: CliContext): void {
-  const host =
-    program.commands.find((c) => c.name() === 'host') ??
-    program.command('host').description('add, edit or remove the machines that hold sessions');
+  const host = hostCommand(program);
 
   addHostOptions(
     host.command('add').description('add a host (prompts for what flags do not give when run in a terminal)'),

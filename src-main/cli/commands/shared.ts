@@ -2,6 +2,7 @@ import { createHttpClient } from '../../api/http-client.js';
 import type { SessionManagerApi } from '../../api/contract.js';
 import { getOrCreateApiToken } from '../../api/token.js';
 import { readServiceFile } from '../../service/service-file.js';
+import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import type { HostConfig, RunnerConfig } from '../../config/schema.js';
@@ -38,4 +39,12 @@ export async function runningServiceApi(ctx: CliContext): Promise<{ api: Session
     api: createHttpClient({ baseUrl: running.url, token: await getOrCreateApiToken(ctx.secrets()) }),
     url: running.url,
   };
+}
+
+/** The `host` command group, made by whichever host command registers first (they live in several files). */
+export function hostCommand(program: Command): Command {
+  return (
+    program.commands.find((c) => c.name() === 'host') ??
+    program.command('host').description('add, edit or remove the machines that hold sessions')
+  );
 }
