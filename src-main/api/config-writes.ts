@@ -65,6 +65,15 @@ interface SecretPlan {
   dropped: string[];
 }
 
+/**
+ * An AWS secret access key belongs to its access key id, not to a host: it is stored once under
+ * `aws-secret:<access key id>` and every host with that key id uses it.
+ */
+function awsKeyIdOf(patch: Raw, base: Raw): string | undefined {
+  const keyId = getPath(patch, ['aws', 'accessKeyId']) ?? getPath(base, ['aws', 'accessKeyId']);
+  return typeof keyId === 'string' && keyId ? keyId : undefined;
+}
+
 /** Swaps plain secrets in a patch for refs (reusing the stored ref when there is one). Mutates `patch`. */
 function extractSecrets(patch: Raw, base: Raw, fields: SecretField[], id: string): SecretPlan {
   const plan: SecretPlan = { sets: new Map(), dropped: [] };
@@ -72,12 +81,41 @@ function extractSecrets(patch: Raw, base: Raw, fields: SecretField[], id: string
     const value = getPath(patch, field.path);
     const existing = getPath(base, field.path);
     if (typeof value === 'string') {
-      const ref = typeof existing === 'string' ? existing : makeSecretRef(field.kind, id);
+      const awsKeyId = field.kind === 'aws-secret' ? awsKeyIdOf(patch, base) : undefined;
+      const ref = awsKeyId
+        ? makeSecretRef('aws-secret', awsKeyId)
+        : typeof existing === 'string'
+          ? existing
+          : makeSecretRef(field.kind, id);
       plan.sets.set(ref, value);
       setPath(patch, field.path, ref);
     } else if (value === null && typeof existing === 'string') plan.dropped.push(existing);
   }
   return plan;
+}
+
+/**
+ * A host with keychain AWS credentials and no secret of its own given uses the one stored for its
+ * access key id by another host: the secret is typed once per key, not once per host.
+ */
+function withSharedAwsSecret(host: Raw, config: Config, plan: SecretPlan): Raw {
+  const aws = host.aws;
+  if (!isObject(aws) || aws.credentials !== 'keychain' || typeof aws.accessKeyId !== 'string') return host;
+  const ownRef = typeof aws.secretAccessKey === 'string' ? aws.secretAccessKey : undefined;
+  if (ownRef !== undefined && plan.sets.has(ownRef)) return host; // a secret came with this write
+  const sibling = config.hosts.find(
+    (other) =>
+      other.id !== host.id &&
+      other.aws?.credentials === 'keychain' &&
+      other.aws.accessKeyId === aws.accessKeyId &&
+      other.aws.secretAccessKey !== undefined,
+  );
+  if (!sibling?.aws?.secretAccessKey) return host;
+  // No secret, or the ref of another key id (the key id changed and no new secret came with it).
+  const stale =
+    ownRef !== undefined && config.hosts.find((h) => h.id === host.id)?.aws?.accessKeyId !== aws.accessKeyId;
+  if (ownRef !== undefined && !stale) return host;
+  return { ...host, aws: { ...aws, secretAccessKey: sibling.aws.secretAccessKey } };
 }
 
 function validateEntity<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
@@ -120,7 +158,7 @@ export class ConfigWriter {
         ]);
       const patch = structuredClone(input);
       const plan = extractSecrets(patch, {}, hostSecretFields, id);
-      const host = validateEntity(hostSchema, patch);
+      const host = validateEntity(hostSchema, withSharedAwsSecret(patch, config, plan));
       await this.commit({ ...config, hosts: [...config.hosts, host] }, plan, config);
       return host;
     });
@@ -134,7 +172,7 @@ export class ConfigWriter {
       if (index < 0) throw new ApiError('not-found', `no host with id "${String(id)}"`);
       const base = config.hosts[index] as unknown as Raw;
       const plan = extractSecrets(changes, base, hostSecretFields, String(id));
-      const host = validateEntity(hostSchema, mergePatch(base, changes));
+      const host = validateEntity(hostSchema, withSharedAwsSecret(mergePatch(base, changes), config, plan));
       const hosts = config.hosts.with(index, host);
       await this.commit({ ...config, hosts }, plan, config);
       return host;

@@ -122,7 +122,7 @@ describe('web console over a scripted manager', () => {
     expect(await page().getByTestId('host-row-bot-01').textContent()).toContain('password stored');
     // Secrets went to the keychain (here the in-memory store), never into the config or back to the page.
     expect(manager.secrets.values.get('host-password:bot-01')).toBe(password);
-    expect(manager.secrets.values.get('aws-secret:bot-01')).toBe(awsSecret);
+    expect(manager.secrets.values.get('aws-secret:AKIAIOSFODNN7EXAMPLE')).toBe(awsSecret);
     const config = manager.configStore.load();
     expect(config.hosts[0]).toMatchObject({
       id: 'bot-01',

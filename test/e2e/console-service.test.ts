@@ -115,7 +115,7 @@ describe('web console over the real service and the fakes', () => {
     for (const ref of [
       'orchestrator-key:default',
       'host-password:bot-01',
-      'aws-secret:bot-01',
+      `aws-secret:${accessKeyId}`,
       API_TOKEN_REF,
     ])
       await secrets.delete(ref).catch(() => undefined);
@@ -189,7 +189,7 @@ describe('web console over the real service and the fakes', () => {
     await page.getByTestId('host-row-bot-01').waitFor();
 
     expect(await secrets.get('host-password:bot-01')).toBe(hostPassword);
-    expect(await secrets.get('aws-secret:bot-01')).toBe(awsSecret);
+    expect(await secrets.get(`aws-secret:${accessKeyId}`)).toBe(awsSecret);
     const config = service.port.configStore.load();
     expect(config.runners).toEqual([expect.objectContaining({ id: 'fin-01', host: 'bot-01' })]);
     expect(JSON.stringify(config)).not.toContain(hostPassword);

@@ -308,9 +308,26 @@ async function gatherSecrets(
   }
 
   if (host.protocol === 'aws-ec2' && host.aws?.credentials === 'keychain') {
-    if (
+    const keyId = host.aws.accessKeyId;
+    const keyChanged = editing !== undefined && editing.aws?.accessKeyId !== keyId;
+    // The secret of an access key id is stored once: another host with this key id already has it.
+    const sharedWith = ctx
+      .configStore()
+      .load()
+      .hosts.find(
+        (other) =>
+          other.id !== host.id &&
+          other.aws?.accessKeyId === keyId &&
+          other.aws?.secretAccessKey !== undefined,
+      );
+    const wantsNewSecret = wantsNew('awsSecretStdin', 'SESSION_MANAGER_AWS_SECRET_ACCESS_KEY');
+    if (sharedWith && (!editing || keyChanged) && !wantsNewSecret) {
+      delete host.aws.secretAccessKey; // the writer uses the stored one
+      ctx.warn(`Using the stored secret of access key ${String(keyId)} (host ${sharedWith.id} uses it too).`);
+    } else if (
       !editing?.aws?.secretAccessKey ||
-      wantsNew('awsSecretStdin', 'SESSION_MANAGER_AWS_SECRET_ACCESS_KEY') ||
+      keyChanged ||
+      wantsNewSecret ||
       (await askAgain('AWS secret access key'))
     ) {
       host.aws.secretAccessKey = await readSecret(ctx, {

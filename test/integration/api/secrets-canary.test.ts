@@ -112,7 +112,7 @@ describe('secrets never leave the keychain through the API', () => {
     const config = manager.configStore.load();
     expect(await manager.secrets.get('host-password:rdp-01')).toBe(canary('edit'));
     expect(await manager.secrets.get('host-password:ec2-01')).toBe(canary('host'));
-    expect(await manager.secrets.get('aws-secret:ec2-01')).toBe(canary('aws'));
+    expect(await manager.secrets.get('aws-secret:AKIAABCDEFGHIJKLMNOP')).toBe(canary('aws'));
     expect(await manager.secrets.get('azure-secret:az-01')).toBe(canary('azure'));
     expect(await manager.secrets.get('runner-password:finance-01')).toBe(canary('runner'));
     expect(await manager.secrets.get('orchestrator-key:default')).toBe(canary('orch'));
@@ -169,7 +169,8 @@ describe('secrets never leave the keychain through the API', () => {
     expect(seenByCheck).toEqual([canary('candidate'), canary('candidate')]);
     expect(tested.cloud).toEqual({ ok: true, detail: 'instance found' });
     expect(tested.rdp.ok).toBe(false);
-    expect(await manager.secrets.get('aws-secret:ec2-02')).toBeUndefined();
+    // The candidate's secret was used for the test only: the stored one for that key id is unchanged.
+    expect(await manager.secrets.get('aws-secret:AKIAABCDEFGHIJKLMNOP')).toBe(canary('aws'));
 
     // A refused write does not echo the secret it carried.
     const refused = await request(`${server.url}/api/hosts`, {
@@ -202,7 +203,7 @@ describe('secrets never leave the keychain through the API', () => {
     expect(await manager.secrets.get('runner-password:finance-01')).toBeUndefined();
     await client.removeHost({ id: 'ec2-01' });
     expect(await manager.secrets.get('host-password:ec2-01')).toBeUndefined();
-    expect(await manager.secrets.get('aws-secret:ec2-01')).toBeUndefined();
+    expect(await manager.secrets.get('aws-secret:AKIAABCDEFGHIJKLMNOP')).toBeUndefined();
     await client.updateSettings({ notifications: { email: null } });
     expect(await manager.secrets.get('smtp-password:default')).toBeUndefined();
     await client.updateSettings({ notifications: { webhook: null } });

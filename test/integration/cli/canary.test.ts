@@ -102,7 +102,12 @@ describe('canary: a secret entered through the CLI appears nowhere but the keych
     }
     expect(readFileSync(configPath, 'utf8')).not.toContain(CANARY);
     const keychain = new KeychainStore();
-    for (const ref of ['host-password:c1', 'host-password:c2', 'aws-secret:c2', 'runner-password:r1'])
+    for (const ref of [
+      'host-password:c1',
+      'host-password:c2',
+      'aws-secret:AKIAABCDEFGHIJKLMNOP',
+      'runner-password:r1',
+    ])
       expect(await keychain.get(ref)).toBe(CANARY);
   });
 });

@@ -147,3 +147,51 @@ describe('power-only hosts', () => {
     expect(await secrets.get('host-password:pw-less')).toBeUndefined();
   });
 });
+
+describe('an AWS access key shared by hosts', () => {
+  it('stores its secret once, under the key id; the second host uses it; it goes with the last host', async () => {
+    const configPath = tempConfigPath();
+    const keys = new MemorySecrets();
+    const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+      runCli(argv, { configPath, secrets: keys, env });
+    const add = (id: string, env: NodeJS.ProcessEnv = {}) =>
+      cli(
+        [
+          'host',
+          'add',
+          '--id',
+          id,
+          '--protocol',
+          'aws-ec2',
+          '--address',
+          '10.0.0.9',
+          '--user',
+          'bot',
+          '--instance-id',
+          'i-0123456789abcdef0',
+          '--aws-credentials',
+          'keychain',
+          '--aws-access-key-id',
+          'AKIASHAREDKEY0000001',
+          '--power-only',
+        ],
+        env,
+      );
+    expect((await add('ec2-a', { SESSION_MANAGER_AWS_SECRET_ACCESS_KEY: 'shared-secret' })).code).toBe(0);
+    const second = await add('ec2-b'); // no secret given, no terminal: the stored one is used
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toContain('Using the stored secret of access key AKIASHAREDKEY0000001 (host ec2-a');
+    const refs = JSON.parse(readFileSync(configPath, 'utf8')).hosts.map(
+      (host: { aws: { secretAccessKey: string } }) => host.aws.secretAccessKey,
+    );
+    expect(refs).toEqual(['aws-secret:AKIASHAREDKEY0000001', 'aws-secret:AKIASHAREDKEY0000001']);
+    expect([...keys.values.keys()].filter((ref) => ref.startsWith('aws-secret:'))).toEqual([
+      'aws-secret:AKIASHAREDKEY0000001',
+    ]);
+
+    expect((await cli(['host', 'remove', 'ec2-a', '--yes'])).code).toBe(0);
+    expect(await keys.get('aws-secret:AKIASHAREDKEY0000001')).toBe('shared-secret');
+    expect((await cli(['host', 'remove', 'ec2-b', '--yes'])).code).toBe(0);
+    expect(await keys.get('aws-secret:AKIASHAREDKEY0000001')).toBeUndefined();
+  });
+});

@@ -247,8 +247,8 @@ describe('host and runner commands, flag mode (no terminal)', () => {
       { configPath, stdin: 'pw', env: { SESSION_MANAGER_AWS_SECRET_ACCESS_KEY: 'aws-secret-value' } },
     );
     expect(add.code, add.stderr).toBe(0);
-    expect(readConfig(configPath).hosts[0].aws.secretAccessKey).toBe('aws-secret:ec2-keys');
-    expect(await keychain.get('aws-secret:ec2-keys')).toBe('aws-secret-value');
+    expect(readConfig(configPath).hosts[0].aws.secretAccessKey).toBe('aws-secret:AKIAEXAMPLEEXAMPLE12');
+    expect(await keychain.get('aws-secret:AKIAEXAMPLEEXAMPLE12')).toBe('aws-secret-value');
 
     // To the default credential chain: the access key and its secret go, the password stays.
     const edit = await runCli(['host', 'edit', 'ec2-keys', '--aws-credentials', 'default'], { configPath });
@@ -257,7 +257,7 @@ describe('host and runner commands, flag mode (no terminal)', () => {
     expect(host.aws.credentials).toBe('default');
     expect(host.aws.secretAccessKey).toBeUndefined();
     expect(host.password).toBe('host-password:ec2-keys');
-    expect(await keychain.get('aws-secret:ec2-keys')).toBeUndefined();
+    expect(await keychain.get('aws-secret:AKIAEXAMPLEEXAMPLE12')).toBeUndefined();
     expect(await keychain.get('host-password:ec2-keys')).toBe('pw');
 
     // A whole-host rule broken by an edit is refused, naming the field, and nothing changes.
@@ -318,10 +318,10 @@ describe('host and runner commands, interactive mode (prompts driven like a pers
         instanceId: 'i-0123456789abcdef0',
         credentials: 'keychain',
         accessKeyId: 'AKIAABCDEFGHIJKLMNOP',
-        secretAccessKey: 'aws-secret:ec2-wiz',
+        secretAccessKey: 'aws-secret:AKIAABCDEFGHIJKLMNOP',
       },
     });
-    expect(await keychain.get('aws-secret:ec2-wiz')).toBe('aws-secret-value');
+    expect(await keychain.get('aws-secret:AKIAABCDEFGHIJKLMNOP')).toBe('aws-secret-value');
   });
 
   it('attaches, edits and releases a runner through prompts', async () => {
