@@ -6,6 +6,20 @@ import { MemorySecrets } from '../../helpers/memory-secrets.js';
 /** What every command shares: --version, one JSON error shape, and exit codes a script can rely on. */
 
 const secrets = new MemorySecrets();
+
+/** `host add` flags for an EC2 host with everything but its credentials and secrets. */
+const ec2HostFlags = (id: string) => [
+  '--id',
+  id,
+  '--protocol',
+  'aws-ec2',
+  '--address',
+  '10.0.0.9',
+  '--user',
+  'bot',
+  '--instance-id',
+  'i-0123456789abcdef0',
+];
 const version = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
     version: string;
@@ -102,17 +116,7 @@ describe('power-only hosts', () => {
     const configPath = tempConfigPath();
     const cli = (argv: string[], stdin?: string) =>
       runCli(argv, { configPath, secrets, ...(stdin !== undefined ? { stdin } : {}) });
-    const base = [
-      '--protocol',
-      'aws-ec2',
-      '--address',
-      '10.0.0.9',
-      '--user',
-      'bot',
-      '--instance-id',
-      'i-0123456789abcdef0',
-    ];
-    const added = await cli(['host', 'add', '--id', 'pw-less', ...base, '--power-only']);
+    const added = await cli(['host', 'add', ...ec2HostFlags('pw-less'), '--power-only']);
     expect(added.code, added.stderr).toBe(0);
     const saved = JSON.parse(readFileSync(configPath, 'utf8')).hosts[0];
     expect(saved.password).toBeUndefined();
@@ -159,16 +163,7 @@ describe('an AWS access key shared by hosts', () => {
         [
           'host',
           'add',
-          '--id',
-          id,
-          '--protocol',
-          'aws-ec2',
-          '--address',
-          '10.0.0.9',
-          '--user',
-          'bot',
-          '--instance-id',
-          'i-0123456789abcdef0',
+          ...ec2HostFlags(id),
           '--aws-credentials',
           'keychain',
           '--aws-access-key-id',
