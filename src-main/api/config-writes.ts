@@ -1,7 +1,7 @@
 import { getPath, setPath } from '../lib/object-path.js';
 import type { z } from 'zod';
 import { ConfigError, type ConfigStore } from '../config/config-store.js';
-import { configSchema, hostSchema, runnerSchema, type Config } from '../config/schema.js';
+import { configSchema, hostSchema, runnerSchema, type Config, type HostConfig } from '../config/schema.js';
 import { makeSecretRef, type SecretKind } from '../secrets/secret-ref.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ApiError, badRequest } from './errors.js';
@@ -94,6 +94,21 @@ function extractSecrets(patch: Raw, base: Raw, fields: SecretField[], id: string
   return plan;
 }
 
+/** Another host (not `exceptHostId`) whose keychain holds the secret of this AWS access key id. */
+export function hostHoldingAwsSecret(
+  hosts: readonly HostConfig[],
+  accessKeyId: string | undefined,
+  exceptHostId: string,
+): HostConfig | undefined {
+  return hosts.find(
+    (other) =>
+      other.id !== exceptHostId &&
+      other.aws?.credentials === 'keychain' &&
+      other.aws.accessKeyId === accessKeyId &&
+      other.aws.secretAccessKey !== undefined,
+  );
+}
+
 /**
  * A host with keychain AWS credentials and no secret of its own given uses the one stored for its
  * access key id by another host: the secret is typed once per key, not once per host.
@@ -103,13 +118,7 @@ function withSharedAwsSecret(host: Raw, config: Config, plan: SecretPlan): Raw {
   if (!isObject(aws) || aws.credentials !== 'keychain' || typeof aws.accessKeyId !== 'string') return host;
   const ownRef = typeof aws.secretAccessKey === 'string' ? aws.secretAccessKey : undefined;
   if (ownRef !== undefined && plan.sets.has(ownRef)) return host; // a secret came with this write
-  const sibling = config.hosts.find(
-    (other) =>
-      other.id !== host.id &&
-      other.aws?.credentials === 'keychain' &&
-      other.aws.accessKeyId === aws.accessKeyId &&
-      other.aws.secretAccessKey !== undefined,
-  );
+  const sibling = hostHoldingAwsSecret(config.hosts, aws.accessKeyId, String(host.id));
   if (!sibling?.aws?.secretAccessKey) return host;
   // No secret, or the ref of another key id (the key id changed and no new secret came with it).
   const stale =

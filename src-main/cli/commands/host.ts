@@ -18,6 +18,7 @@ import { patchBetween, writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { collectEdits, collectNew, type Field } from '../fields.js';
+import { hostHoldingAwsSecret } from '../../api/config-writes.js';
 import { windowsDomainField } from './windows-domain-field.js';
 import { Prompter } from '../prompter.js';
 import { readSecret } from '../secret-input.js';
@@ -308,18 +309,10 @@ async function gatherSecrets(
   }
 
   if (host.protocol === 'aws-ec2' && host.aws?.credentials === 'keychain') {
-    const keyId = host.aws.accessKeyId;
+    const keyId = typeof host.aws.accessKeyId === 'string' ? host.aws.accessKeyId : undefined;
     const keyChanged = editing !== undefined && editing.aws?.accessKeyId !== keyId;
     // The secret of an access key id is stored once: another host with this key id already has it.
-    const sharedWith = ctx
-      .configStore()
-      .load()
-      .hosts.find(
-        (other) =>
-          other.id !== host.id &&
-          other.aws?.accessKeyId === keyId &&
-          other.aws?.secretAccessKey !== undefined,
-      );
+    const sharedWith = hostHoldingAwsSecret(ctx.configStore().load().hosts, keyId, String(host.id));
     const wantsNewSecret = wantsNew('awsSecretStdin', 'SESSION_MANAGER_AWS_SECRET_ACCESS_KEY');
     if (sharedWith && (!editing || keyChanged) && !wantsNewSecret) {
       delete host.aws.secretAccessKey; // the writer uses the stored one
