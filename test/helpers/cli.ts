@@ -84,3 +84,17 @@ export async function runCli(
     );
   return { code, stdout: stripAnsi(out), stderr: err };
 }
+
+/** `host add` flags for an EC2 host with everything but its credentials and secrets. */
+export const ec2HostFlags = (id: string): string[] => [
+  '--id',
+  id,
+  '--protocol',
+  'aws-ec2',
+  '--address',
+  '10.0.0.9',
+  '--user',
+  'bot',
+  '--instance-id',
+  'i-0123456789abcdef0',
+];

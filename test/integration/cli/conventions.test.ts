@@ -1,25 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempConfigPath } from '../../helpers/cli.js';
+import { ec2HostFlags, runCli, tempConfigPath } from '../../helpers/cli.js';
 import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
 /** What every command shares: --version, one JSON error shape, and exit codes a script can rely on. */
 
 const secrets = new MemorySecrets();
 
-/** `host add` flags for an EC2 host with everything but its credentials and secrets. */
-const ec2HostFlags = (id: string) => [
-  '--id',
-  id,
-  '--protocol',
-  'aws-ec2',
-  '--address',
-  '10.0.0.9',
-  '--user',
-  'bot',
-  '--instance-id',
-  'i-0123456789abcdef0',
-];
 const version = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
     version: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KeychainStore } from '../../../src-main/secrets/keychain-store.js';
-import { runCli, tempConfigPath } from '../../helpers/cli.js';
+import { ec2HostFlags, runCli, tempConfigPath } from '../../helpers/cli.js';
 
 const keychain = new KeychainStore();
 const ENTER = '\r';
@@ -228,16 +228,7 @@ describe('host and runner commands, flag mode (no terminal)', () => {
       [
         'host',
         'add',
-        '--id',
-        'ec2-keys',
-        '--protocol',
-        'aws-ec2',
-        '--address',
-        '10.0.0.9',
-        '--user',
-        'bot',
-        '--instance-id',
-        'i-0123456789abcdef0',
+        ...ec2HostFlags('ec2-keys'),
         '--aws-credentials',
         'keychain',
         '--aws-access-key-id',
