@@ -7,7 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Makes the fake Azure server's test certificate and trusts it via NODE_EXTRA_CA_CERTS in every worker.
-    globalSetup: ['./test/fakes/azure/global-setup.ts'],
+    // Builds the compiled CLI (dist-cli/) once for the tests that run bin/session-manager.js.
+    globalSetup: ['./test/fakes/azure/global-setup.ts', './test/helpers/compile-cli-global-setup.ts'],
     reporters: ['default', './test/helpers/plain-summary-reporter.ts'],
   },
 });

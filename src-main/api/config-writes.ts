@@ -315,5 +315,7 @@ export function asApiError(error: unknown): unknown {
     );
   if (error instanceof Error && error.name === 'SecretStoreUnavailableError')
     return new ApiError('keychain-unavailable', error.message);
+  if (error instanceof Error && error.name === 'ReadOnlySecretStoreError')
+    return new ApiError('conflict', error.message);
   return error;
 }

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { ConfigStore, resolveConfigPath } from '../config/config-store.js';
-import { KeychainStore } from '../secrets/keychain-store.js';
+import { openCliSecretStore } from '../secrets/open-secret-store.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
 export interface CliIO {
@@ -12,7 +12,7 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-/** What every command gets: its streams, the config file chosen by --config / SESSION_MANAGER_CONFIG, and the keychain. */
+/** What every command gets: its streams, the config file chosen by --config / SESSION_MANAGER_CONFIG, and the secret store (the keychain, or a headless server's systemd credentials). */
 export interface CliContext {
   io: CliIO;
   configStore(): ConfigStore;
@@ -33,7 +33,7 @@ export function createContext(deps: CliDependencies, getConfigFlag: () => string
   return {
     io: deps.io,
     configStore: () => new ConfigStore(resolveConfigPath(getConfigFlag(), deps.io.env)),
-    secrets: () => (secrets ??= new KeychainStore()),
+    secrets: () => (secrets ??= openCliSecretStore(deps.io.env)),
     print: (text) => deps.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     printJson: (value) => deps.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     warn: (text) => deps.io.stderr.write(text.endsWith('\n') ? text : `${text}\n`),

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-store.js';
-import { SecretStoreUnavailableError } from '../secrets/secret-store.js';
+import { ReadOnlySecretStoreError, SecretStoreUnavailableError } from '../secrets/secret-store.js';
 import { commands } from './commands/index.js';
 import { createContext, type CliDependencies } from './context.js';
 import { CliError, ExitCode, jsonError } from './errors.js';
@@ -43,7 +43,8 @@ export async function run(argv: string[], deps: CliDependencies): Promise<number
       return fail(error.message, error.exitCode, { problems: error.problems });
     if (error instanceof CliError)
       return fail(error.message, error.exitCode, error.result !== undefined ? { result: error.result } : {});
-    if (error instanceof SecretStoreUnavailableError) return fail(error.message, error.exitCode);
+    if (error instanceof SecretStoreUnavailableError || error instanceof ReadOnlySecretStoreError)
+      return fail(error.message, error.exitCode);
     if (error instanceof Error && error.name === 'ExitPromptError')
       return fail('cancelled', ExitCode.failure);
     return fail(error instanceof Error ? error.message : String(error), ExitCode.failure);

@@ -11,11 +11,7 @@ export async function readSecret(
   source: { fromStdin: boolean; envVar: string; prompt: string; flag: string },
 ): Promise<string> {
   if (source.fromStdin) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-    const value = Buffer.concat(chunks)
-      .toString('utf8')
-      .replace(/\r?\n$/, '');
+    const value = (await readStandardInput(ctx)).replace(/\r?\n$/, '');
     if (!value) throw new CliError(`${source.flag}: standard input was empty`, ExitCode.usage);
     return value;
   }
@@ -26,4 +22,11 @@ export async function readSecret(
     `${source.prompt}: give it on standard input with ${source.flag}, or in $${source.envVar}`,
     ExitCode.usage,
   );
+}
+
+/** All of standard input as text. */
+export async function readStandardInput(ctx: CliContext): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }

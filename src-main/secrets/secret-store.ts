@@ -1,4 +1,8 @@
-/** Where secrets live. The product's only implementation is the OS keychain; tests may use an in-memory one for logic that is not about the keychain. */
+/**
+ * Where secrets live: the OS keychain, or on a headless Linux server the systemd credentials its unit
+ * hands the service (read-only). Never a plain file. Tests may use an in-memory one for logic that is
+ * not about the store.
+ */
 export interface SecretStore {
   get(ref: string): Promise<string | undefined>;
   set(ref: string, value: string): Promise<void>;
@@ -12,12 +16,34 @@ export interface SecretStore {
 
 export class SecretStoreUnavailableError extends Error {
   readonly exitCode = 3;
-  constructor(cause: unknown) {
+  constructor(
+    cause: unknown,
+    readonly store: 'keychain' | 'systemd-credentials' = 'keychain',
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      `The OS keychain is not available (${cause instanceof Error ? cause.message : String(cause)}). ` +
-        'Session Manager stores secrets only there: start a keychain (on Linux a Secret Service such as gnome-keyring in a D-Bus session) and try again.',
+      store === 'keychain'
+        ? `The OS keychain is not available (${reason}). ` +
+            'Session Manager stores secrets only there or, on a headless Linux server, in systemd credentials: start a keychain (on Linux a Secret Service such as gnome-keyring in a D-Bus session) or install the service with `session-manager service install --system`, and try again.'
+        : `The systemd credentials of this service cannot be read (${reason}). ` +
+            'Install the unit again with `session-manager service install --system`, then restart it.',
     );
     this.name = 'SecretStoreUnavailableError';
+  }
+}
+
+/** A store that can only be read (systemd credentials): a change is made where the secrets come from. */
+export class ReadOnlySecretStoreError extends Error {
+  readonly exitCode = 3;
+  constructor(
+    readonly ref: string,
+    readonly source: string,
+  ) {
+    super(
+      `Cannot change ${ref}: this service reads its secrets from ${source}. ` +
+        'Change the secret where they come from and run `session-manager service install --credentials stdin` again (then restart the service).',
+    );
+    this.name = 'ReadOnlySecretStoreError';
   }
 }
 

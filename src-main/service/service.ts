@@ -15,7 +15,7 @@ import { createRdpSessionDriver } from '../drivers/session/rdp/index.js';
 import { buildSinks } from '../notifications/build-sinks.js';
 import { NotificationDispatcher } from '../notifications/dispatcher.js';
 import type { NotificationSink } from '../notifications/notification.js';
-import { KeychainStore } from '../secrets/keychain-store.js';
+import { openSecretStore } from '../secrets/open-secret-store.js';
 import { secretVersions } from '../secrets/secret-version.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConfigWatcher } from './config-watcher.js';
@@ -80,8 +80,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       file: options.logFile ?? path.join(dirs.log, 'session-manager.log'),
       stdout: options.logToStdout ?? true,
     });
-  const secrets = options.secrets ?? new KeychainStore();
-  // Fail closed before anything runs: without the keychain no secret can be read and the API has no token.
+  const secrets = options.secrets ?? openSecretStore();
+  // Fail closed before anything runs: without its secret store no secret can be read and the API has no token.
   await secrets.assertAvailable?.();
   const apiToken = await getOrCreateApiToken(secrets);
   const counters = new Counters();

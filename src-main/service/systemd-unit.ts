@@ -8,6 +8,11 @@ interface UnitOptions {
   /** A system unit runs as this user; a user unit (systemctl --user) runs as its owner. */
   user?: string;
   scope: 'system' | 'user';
+  /**
+   * `SetCredentialEncrypted=` lines (from systemd-creds): the service's secrets, which systemd decrypts
+   * into $CREDENTIALS_DIRECTORY when it starts the service, where no keychain is reachable.
+   */
+  credentials?: string[];
 }
 
 const quote = (value: string) =>
@@ -33,6 +38,7 @@ export function systemdUnit(options: UnitOptions): string {
     'NoNewPrivileges=true',
     'PrivateTmp=true',
     'ProtectSystem=full',
+    ...(options.credentials ?? []),
     '',
     '[Install]',
     `WantedBy=${options.scope === 'system' ? 'multi-user.target' : 'default.target'}`,

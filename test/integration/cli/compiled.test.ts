@@ -1,20 +1,16 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/service-process.js';
 import { tempConfigPath } from '../../helpers/cli.js';
 
 /**
  * The installed CLI (`bin/session-manager.js`) runs compiled JavaScript from dist-cli/, built by
- * `npm ci` through the `prepare` script: no TypeScript compiler at run time. Built again here so the
- * test runs what the sources say now.
+ * `npm ci` through the `prepare` script: no TypeScript compiler at run time. The tests' global setup
+ * builds it again, so this runs what the sources say now.
  */
 describe('the compiled CLI', () => {
-  beforeAll(() => {
-    execFileSync('npm', ['run', '--silent', 'build:cli'], { cwd: repoRoot, stdio: 'ignore' });
-  }, 60_000);
-
   const cli = (args: string[], configPath = tempConfigPath()) =>
     spawnSync(process.execPath, [path.join(repoRoot, 'bin/session-manager.js'), ...args], {
       encoding: 'utf8',
