@@ -224,6 +224,8 @@ export interface ServiceProcessOptions {
   imports?: string[];
   /** `tsx` runs the sources as `bin/session-manager.js` does; `bundle` the same code, sooner started. */
   entry?: 'tsx' | 'bundle';
+  /** The Node binary (default: the one running the tests), e.g. another supported major. */
+  node?: string;
   timeoutMs?: number;
 }
 
@@ -287,7 +289,7 @@ export async function spawnServiceProcess(options: ServiceProcessOptions): Promi
     logFile,
     ...(options.args ?? []),
   ];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(options.node ?? process.execPath, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
