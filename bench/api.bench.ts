@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { emptyHistory } from '../src-main/history/history-store.js';
 import os from 'node:os';
 import path from 'node:path';
 import { zeroCounters, type ManagerPort } from '../src-main/api/manager-port.js';
@@ -87,6 +88,7 @@ export async function run(): Promise<BenchRow[]> {
     pause: async () => undefined,
     resume: async () => undefined,
     tickNow: async () => undefined,
+    history: async () => emptyHistory(),
     thumbnail: async () => undefined,
     checkHost: async () => ({ rdp: { ok: true }, cloud: { ok: true } }),
     sendTestNotification: async () => [],

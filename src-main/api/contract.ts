@@ -13,6 +13,7 @@ import {
 } from './config-schemas.js';
 import { eventKinds, managerEventSchema, managerStateSchema, severitySchema } from './state-schema.js';
 import { orchestratorReportSchema } from './orchestrator-report.js';
+import { costInputSchema, costReportSchema } from './cost-schema.js';
 
 /**
  * The Session Manager API, declared once: operation name → zod schemas of its input and output.
@@ -91,6 +92,9 @@ export const operations = {
     input: exportEventsInputSchema,
     output: z.object({ filename: z.string(), mediaType: z.string(), text: z.string() }),
   },
+
+  /** What the hosts cost over a period, from the recorded history, against the same hosts always on. */
+  getCost: { input: costInputSchema, output: costReportSchema },
 
   listHosts: { input: none, output: z.array(hostReplySchema) },
   addHost: { input: hostInputSchema, output: hostReplySchema },

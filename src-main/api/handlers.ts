@@ -11,6 +11,7 @@ import {
 } from './contract.js';
 import { ApiError, parseInput } from './errors.js';
 import { exportEvents } from './event-export.js';
+import { costReport } from '../history/cost.js';
 import { filterEvents } from '../core/event-filter.js';
 import { checkOrchestrator } from './orchestrator-check.js';
 import type { ManagerPort } from './manager-port.js';
@@ -21,6 +22,9 @@ import { makeSecretRef } from '../secrets/secret-ref.js';
  * The API's behaviour, once, over a ManagerPort. The HTTP server and the Electron IPC handlers are
  * thin transports over this object: every input is parsed here with the contract's schemas.
  */
+
+/** The period `getCost` covers when none is given. */
+const DEFAULT_COST_PERIOD_MS = 30 * 24 * 3_600_000;
 
 type ParsedInput<K extends OperationName> = z.output<(typeof operations)[K]['input']>;
 
@@ -68,6 +72,27 @@ export function createSessionManagerApi(port: ManagerPort): SessionManagerApi {
       replaying = false;
       for (const event of buffered) deliver(event);
       return { close: unsubscribe };
+    },
+
+    async getCost(value) {
+      const { from, to, by } = input('getCost', value);
+      const now = Date.now();
+      const end = Math.min(to ?? now, now);
+      const start = from ?? end - DEFAULT_COST_PERIOD_MS;
+      if (start >= end)
+        throw new ApiError('bad-request', 'The period must end after it starts, and not after now.');
+      const config = writer.load();
+      const hosts = config.hosts.map((host) => ({
+        id: host.id,
+        ...(host.hourlyPrice !== undefined && { hourlyPrice: host.hourlyPrice }),
+        runners: config.runners.filter((runner) => runner.host === host.id).map((runner) => runner.id),
+      }));
+      return costReport(await port.history(start, end), hosts, {
+        from: start,
+        to: end,
+        by,
+        currency: config.history.currency,
+      });
     },
 
     async listHosts(value) {

@@ -26,6 +26,7 @@ export const httpRoutes: Record<OperationName, HttpRoute> = {
     numericQuery: ['afterId', 'limit', 'from', 'to'],
     download: true,
   },
+  getCost: { method: 'GET', path: '/api/cost', numericQuery: ['from', 'to'] },
   listHosts: { method: 'GET', path: '/api/hosts' },
   addHost: { method: 'POST', path: '/api/hosts', creates: true },
   testHostConnection: { method: 'POST', path: '/api/hosts/test' },

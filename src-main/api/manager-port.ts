@@ -1,3 +1,4 @@
+import type { HistoryRecords } from '../history/history-store.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { HostConfig } from '../config/schema.js';
 import type { ManagerEvent } from '../core/events.js';
@@ -88,6 +89,9 @@ export interface ManagerPort {
   resume(): Promise<void>;
   /** Runs one tick now (observe → plan → act); resolves when it is done. */
   tickNow(): Promise<void>;
+
+  /** The recorded history (power intervals, sessions, tasks, host notes) that overlaps [from, to). */
+  history(from: number, to: number): Promise<HistoryRecords>;
 
   /** PNG of a live session's screen, at most maxWidth wide; undefined when there is no such session. */
   thumbnail(sessionKey: string, maxWidth: number): Promise<Uint8Array | undefined>;

@@ -15,7 +15,7 @@ export interface Field<Draft> {
   label: string;
   /** Said in the prompt after the label: what the field needs elsewhere (a tag, a role). */
   hint?: string;
-  kind: 'text' | 'integer' | 'choice' | 'list';
+  kind: 'text' | 'integer' | 'number' | 'choice' | 'list';
   schema: z.ZodType;
   choices?: Choice<string>[];
   optional?: boolean;
@@ -33,6 +33,10 @@ function coerce<Draft>(field: Field<Draft>, raw: unknown): unknown {
   if (field.kind === 'integer') {
     const text = String(raw).trim();
     return /^-?\d+$/.test(text) ? Number(text) : text;
+  }
+  if (field.kind === 'number') {
+    const text = String(raw).trim();
+    return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
   }
   if (field.kind === 'list')
     return Array.isArray(raw)

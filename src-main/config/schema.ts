@@ -201,6 +201,8 @@ export const hostSchema = z
       .min(0)
       .max(24 * 60)
       .optional(),
+    /** What the host costs per hour while starting, on or stopping, in history.currency (optional: VM-hours without it). */
+    hourlyPrice: z.number().min(0).max(100_000).optional(),
     aws: awsSchema.optional(),
     azure: azureSchema.optional(),
   })
@@ -301,6 +303,16 @@ export const apiSchema = z.object({
   port: z.number().int().min(0).max(65535).default(7870),
 });
 
+export const historySchema = z.object({
+  /** How long the history (power intervals, sessions, tasks) is kept. */
+  retentionDays: z.number().int().min(1).max(3650).default(90),
+  /** The currency of the hosts' hourly prices, as an ISO 4217 code. */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'a currency code like USD or EUR')
+    .default('USD'),
+});
+
 export const appSchema = z.object({
   startAtLogin: z.boolean().default(false),
 });
@@ -315,6 +327,7 @@ export const configSchema = z
     notifications: notificationsSchema.default(notificationsSchema.parse({})),
     api: apiSchema.default(apiSchema.parse({})),
     app: appSchema.default(appSchema.parse({})),
+    history: historySchema.default(historySchema.parse({})),
   })
   .superRefine((config, ctx) => {
     const hostIds = uniqueIds(config.hosts, 'hosts', 'host', ctx);

@@ -1,6 +1,7 @@
 import type { ManagerPort, NotificationSinkName } from '../api/manager-port.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { EventLog } from '../core/event-log.js';
+import type { HistoryStore } from '../history/history-store.js';
 import type { Reconciler } from '../core/reconciler.js';
 import type { SessionDriver } from '../core/session-driver.js';
 import type { PowerDriverDeps } from '../drivers/power/index.js';
@@ -12,6 +13,7 @@ import type { Counters } from './counters.js';
 
 interface ManagerPortParts {
   reconciler: Reconciler;
+  history: HistoryStore;
   events: EventLog;
   counters: Counters;
   sessions: SessionDriver;
@@ -52,6 +54,7 @@ export function createManagerPort(parts: ManagerPortParts): ManagerPort {
     tickNow: async () => {
       await parts.reconciler.tickNow();
     },
+    history: (from, to) => parts.history.read(from, to),
     thumbnail: (key, maxWidth) => parts.sessions.thumbnail(key, maxWidth),
     checkHost: (host, secrets) => (parts.checkHost ?? checkHost)(host, secrets, parts.powerDeps),
     sendTestNotification: (sink?: NotificationSinkName) => parts.dispatcher.sendTest(sink),

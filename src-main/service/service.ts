@@ -16,6 +16,7 @@ import { buildSinks } from '../notifications/build-sinks.js';
 import { NotificationDispatcher } from '../notifications/dispatcher.js';
 import type { NotificationSink } from '../notifications/notification.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
+import { HistoryStore } from '../history/history-store.js';
 import { secretVersions } from '../secrets/secret-version.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConfigWatcher } from './config-watcher.js';
@@ -61,6 +62,9 @@ export interface RunningService {
   /** Finishes in-flight actions and stops: nothing is powered off, sessions stay logged in on the hosts. */
   stop(): Promise<void>;
 }
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 const defaultConsoleDir = () => path.resolve(import.meta.dirname ?? '.', '../../dist-renderer');
 
@@ -122,10 +126,27 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     events.append({ kind: 'info', severity: 'warning', message: problem }),
   );
   const memory = memoryFile.load();
+  // The history of power, sessions and tasks (cost, what-if): one SQLite file beside the event log.
+  const history = await HistoryStore.openFile(path.join(dataDir, 'history.sqlite'));
+  const pruneHistory = () =>
+    history
+      .prune(Date.now() - config.history.retentionDays * DAY_MS)
+      .catch((error: unknown) => logger.error({ err: error }, 'could not prune the history'));
+  void pruneHistory();
+  const pruneTimer = setInterval(() => void pruneHistory(), HOUR_MS);
+  pruneTimer.unref();
+  events.subscribe((event) => {
+    history
+      .recordEvent(event)
+      .catch((error: unknown) => logger.error({ err: error }, 'could not record an event in the history'));
+  });
   const reconciler = new Reconciler({
     config,
     ...(memory ? { memory } : {}),
-    onTick: (tick) => memoryFile.save(tick.memory),
+    onTick: async (tick) => {
+      memoryFile.save(tick.memory);
+      await history.recordTick({ now: tick.at, snapshot: tick.snapshot, actions: tick.actions });
+    },
     secretVersions: (refs) => secretVersions(secrets, refs),
     orchestrator,
     powerDrivers,
@@ -166,6 +187,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   const port = createManagerPort({
     reconciler,
+    history,
     events,
     counters,
     sessions,
@@ -189,10 +211,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     } catch (error) {
       // E.g. the port is taken: nothing may be left running (the loop has not started yet).
       watcher.stop();
+      clearInterval(pruneTimer);
       dispatcher.dispose();
       await sessions.dispose();
       await orchestrator.close();
       await events.flush();
+      await history.close();
       throw error;
     }
     logger.info({ url: api.url }, 'HTTP API listening');
@@ -214,10 +238,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         await api?.close();
         if (api) removeServiceFile(options.configPath);
         await reconciler.stop();
+        clearInterval(pruneTimer);
         dispatcher.dispose();
         await sessions.dispose();
         await orchestrator.close();
         await events.flush();
+        await history.close();
         logger.flush?.();
       })()),
   };

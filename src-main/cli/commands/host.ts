@@ -93,6 +93,15 @@ const hostFields: Field<Draft>[] = [
     schema: fingerprintSchema,
     optional: true,
   },
+  {
+    path: ['hourlyPrice'],
+    option: 'hourlyPrice',
+    label: 'Price per hour while on (optional, for the cost report)',
+    hint: "in the config's history.currency (USD unless set); the cloud's on-demand price of the instance size",
+    kind: 'number',
+    schema: z.number().min(0).max(100_000),
+    optional: true,
+  },
   // AWS
   {
     path: ['aws', 'instanceId'],

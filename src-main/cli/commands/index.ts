@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerConsole } from './console.js';
+import { registerCost } from './cost.js';
 import { registerHost } from './host.js';
 import { registerHostRetry } from './host-retry.js';
 import { registerHostTest } from './host-test.js';
@@ -25,6 +26,7 @@ export const commands: RegisterCommand[] = [
   registerHostTest,
   registerRunner,
   registerStatus,
+  registerCost,
   registerList,
   registerConfig,
   registerOrchestrator,

@@ -2,19 +2,7 @@ import type { Command } from 'commander';
 import type { Config } from '../../config/schema.js';
 import type { CliContext } from '../context.js';
 import { publicHost, publicRunner } from './shared.js';
-
-function table(rows: string[][]): string {
-  if (rows.length === 0) return '';
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
+import { table } from '../table.js';
 
 function describeAll(config: Config): string {
   const lines: string[] = [];

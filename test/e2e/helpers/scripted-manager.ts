@@ -1,5 +1,6 @@
 import { apiTrustOperation, CertificateTrust } from '../../../src-main/service/certificate-trust.js';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { emptyHistory, type HistoryRecords } from '../../../src-main/history/history-store.js';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
@@ -144,6 +145,10 @@ export class ScriptedManager implements ManagerPort {
     this.emit({ kind: 'service.resumed', severity: 'info', message: 'Resumed by the operator' });
   }
   async tickNow() {}
+
+  async history(): Promise<HistoryRecords> {
+    return emptyHistory();
+  }
 
   async thumbnail(sessionKey: string, maxWidth: number): Promise<Uint8Array | undefined> {
     const session = this.sessions.get(sessionKey);

@@ -40,6 +40,8 @@ const cases: Array<[OperationName, unknown, number, string?]> = [
   ['listEvents', { afterId: -1 }, 400, 'afterId'],
   ['listEvents', { severity: 'fatal' }, 400, 'severity'],
   ['listEvents', { hostId: '../etc' }, 400, 'hostId'],
+  ['getCost', { by: 'week' }, 400, 'by'],
+  ['getCost', { from: 10, to: 5 }, 400, 'from'],
   ['listHosts', { all: 1 }, 400, '(root)'],
   ['addHost', {}, 400, 'id'],
   ['addHost', { ...validHost, address: 'not an address!' }, 400, 'address'],

@@ -1,5 +1,6 @@
 import { apiTrustOperation, CertificateTrust } from '../../../src-main/service/certificate-trust.js';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { emptyHistory, type HistoryRecords } from '../../../src-main/history/history-store.js';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigStore } from '../../../src-main/config/config-store.js';
@@ -33,6 +34,8 @@ export class FakeManager implements ManagerPort {
     cloud: host.protocol === 'rdp' ? { ok: true, skipped: true } : { ok: true },
   });
   thumbnails = new Map<string, Uint8Array>();
+  /** What history() answers (every record, whatever the period: the API filters nothing itself). */
+  historyRecords: HistoryRecords = emptyHistory();
   presented = new Map<string, string>();
   counterValues: ManagerCounters = zeroCounters();
   current: ManagerState = {
@@ -98,6 +101,11 @@ export class FakeManager implements ManagerPort {
   async tickNow() {
     this.calls.push('tickNow');
   }
+  async history(from: number, to: number) {
+    this.calls.push(`history:${from}:${to}`);
+    return this.historyRecords;
+  }
+
   async thumbnail(key: string, maxWidth: number) {
     this.calls.push(`thumbnail:${key}:${maxWidth}`);
     return this.thumbnails.get(key);

@@ -288,6 +288,7 @@ describe('host and runner commands, interactive mode (prompts driven like a pers
         { prompt: 'Session user', answer: `bot${ENTER}` },
         { prompt: 'Windows domain', answer: ENTER },
         { prompt: 'Pinned certificate', answer: ENTER },
+        { prompt: 'Price per hour', answer: `0.42${ENTER}` },
         { prompt: 'EC2 instance id', answer: `i-bad${ENTER}` },
         { prompt: 'an EC2 instance id like', answer: `\x15i-0123456789abcdef0${ENTER}` },
         { prompt: 'AWS region', answer: `us-east-1${ENTER}` },
@@ -305,6 +306,7 @@ describe('host and runner commands, interactive mode (prompts driven like a pers
     expect(readConfig(configPath).hosts[0]).toMatchObject({
       id: 'ec2-wiz',
       name: 'Finance bot',
+      hourlyPrice: 0.42,
       aws: {
         instanceId: 'i-0123456789abcdef0',
         credentials: 'keychain',
@@ -404,6 +406,7 @@ describe('host and runner commands, interactive mode (prompts driven like a pers
         { prompt: 'Session user', answer: ENTER },
         { prompt: 'Windows domain', answer: ENTER },
         { prompt: 'Pinned certificate', answer: ENTER },
+        { prompt: 'Price per hour', answer: ENTER },
         { prompt: 'Change the session password?', answer: `n${ENTER}` },
       ],
     });

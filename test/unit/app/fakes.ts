@@ -1,5 +1,6 @@
 import { apiTrustOperation, CertificateTrust } from '../../../src-main/service/certificate-trust.js';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { emptyHistory, type HistoryRecords } from '../../../src-main/history/history-store.js';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -91,6 +92,10 @@ export class FakeManager implements ManagerPort {
   async tickNow() {
     this.calls.push('tickNow');
   }
+  async history(): Promise<HistoryRecords> {
+    return emptyHistory();
+  }
+
   async thumbnail(key: string, maxWidth: number) {
     this.calls.push(`thumbnail:${key}:${maxWidth}`);
     return this.thumbnails.get(key);

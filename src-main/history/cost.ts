@@ -1,0 +1,238 @@
+import type { HistoryRecords } from './history-store.js';
+
+export const costGroupings = ['host', 'runner', 'day'] as const;
+export type CostGrouping = (typeof costGroupings)[number];
+
+/** One line of the cost report: a host, a runner, a day, or the whole fleet. */
+export interface CostRow {
+  key: string;
+  /** Hours billed: the host starting, on or stopping (Azure: until deallocated). */
+  vmHours: number;
+  /** vmHours × the host's hourly price; absent when a host in the row has no price. */
+  cost?: number;
+  /** Power-ons and power-offs seen (a host going from off to starting or on, and back). */
+  starts: number;
+  stops: number;
+  /** Hours a bot's session was held (connecting, open or reconnecting). */
+  sessionHours: number;
+  /** Tasks that ran and finished in the period. */
+  tasks: number;
+  /** From queued to running, of those tasks. */
+  waitMeanSeconds?: number;
+  waitP95Seconds?: number;
+  /** The same hosts kept on for the whole period. */
+  alwaysOnVmHours: number;
+  alwaysOnCost?: number;
+}
+
+export interface CostReport {
+  from: number;
+  to: number;
+  by: CostGrouping;
+  currency: string;
+  rows: CostRow[];
+  total: CostRow;
+}
+
+export interface CostedHost {
+  id: string;
+  hourlyPrice?: number;
+  runners: string[];
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const BILLED = new Set(['starting', 'on', 'stopping']);
+
+/** A piece of a host's time within one UTC day: what it was billed and how long a session was held. */
+interface Slice {
+  hostId: string;
+  day: number;
+  billedMs: number;
+  sessionMs: number;
+  alwaysOnMs: number;
+  starts: number;
+  stops: number;
+}
+
+const dayOf = (at: number) => Math.floor(at / DAY_MS) * DAY_MS;
+const noTime = (hostId: string, day: number): Slice => ({
+  hostId,
+  day,
+  billedMs: 0,
+  sessionMs: 0,
+  alwaysOnMs: 0,
+  starts: 0,
+  stops: 0,
+});
+
+/** Splits [start, end) on UTC day boundaries. */
+function* byDay(start: number, end: number): Generator<{ day: number; ms: number }> {
+  for (let t = start; t < end;) {
+    const day = dayOf(t);
+    const next = Math.min(end, day + DAY_MS);
+    yield { day, ms: next - t };
+    t = next;
+  }
+}
+
+function slicesOf(records: HistoryRecords, hosts: readonly CostedHost[], from: number, to: number): Slice[] {
+  const slices: Slice[] = [];
+  const clip = (start: number, end: number | null) =>
+    [Math.max(start, from), Math.min(end ?? to, to)] as const;
+  for (const host of hosts)
+    for (const { day, ms } of byDay(from, to)) slices.push({ ...noTime(host.id, day), alwaysOnMs: ms });
+  const previous = new Map<string, string>();
+  for (const interval of records.power) {
+    // A start or a stop is a change between billed and not billed, counted on the day it happened.
+    const before = previous.get(interval.hostId);
+    previous.set(interval.hostId, interval.state);
+    const billed = BILLED.has(interval.state);
+    if (
+      before !== undefined &&
+      billed !== BILLED.has(before) &&
+      interval.startedAt >= from &&
+      interval.startedAt < to
+    )
+      slices.push({
+        ...noTime(interval.hostId, dayOf(interval.startedAt)),
+        starts: billed ? 1 : 0,
+        stops: billed ? 0 : 1,
+      });
+    if (!billed) continue;
+    const [start, end] = clip(interval.startedAt, interval.endedAt);
+    for (const { day, ms } of byDay(start, end))
+      slices.push({ ...noTime(interval.hostId, day), billedMs: ms });
+  }
+  for (const session of records.sessions) {
+    const [start, end] = clip(session.openedAt, session.closedAt);
+    for (const { day, ms } of byDay(start, end))
+      slices.push({ ...noTime(session.hostId, day), sessionMs: ms });
+  }
+  return slices;
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+}
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+/**
+ * Pure: what the hosts cost over [from, to) (`to` no later than now: open intervals end there), per
+ * host, runner or UTC day, against the same hosts always on. A host's time is shared equally by its
+ * runners; a task counts for its runner, on the day it finished.
+ */
+export function costReport(
+  records: HistoryRecords,
+  hosts: readonly CostedHost[],
+  options: { from: number; to: number; by: CostGrouping; currency: string },
+): CostReport {
+  const { from, to, by } = options;
+  const hostById = new Map(hosts.map((host) => [host.id, host]));
+  const runnerHost = new Map(
+    hosts.flatMap((host) => host.runners.map((runner) => [runner, host.id] as const)),
+  );
+
+  interface Sum {
+    starts: number;
+    stops: number;
+    billedMs: number;
+    sessionMs: number;
+    alwaysOnMs: number;
+    cost: number;
+    alwaysOnCost: number;
+    priced: boolean;
+    waits: number[];
+  }
+  const sums = new Map<string, Sum>();
+  const sumOf = (key: string) => {
+    let sum = sums.get(key);
+    if (!sum) {
+      sum = {
+        starts: 0,
+        stops: 0,
+        billedMs: 0,
+        sessionMs: 0,
+        alwaysOnMs: 0,
+        cost: 0,
+        alwaysOnCost: 0,
+        priced: true,
+        waits: [],
+      };
+      sums.set(key, sum);
+    }
+    return sum;
+  };
+  const total = sumOf('\0total');
+  const dayKey = (day: number) => new Date(day).toISOString().slice(0, 10);
+  /** The rows a host's time goes to, each with its share. */
+  const sharesOf = (hostId: string, day: number): Array<[string, number]> => {
+    if (by === 'host') return [[hostId, 1]];
+    if (by === 'day') return [[dayKey(day), 1]];
+    const runners = hostById.get(hostId)?.runners ?? [];
+    return runners.length
+      ? runners.map((runner) => [runner, 1 / runners.length])
+      : [[`(${hostId}: no runner)`, 1]];
+  };
+  const add = (sum: Sum, slice: Slice, share: number, price: number | undefined) => {
+    sum.starts += slice.starts * share;
+    sum.stops += slice.stops * share;
+    sum.billedMs += slice.billedMs * share;
+    sum.sessionMs += slice.sessionMs * share;
+    sum.alwaysOnMs += slice.alwaysOnMs * share;
+    if (price === undefined) sum.priced = false;
+    else {
+      sum.cost += (slice.billedMs * share * price) / HOUR_MS;
+      sum.alwaysOnCost += (slice.alwaysOnMs * share * price) / HOUR_MS;
+    }
+  };
+  for (const slice of slicesOf(records, hosts, from, to)) {
+    const price = hostById.get(slice.hostId)?.hourlyPrice;
+    add(total, slice, 1, price);
+    for (const [key, share] of sharesOf(slice.hostId, slice.day)) add(sumOf(key), slice, share, price);
+  }
+  for (const task of records.tasks) {
+    if (
+      task.finishedAt === null ||
+      task.startedAt === null ||
+      task.finishedAt < from ||
+      task.finishedAt >= to
+    )
+      continue;
+    const wait = Math.max(0, task.startedAt - task.createdAt) / 1000;
+    total.waits.push(wait);
+    const hostId = task.runnerId ? runnerHost.get(task.runnerId) : undefined;
+    const key =
+      by === 'day'
+        ? dayKey(dayOf(task.finishedAt))
+        : by === 'runner'
+          ? (task.runnerId ?? '(no runner)')
+          : (hostId ?? '(no host)');
+    sumOf(key).waits.push(wait);
+  }
+
+  const rowOf = (key: string, sum: Sum): CostRow => {
+    const waits = [...sum.waits].sort((a, b) => a - b);
+    return {
+      key,
+      vmHours: round(sum.billedMs / HOUR_MS),
+      ...(sum.priced && { cost: round(sum.cost, 2) }),
+      starts: round(sum.starts, 2),
+      stops: round(sum.stops, 2),
+      sessionHours: round(sum.sessionMs / HOUR_MS),
+      tasks: waits.length,
+      ...(waits.length && {
+        waitMeanSeconds: round(waits.reduce((a, b) => a + b, 0) / waits.length, 1),
+        waitP95Seconds: round(percentile(waits, 0.95), 1),
+      }),
+      alwaysOnVmHours: round(sum.alwaysOnMs / HOUR_MS),
+      ...(sum.priced && { alwaysOnCost: round(sum.alwaysOnCost, 2) }),
+    };
+  };
+  const rows = [...sums]
+    .filter(([key]) => key !== '\0total')
+    .map(([key, sum]) => rowOf(key, sum))
+    .sort((a, b) => a.key.localeCompare(b.key));
+  return { from, to, by, currency: options.currency, rows, total: rowOf('total', total) };
+}

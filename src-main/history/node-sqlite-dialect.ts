@@ -1,0 +1,34 @@
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { SqliteDialect, type SqliteDatabase } from 'kysely';
+
+/**
+ * Kysely's SQLite dialect over Node's built-in `node:sqlite`. Kysely ships the dialect for
+ * better-sqlite3's interface, which `node:sqlite` almost has: it spreads parameters instead of taking
+ * an array, and says through `columns()` whether a statement returns rows. Written by hand because no
+ * maintained adapter exists, and a native module would need a compiler and headers at install.
+ */
+function asKyselyDatabase(db: DatabaseSync): SqliteDatabase {
+  return {
+    close: () => db.close(),
+    prepare(sql) {
+      const statement = db.prepare(sql);
+      const values = (parameters: ReadonlyArray<unknown>) => parameters as SQLInputValue[];
+      return {
+        reader: statement.columns().length > 0,
+        all: (parameters) => statement.all(...values(parameters)),
+        run: (parameters) => statement.run(...values(parameters)),
+        iterate: (parameters) => statement.iterate(...values(parameters)),
+      };
+    },
+  };
+}
+
+/**
+ * Opens (creating) a SQLite file for a crash-safe journal: WAL, and every commit synced to disk before
+ * it returns, so a `kill -9` (or a power cut) loses nothing that was committed.
+ */
+export function nodeSqliteDialect(file: string): SqliteDialect {
+  const db = new DatabaseSync(file);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+  return new SqliteDialect({ database: asKyselyDatabase(db) });
+}

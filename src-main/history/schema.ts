@@ -1,0 +1,111 @@
+import type { Generated, Kysely } from 'kysely';
+
+/**
+ * The history's tables. Times are epoch milliseconds; an open interval has a null end. Plain SQL types
+ * that SQLite and PostgreSQL both read the same way, so the scale-out work can point Kysely at PostgreSQL.
+ */
+export interface PowerIntervalTable {
+  id: Generated<number>;
+  host_id: string;
+  /** starting | on | stopping | off | gone */
+  state: string;
+  started_at: number;
+  ended_at: number | null;
+  /** Who asked and why: the action's reason when Session Manager asked, else `observed`. */
+  cause: string;
+}
+
+export interface SessionIntervalTable {
+  id: Generated<number>;
+  session_key: string;
+  host_id: string;
+  opened_at: number;
+  closed_at: number | null;
+}
+
+export interface TaskTable {
+  task_id: string;
+  runner_id: string | null;
+  activity: string | null;
+  /** The orchestrator's word for the state when last seen (START, RUNNING, TIMEOUT...). */
+  status: string;
+  created_at: number;
+  started_at: number | null;
+  /** When it stopped being seen as queued or busy (finished, failed or canceled). */
+  finished_at: number | null;
+}
+
+export interface HostNoteTable {
+  id: Generated<number>;
+  host_id: string;
+  at: number;
+  /** ready (the host answered after a start) | cloud-error (message: the cloud's words) */
+  kind: string;
+  value: number | null;
+  message: string | null;
+}
+
+export interface HistoryTables {
+  power_intervals: PowerIntervalTable;
+  session_intervals: SessionIntervalTable;
+  tasks: TaskTable;
+  host_notes: HostNoteTable;
+}
+
+export type HistoryDb = Kysely<HistoryTables>;
+
+/** Creates what is missing; idempotent, so every start runs it. */
+export async function ensureSchema(db: HistoryDb): Promise<void> {
+  await db.schema
+    .createTable('power_intervals')
+    .ifNotExists()
+    .addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement())
+    .addColumn('host_id', 'text', (column) => column.notNull())
+    .addColumn('state', 'text', (column) => column.notNull())
+    .addColumn('started_at', 'bigint', (column) => column.notNull())
+    .addColumn('ended_at', 'bigint')
+    .addColumn('cause', 'text', (column) => column.notNull())
+    .execute();
+  await db.schema
+    .createTable('session_intervals')
+    .ifNotExists()
+    .addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement())
+    .addColumn('session_key', 'text', (column) => column.notNull())
+    .addColumn('host_id', 'text', (column) => column.notNull())
+    .addColumn('opened_at', 'bigint', (column) => column.notNull())
+    .addColumn('closed_at', 'bigint')
+    .execute();
+  await db.schema
+    .createTable('tasks')
+    .ifNotExists()
+    .addColumn('task_id', 'text', (column) => column.primaryKey())
+    .addColumn('runner_id', 'text')
+    .addColumn('activity', 'text')
+    .addColumn('status', 'text', (column) => column.notNull())
+    .addColumn('created_at', 'bigint', (column) => column.notNull())
+    .addColumn('started_at', 'bigint')
+    .addColumn('finished_at', 'bigint')
+    .execute();
+  await db.schema
+    .createTable('host_notes')
+    .ifNotExists()
+    .addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement())
+    .addColumn('host_id', 'text', (column) => column.notNull())
+    .addColumn('at', 'bigint', (column) => column.notNull())
+    .addColumn('kind', 'text', (column) => column.notNull())
+    .addColumn('value', 'bigint')
+    .addColumn('message', 'text')
+    .execute();
+  for (const [name, table, columns] of [
+    ['power_intervals_by_time', 'power_intervals', ['started_at', 'ended_at']],
+    ['session_intervals_by_time', 'session_intervals', ['opened_at', 'closed_at']],
+    ['tasks_by_time', 'tasks', ['created_at', 'finished_at']],
+    ['host_notes_by_time', 'host_notes', ['at']],
+  ] as const)
+    await db.schema
+      .createIndex(name)
+      .ifNotExists()
+      .on(table)
+      .columns([...columns])
+      .execute();
+}
