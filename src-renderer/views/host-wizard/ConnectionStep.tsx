@@ -31,6 +31,15 @@ export function ConnectionStep({ form, editing }: StepProps) {
           {...fieldProps(form, 'maxSessions')}
         />
       </SimpleGrid>
+      {draft.protocol !== 'rdp' && (
+        <NumberInput
+          label="Price per hour"
+          description="Optional, for the cost report: the cloud's on-demand price of this size with Windows, in the config's currency (USD unless history.currency says otherwise)."
+          min={0}
+          decimalScale={4}
+          {...fieldProps(form, 'hourlyPrice')}
+        />
+      )}
       {draft.protocol === 'aws-ec2' && (
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput

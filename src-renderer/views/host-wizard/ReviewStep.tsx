@@ -20,6 +20,11 @@ export function ReviewStep({
     ['Display name', draft.name || 'none'],
     ['Address', draft.address],
     ['Parallel sessions', String(draft.maxSessions)],
+    ...(draft.protocol !== 'rdp'
+      ? ([
+          ['Price per hour', draft.hourlyPrice === '' ? 'none (VM-hours only)' : String(draft.hourlyPrice)],
+        ] as [string, string][])
+      : []),
     ['Session user', `${draft.domain ? `${draft.domain}\\` : ''}${draft.user}`],
     [
       'Password',

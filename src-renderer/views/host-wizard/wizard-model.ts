@@ -25,6 +25,8 @@ export interface HostDraft {
   name: string;
   address: string;
   maxSessions: number;
+  /** Price per hour while on, for the cost report; '' when not given. */
+  hourlyPrice: number | '';
   user: string;
   domain: string;
   password: string;
@@ -69,6 +71,7 @@ export function emptyDraft(): HostDraft {
     name: '',
     address: '',
     maxSessions: 1,
+    hourlyPrice: '',
     user: '',
     domain: '',
     password: '',
@@ -102,6 +105,7 @@ export function draftOf(host: HostReply): { draft: HostDraft; stored: StoredSecr
   draft.name = host.name ?? '';
   draft.address = host.address;
   draft.maxSessions = host.maxSessions;
+  draft.hourlyPrice = host.hourlyPrice ?? '';
   draft.user = host.user;
   draft.domain = host.domain ?? '';
   if (host.aws)
@@ -146,6 +150,7 @@ export function toHostInput(draft: HostDraft, stored: StoredSecrets = noStoredSe
     address: draft.address.trim(),
     protocol: draft.protocol,
     maxSessions: draft.maxSessions,
+    ...(draft.hourlyPrice !== '' && { hourlyPrice: draft.hourlyPrice }),
     user: draft.user.trim(),
     domain: optionalText(draft.domain),
     password: secret(draft.password, stored.password),
@@ -192,7 +197,12 @@ function dropUndefined<T>(value: T): T {
 /** editHost's patch: every field given, removed optionals as null, empty secrets left out (kept). */
 export function toHostPatch(draft: HostDraft, stored: StoredSecrets): HostPatch {
   const input = toHostInput(draft, noStoredSecrets) as Record<string, unknown>;
-  const patch: Record<string, unknown> = { ...input, name: input.name ?? null, domain: input.domain ?? null };
+  const patch: Record<string, unknown> = {
+    ...input,
+    name: input.name ?? null,
+    domain: input.domain ?? null,
+    hourlyPrice: input.hourlyPrice ?? null,
+  };
   if (draft.password === '' && stored.password) delete patch.password;
   const aws = input.aws as Record<string, unknown> | undefined;
   if (aws) {
@@ -233,6 +243,7 @@ function stepFields(step: Step, draft: HostDraft): string[] {
         'name',
         'address',
         'maxSessions',
+        'hourlyPrice',
         ...(aws ? ['aws', 'aws.instanceId', 'aws.region', 'aws.addressFrom'] : []),
         ...(azure ? ['azure', 'azure.subscriptionId', 'azure.resourceGroup', 'azure.vmName'] : []),
       ];

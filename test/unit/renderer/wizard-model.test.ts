@@ -44,6 +44,17 @@ describe('host wizard model', () => {
     });
   });
 
+  it('carries an hourly price, and refuses a negative one on the connection step', () => {
+    expect(toHostInput(ec2Draft((d) => (d.hourlyPrice = 0.5)))).toMatchObject({ hourlyPrice: 0.5 });
+    expect(toHostInput(ec2Draft())).not.toHaveProperty('hourlyPrice');
+    expect(
+      validateStep(
+        'connection',
+        ec2Draft((d) => (d.hourlyPrice = -1)),
+      ),
+    ).toHaveProperty('hourlyPrice');
+  });
+
   it('shows each step only its own fields, with the schema messages', () => {
     const draft = ec2Draft((d) => {
       d.aws.instanceId = 'i-123';
@@ -90,6 +101,7 @@ describe('host wizard model', () => {
       maxSessions: 1,
       user: 'botuser',
       domain: 'CORP',
+      hourlyPrice: 0.42,
       powerOffUnmanaged: false,
       hasPassword: true,
       aws: {
@@ -101,11 +113,14 @@ describe('host wizard model', () => {
       },
     });
     expect(draft.password).toBe('');
+    expect(draft.hourlyPrice).toBe(0.42);
     expect(validateAll(draft, stored)).toEqual({});
     draft.domain = '';
+    draft.hourlyPrice = '';
     const patch = toHostPatch(draft, stored) as Record<string, unknown>;
     expect(patch).not.toHaveProperty('password');
     expect(patch.domain).toBeNull();
+    expect(patch.hourlyPrice).toBeNull();
     expect(patch.aws).not.toHaveProperty('secretAccessKey');
     expect(patch.azure).toBeNull();
     // A new host needs its password.
