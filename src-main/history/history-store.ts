@@ -2,7 +2,13 @@ import { Kysely } from 'kysely';
 import type { ManagerEvent } from '../core/events.js';
 import { nodeSqliteDialect } from './node-sqlite-dialect.js';
 import { ensureSchema, type HistoryDb, type HistoryTables } from './schema.js';
-import { emptyOpenRecords, hasChanges, historyChanges, type OpenRecords } from './tick-changes.js';
+import {
+  emptyOpenRecords,
+  hasChanges,
+  historyChanges,
+  type OpenRecords,
+  type TaskRow,
+} from './tick-changes.js';
 import type { Action } from '../core/actions.js';
 import type { Snapshot } from '../core/snapshot.js';
 
@@ -10,15 +16,7 @@ import type { Snapshot } from '../core/snapshot.js';
 export interface HistoryRecords {
   power: Array<{ hostId: string; state: string; startedAt: number; endedAt: number | null; cause: string }>;
   sessions: Array<{ key: string; hostId: string; openedAt: number; closedAt: number | null }>;
-  tasks: Array<{
-    taskId: string;
-    runnerId: string | null;
-    activity: string | null;
-    status: string;
-    createdAt: number;
-    startedAt: number | null;
-    finishedAt: number | null;
-  }>;
+  tasks: Array<TaskRow & { finishedAt: number | null }>;
   notes: Array<{ hostId: string; at: number; kind: string; message: string | null }>;
 }
 
