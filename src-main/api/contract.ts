@@ -13,7 +13,7 @@ import {
 } from './config-schemas.js';
 import { eventKinds, managerEventSchema, managerStateSchema, severitySchema } from './state-schema.js';
 import { orchestratorReportSchema } from './orchestrator-report.js';
-import { costInputSchema, costReportSchema } from './cost-schema.js';
+import { costInputSchema, costReportSchema, whatIfInputSchema, whatIfReportSchema } from './cost-schema.js';
 
 /**
  * The Session Manager API, declared once: operation name → zod schemas of its input and output.
@@ -95,6 +95,11 @@ export const operations = {
 
   /** What the hosts cost over a period, from the recorded history, against the same hosts always on. */
   getCost: { input: costInputSchema, output: costReportSchema },
+  /**
+   * Replays the recorded tasks of a period through the simulator under the current policy and under
+   * other settings, beside what was recorded and the offline optimum.
+   */
+  whatIf: { input: whatIfInputSchema, output: whatIfReportSchema },
 
   listHosts: { input: none, output: z.array(hostReplySchema) },
   addHost: { input: hostInputSchema, output: hostReplySchema },

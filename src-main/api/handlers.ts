@@ -11,7 +11,9 @@ import {
 } from './contract.js';
 import { ApiError, parseInput } from './errors.js';
 import { exportEvents } from './event-export.js';
-import { costReport } from '../history/cost.js';
+import { costReport, costedHosts } from '../history/cost.js';
+import { NothingToReplayError } from '../history/replay-trace.js';
+import { whatIf } from '../history/whatif.js';
 import { filterEvents } from '../core/event-filter.js';
 import { checkOrchestrator } from './orchestrator-check.js';
 import type { ManagerPort } from './manager-port.js';
@@ -23,8 +25,20 @@ import { makeSecretRef } from '../secrets/secret-ref.js';
  * thin transports over this object: every input is parsed here with the contract's schemas.
  */
 
-/** The period `getCost` covers when none is given. */
-const DEFAULT_COST_PERIOD_MS = 30 * 24 * 3_600_000;
+/** The periods `getCost` and `whatIf` cover when none is given. */
+const DAY_MS = 24 * 3_600_000;
+const DEFAULT_COST_PERIOD_MS = 30 * DAY_MS;
+const DEFAULT_WHATIF_PERIOD_MS = 7 * DAY_MS;
+
+/** A period that ends no later than now, `length` long unless its start is given. */
+function periodOf(from: number | undefined, to: number | undefined, length: number) {
+  const now = Date.now();
+  const end = Math.min(to ?? now, now);
+  const start = from ?? end - length;
+  if (start >= end)
+    throw new ApiError('bad-request', 'The period must end after it starts, and not after now.');
+  return { from: start, to: end };
+}
 
 type ParsedInput<K extends OperationName> = z.output<(typeof operations)[K]['input']>;
 
@@ -76,23 +90,27 @@ export function createSessionManagerApi(port: ManagerPort): SessionManagerApi {
 
     async getCost(value) {
       const { from, to, by } = input('getCost', value);
-      const now = Date.now();
-      const end = Math.min(to ?? now, now);
-      const start = from ?? end - DEFAULT_COST_PERIOD_MS;
-      if (start >= end)
-        throw new ApiError('bad-request', 'The period must end after it starts, and not after now.');
+      const period = periodOf(from, to, DEFAULT_COST_PERIOD_MS);
       const config = writer.load();
-      const hosts = config.hosts.map((host) => ({
-        id: host.id,
-        ...(host.hourlyPrice !== undefined && { hourlyPrice: host.hourlyPrice }),
-        runners: config.runners.filter((runner) => runner.host === host.id).map((runner) => runner.id),
-      }));
-      return costReport(await port.history(start, end), hosts, {
-        from: start,
-        to: end,
+      return costReport(await port.history(period.from, period.to), costedHosts(config), {
+        ...period,
         by,
         currency: config.history.currency,
       });
+    },
+
+    async whatIf(value) {
+      const { from, to, policy } = input('whatIf', value);
+      const period = periodOf(from, to, DEFAULT_WHATIF_PERIOD_MS);
+      try {
+        return whatIf(await port.history(period.from, period.to), writer.load(), {
+          ...period,
+          proposed: policy,
+        });
+      } catch (error) {
+        if (error instanceof NothingToReplayError) throw new ApiError('conflict', error.message);
+        throw error;
+      }
     },
 
     async listHosts(value) {

@@ -27,6 +27,7 @@ export const httpRoutes: Record<OperationName, HttpRoute> = {
     download: true,
   },
   getCost: { method: 'GET', path: '/api/cost', numericQuery: ['from', 'to'] },
+  whatIf: { method: 'POST', path: '/api/whatif' },
   listHosts: { method: 'GET', path: '/api/hosts' },
   addHost: { method: 'POST', path: '/api/hosts', creates: true },
   testHostConnection: { method: 'POST', path: '/api/hosts/test' },

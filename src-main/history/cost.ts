@@ -1,3 +1,4 @@
+import type { Config } from '../config/schema.js';
 import type { HistoryRecords } from './history-store.js';
 
 export const costGroupings = ['host', 'runner', 'day'] as const;
@@ -38,6 +39,15 @@ export interface CostedHost {
   id: string;
   hourlyPrice?: number;
   runners: string[];
+}
+
+/** The config's hosts with their prices and runners, as the report takes them. */
+export function costedHosts(config: Pick<Config, 'hosts' | 'runners'>): CostedHost[] {
+  return config.hosts.map((host) => ({
+    id: host.id,
+    ...(host.hourlyPrice !== undefined && { hourlyPrice: host.hourlyPrice }),
+    runners: config.runners.filter((runner) => runner.host === host.id).map((runner) => runner.id),
+  }));
 }
 
 const HOUR_MS = 3_600_000;

@@ -41,7 +41,7 @@ export function simulateAlwaysOn(trace: Trace): SimResult {
   return summarize(
     'always-on',
     queues,
-    trace.hosts.length * trace.durationMs,
+    new Map(trace.hosts.map((host) => [host.id, trace.durationMs])),
     trace.hosts.length,
     trace.durationMs,
     neverTaken,
@@ -60,9 +60,10 @@ export function simulateOfflineOptimum(
   const stopMs = options.stopMs ?? 60_000;
   const sessionOpenMs = options.sessionOpenMs ?? 10_000;
   const { queues, neverTaken } = workAlwaysUsable(trace);
-  let billed = 0;
+  const billedByHost = new Map<string, number>();
   let starts = 0;
   for (const host of trace.hosts) {
+    let billed = 0;
     const runs: [number, number][] = [];
     for (const runner of trace.runners)
       if (runner.host === host.id)
@@ -87,8 +88,9 @@ export function simulateOfflineOptimum(
         starts++;
       } else billed += gap;
     }
+    billedByHost.set(host.id, billed);
   }
-  return summarize('offline-optimum', queues, billed, starts, trace.durationMs, neverTaken);
+  return summarize('offline-optimum', queues, billedByHost, starts, trace.durationMs, neverTaken);
 }
 
 /** Overlapping or touching intervals joined. */

@@ -301,7 +301,7 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
   return summarize(
     'policy',
     queues,
-    [...hosts.values()].reduce((sum, host) => sum + host.billedMs, 0),
+    new Map([...hosts.values()].map((host) => [host.id, host.billedMs])),
     [...hosts.values()].reduce((sum, host) => sum + host.starts, 0),
     end,
     pools.unstartedWaits(end),
@@ -320,7 +320,8 @@ function absolute(trace: Trace): TraceTask[] {
 export function summarize(
   strategy: string,
   queues: ReadonlyMap<string, RunnerQueue>,
-  billedMs: number,
+  /** Host id → billed ms. */
+  billedMs: ReadonlyMap<string, number>,
   starts: number,
   end: number,
   /** Waits of pooled tasks no runner took before the end. */
@@ -340,7 +341,8 @@ export function summarize(
   }
   return {
     strategy,
-    vmHours: billedMs / 3_600_000,
+    vmHours: [...billedMs.values()].reduce((sum, ms) => sum + ms, 0) / 3_600_000,
+    hostHours: Object.fromEntries([...billedMs].map(([hostId, ms]) => [hostId, ms / 3_600_000])),
     meanWaitS: mean(waits) / 1000,
     p95WaitS: percentile(waits, 95) / 1000,
     interruptions,

@@ -14,6 +14,8 @@ export function percentile(values: readonly number[], p: number): number {
 export interface SimResult {
   strategy: string;
   vmHours: number;
+  /** VM-hours of each host (for its price). */
+  hostHours: Record<string, number>;
   meanWaitS: number;
   p95WaitS: number;
   interruptions: number;

@@ -4,6 +4,7 @@ import type { CostReport, CostRow } from '../../history/cost.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { table } from '../table.js';
+import { parseWhen } from '../when.js';
 import { runningServiceApi } from './shared.js';
 
 interface CostOptions {
@@ -12,18 +13,6 @@ interface CostOptions {
   by: string;
   json?: boolean;
   csv?: boolean;
-}
-
-/** A date or date-time as the user writes it (2026-11-01, 2026-11-01T08:00Z); a bare date is UTC midnight. */
-function parseWhen(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const at = Date.parse(value);
-  if (Number.isNaN(at))
-    throw new CliError(
-      `${flag}: "${value}" is not a date (use 2026-11-01 or 2026-11-01T08:00Z)`,
-      ExitCode.usage,
-    );
-  return at;
 }
 
 const hours = (value: number) => value.toFixed(2);

@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerConsole } from './console.js';
 import { registerCost } from './cost.js';
+import { registerWhatIf } from './whatif.js';
 import { registerHost } from './host.js';
 import { registerHostRetry } from './host-retry.js';
 import { registerHostTest } from './host-test.js';
@@ -27,6 +28,7 @@ export const commands: RegisterCommand[] = [
   registerRunner,
   registerStatus,
   registerCost,
+  registerWhatIf,
   registerList,
   registerConfig,
   registerOrchestrator,

@@ -42,6 +42,8 @@ const cases: Array<[OperationName, unknown, number, string?]> = [
   ['listEvents', { hostId: '../etc' }, 400, 'hostId'],
   ['getCost', { by: 'week' }, 400, 'by'],
   ['getCost', { from: 10, to: 5 }, 400, 'from'],
+  ['whatIf', { policy: { idleGraceMinutes: -1 } }, 400, 'policy.idleGraceMinutes'],
+  ['whatIf', { policy: { idleGrace: 5 } }, 400, 'policy'],
   ['listHosts', { all: 1 }, 400, '(root)'],
   ['addHost', {}, 400, 'id'],
   ['addHost', { ...validHost, address: 'not an address!' }, 400, 'address'],

@@ -56,6 +56,8 @@ const steps: Step[] = [
   ['exportEvents jsonl', (api) => api.exportEvents({})],
   ['getCost', (api) => api.getCost({ from: 0, to: 3_600_000, by: 'runner' })],
   ['getCost bad period', (api) => api.getCost({ from: 10, to: 5 })],
+  // The fake fleet has no cloud host: nothing to replay, the same conflict on both transports.
+  ['whatIf', (api) => api.whatIf({ from: 0, to: 3_600_000, policy: { idleGraceMinutes: 5 } })],
   ['pause', (api) => api.pause()],
   ['resume', (api) => api.resume()],
   ['tickNow', (api) => api.tickNow()],

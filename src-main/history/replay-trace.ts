@@ -1,0 +1,140 @@
+import type { Config } from '../config/schema.js';
+import { percentile } from '../sim/stats.js';
+import type { Trace, TraceTask } from '../sim/trace.js';
+import type { HistoryRecords } from './history-store.js';
+
+const BILLED = new Set(['starting', 'on', 'stopping']);
+/** When the history has no start or stop to learn from. */
+const DEFAULT_BOOT_MS = 120_000;
+const DEFAULT_STOP_MS = 60_000;
+/** Logging a session on after the host answers, when the history does not tell (RDP runners). */
+const RDP_SESSION_OPEN_MS = 10_000;
+
+/** A period of history as the simulator replays it, with the timings learned from it. */
+export interface Replay {
+  trace: Trace;
+  tickMs: number;
+  stopMs: number;
+  sessionOpenMs: number;
+  /** Recorded tasks that could not be replayed (no runner or automation of a cloud host now). */
+  skippedTasks: number;
+}
+
+/** The history or the config gives the simulator nothing to replay. */
+export class NothingToReplayError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NothingToReplayError';
+  }
+}
+
+const median = (values: readonly number[]) => (values.length ? percentile(values, 50) : undefined);
+
+/** Each host's power-ons: the times a billed state followed off (or gone). */
+function startsByHost(records: HistoryRecords): Map<string, number[]> {
+  const starts = new Map<string, number[]>();
+  const previous = new Map<string, string>();
+  for (const interval of records.power) {
+    const before = previous.get(interval.hostId);
+    previous.set(interval.hostId, interval.state);
+    if (before !== undefined && !BILLED.has(before) && BILLED.has(interval.state))
+      starts.set(interval.hostId, [...(starts.get(interval.hostId) ?? []), interval.startedAt]);
+  }
+  return starts;
+}
+
+/** Each host's boot lead: from a power-on to the host answering (its `ready` note), median. */
+function bootLeads(records: HistoryRecords): Map<string, number> {
+  const leads = new Map<string, number>();
+  for (const [hostId, starts] of startsByHost(records)) {
+    const ready = records.notes.filter((note) => note.hostId === hostId && note.kind === 'ready');
+    const samples = starts.flatMap((start) => {
+      const first = ready.find((note) => note.at >= start);
+      return first ? [first.at - start] : [];
+    });
+    const lead = median(samples);
+    if (lead !== undefined) leads.set(hostId, lead);
+  }
+  return leads;
+}
+
+/** How long a stop takes: the median `stopping` interval; 0 when stops were seen but never that state. */
+function stopTime(records: HistoryRecords): number {
+  const stopping = records.power
+    .filter((interval) => interval.state === 'stopping' && interval.endedAt !== null)
+    .map((interval) => interval.endedAt! - interval.startedAt);
+  const learned = median(stopping);
+  if (learned !== undefined) return learned;
+  const stopped = records.power.some((interval, i) => {
+    const next = records.power.slice(i + 1).find((later) => later.hostId === interval.hostId);
+    return BILLED.has(interval.state) && next !== undefined && !BILLED.has(next.state);
+  });
+  return stopped ? 0 : DEFAULT_STOP_MS;
+}
+
+/**
+ * Pure: the tasks that ran in [from, to) as a simulator trace over today's cloud hosts and their
+ * runners, with each host's boot lead and the stop time learned from the history. A task keeps its
+ * arrival and the time it ran; one of a runner or automation no longer attached to a cloud host is
+ * skipped and counted.
+ */
+export function replayOf(
+  records: HistoryRecords,
+  config: Config,
+  period: { from: number; to: number },
+): Replay {
+  const cloudHosts = config.hosts.filter((host) => host.protocol !== 'rdp');
+  if (cloudHosts.length === 0)
+    throw new NothingToReplayError('there are no cloud hosts to replay (RDP-only hosts are always on)');
+  const hostIds = new Set(cloudHosts.map((host) => host.id));
+  const runners = config.runners.filter((runner) => hostIds.has(runner.host));
+  if (runners.length === 0) throw new NothingToReplayError('no runner is attached to a cloud host');
+  const runnerIds = new Set(runners.map((runner) => runner.id));
+  const activities = new Set(runners.flatMap((runner) => runner.activities));
+
+  const leads = bootLeads(records);
+  const fallbackLead = median([...leads.values()]) ?? DEFAULT_BOOT_MS;
+  const tasks: TraceTask[] = [];
+  let skippedTasks = 0;
+  for (const task of records.tasks) {
+    if (task.startedAt === null || task.createdAt < period.from || task.createdAt >= period.to) continue;
+    const placed =
+      task.runnerId && runnerIds.has(task.runnerId)
+        ? { runner: task.runnerId }
+        : task.activity && activities.has(task.activity)
+          ? { activity: task.activity }
+          : undefined;
+    if (!placed) {
+      skippedTasks++;
+      continue;
+    }
+    tasks.push({
+      id: task.taskId,
+      ...placed,
+      arriveAt: task.createdAt - period.from,
+      durationMs: Math.max(1_000, (task.finishedAt ?? period.to) - task.startedAt),
+      priority: 5,
+    });
+  }
+  const allConsole = runners.every((runner) => runner.sessionMode === 'console');
+  return {
+    trace: {
+      name: 'history',
+      description: `recorded tasks from ${new Date(period.from).toISOString()} to ${new Date(period.to).toISOString()}`,
+      seed: 0,
+      start: period.from,
+      durationMs: period.to - period.from,
+      hosts: cloudHosts.map((host) => ({
+        id: host.id,
+        bootMs: Math.max(1, leads.get(host.id) ?? fallbackLead),
+      })),
+      runners: runners.map((runner) => ({ id: runner.id, host: runner.host, activities: runner.activities })),
+      tasks,
+      schedules: [],
+    },
+    tickMs: (config.orchestrator?.pollSeconds ?? 15) * 1000,
+    stopMs: stopTime(records),
+    sessionOpenMs: allConsole ? 0 : RDP_SESSION_OPEN_MS,
+    skippedTasks,
+  };
+}
