@@ -77,6 +77,19 @@ export const managerStateSchema = z.object({
     skipped: z.object({ tasks: z.number(), runners: z.number(), schedules: z.number() }).optional(),
   }),
   queueDepth: z.number(),
+  monthlyBudget: z
+    .object({
+      month: z.string(),
+      used: z.number(),
+      amount: z.number(),
+      unit: z.enum(['money', 'vm-hours']),
+      currency: z.string(),
+      fraction: z.number(),
+      whenSpent: z.enum(['notify', 'hold-starts']),
+      holdingBelowPriority: z.number().optional(),
+      unpricedHosts: z.number(),
+    })
+    .optional(),
   hostsOn: z.number(),
   maxHostsOn: z.number(),
   hostsUnknown: z.number(),
@@ -106,6 +119,8 @@ export const eventKinds = [
   'orchestrator.unreachable',
   'orchestrator.restored',
   'budget.reached',
+  'budget.month-warning',
+  'budget.month-spent',
   'certificate.pinned',
   'certificate.changed',
   'config.reloaded',

@@ -119,6 +119,16 @@ export const keepWarmSchema = z.object({
   hosts: z.array(idSchema).optional(),
 });
 
+export const monthlyBudgetSchema = z.object({
+  /** The month's limit: money in history.currency, or VM-hours. */
+  amount: z.number().positive().max(1e9),
+  unit: z.enum(['money', 'vm-hours']).default('money'),
+  /** At 100 %: tell the operator only, or also hold starts that are not urgent enough. */
+  whenSpent: z.enum(['notify', 'hold-starts']).default('notify'),
+  /** With hold-starts: queued tasks of at least this priority (0-10) still start hosts. */
+  minPriority: z.number().int().min(0).max(10).default(10),
+});
+
 export const policySchema = z.object({
   idleGraceMinutes: z
     .number()
@@ -139,6 +149,8 @@ export const policySchema = z.object({
   /** Start hosts ahead of scheduled runs and future tasks by the host's learned boot time. */
   prewarm: z.boolean().default(true),
   keepWarm: z.array(keepWarmSchema).default([]),
+  /** A limit on what the fleet spends per calendar month (UTC): a warning at 80 %, then what whenSpent says. */
+  monthlyBudget: monthlyBudgetSchema.optional(),
 });
 
 export const orchestratorSchema = z.object({
@@ -389,6 +401,7 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type HostConfig = z.infer<typeof hostSchema>;
 export type RunnerConfig = z.infer<typeof runnerSchema>;
+export type MonthlyBudget = z.infer<typeof monthlyBudgetSchema>;
 export type PolicyConfig = z.infer<typeof policySchema>;
 export type OrchestratorConfig = z.infer<typeof orchestratorSchema>;
 export type KeepWarmWindow = z.infer<typeof keepWarmSchema>;

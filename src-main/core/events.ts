@@ -21,6 +21,8 @@ export type EventKind =
   | 'orchestrator.unreachable'
   | 'orchestrator.restored'
   | 'budget.reached'
+  | 'budget.month-warning'
+  | 'budget.month-spent'
   | 'certificate.pinned'
   | 'certificate.changed'
   | 'config.reloaded'

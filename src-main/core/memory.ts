@@ -63,6 +63,8 @@ export interface PlanMemory {
   orchestrator: 'ok' | 'unreachable' | 'unknown';
   /** The budget cap held back a start on the previous tick. */
   budgetBlocked: boolean;
+  /** The monthly budget's last alert, so each level is said once a month. */
+  spendAlert?: { month: string; level: 'warning' | 'spent' };
 }
 
 /** A plan's own copy of the memory of the configured fleet: changed in place, then returned. */
@@ -97,6 +99,7 @@ export function workingCopy(memory: PlanMemory, fleet: Fleet): WorkingMemory {
     sessions: copy(memory.sessions, fleet.groupByKey.keys()),
     orchestrator: memory.orchestrator,
     budgetBlocked: memory.budgetBlocked,
+    ...(memory.spendAlert && { spendAlert: memory.spendAlert }),
   };
 }
 
@@ -153,6 +156,7 @@ export function memoryToJson(memory: PlanMemory): object {
     sessions: Object.fromEntries(memory.sessions),
     orchestrator: memory.orchestrator,
     budgetBlocked: memory.budgetBlocked,
+    ...(memory.spendAlert && { spendAlert: memory.spendAlert }),
   };
 }
 
@@ -192,6 +196,7 @@ const memoryJsonSchema = z.object({
   sessions: z.record(z.string(), sessionMemorySchema).default({}),
   orchestrator: z.enum(['ok', 'unreachable', 'unknown']).default('unknown'),
   budgetBlocked: z.boolean().default(false),
+  spendAlert: z.object({ month: z.string(), level: z.enum(['warning', 'spent']) }).optional(),
 });
 
 /** Reads memory saved by `memoryToJson`: the memory, or why it cannot be used (malformed, newer version). */
@@ -209,6 +214,7 @@ export function memoryFromJson(value: unknown): { memory: PlanMemory } | { probl
       sessions: new Map(Object.entries(parsed.data.sessions)),
       orchestrator: parsed.data.orchestrator,
       budgetBlocked: parsed.data.budgetBlocked,
+      ...(parsed.data.spendAlert && { spendAlert: parsed.data.spendAlert }),
     },
   };
 }

@@ -13,7 +13,7 @@ import type { PowerDriver } from './power-driver.js';
 import { ProblemReports } from './problem-reports.js';
 import type { ReadinessProbe } from './readiness.js';
 import type { SessionDriver, SessionStatus } from './session-driver.js';
-import type { ActionOutcome, Snapshot } from './snapshot.js';
+import type { ActionOutcome, MonthSpend, Snapshot } from './snapshot.js';
 import type { ManagerState } from './state.js';
 import { StateStore } from './state-store.js';
 import { viewOf } from './view.js';
@@ -47,6 +47,8 @@ interface ReconcilerOptions {
    * unblocks the sessions that failed with the old one. Absent: only a changed reference unblocks.
    */
   secretVersions?: (refs: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+  /** This month's spend so far (from the history), for the monthly budget; read once per tick. */
+  spend?: () => MonthSpend | undefined;
   /** Called after each tick that acted, with what it did and the memory it left (e.g. to save it). */
   onTick?: (report: TickReport) => Promise<void> | void;
 }
@@ -236,7 +238,8 @@ export class Reconciler {
   private async tick(): Promise<TickReport> {
     const config = this.config;
     const observed = await observe({ ...this.options, clock: this.clock }, config, this.outcomes);
-    const snapshot = await this.withSecretVersions(observed, config);
+    const spend = this.options.spend?.();
+    const snapshot = { ...(await this.withSecretVersions(observed, config)), ...(spend && { spend }) };
     this.problems.report(snapshot, (event) => this.emit(event));
     const now = this.clock.now();
     const observedOnly = this.paused || this.stopped;

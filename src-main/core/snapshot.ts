@@ -26,6 +26,17 @@ export interface ObservationProblem {
   message: string;
 }
 
+/** What the fleet has spent in the current calendar month (UTC), from the history. */
+export interface MonthSpend {
+  /** `2026-12` */
+  month: string;
+  vmHours: number;
+  /** Money, from the hosts that have a price. */
+  cost: number;
+  /** Hosts billed this month without a price (their money is not in `cost`). */
+  unpricedHosts: number;
+}
+
 /** Everything one tick saw. `plan` reads only this, the config and its memory. */
 export interface Snapshot {
   /** Epoch ms the observation finished. */
@@ -46,4 +57,6 @@ export interface Snapshot {
    * failed or wait for the operator: a changed password unblocks what used it. Absent = unknown.
    */
   secretVersions?: ReadonlyMap<string, string>;
+  /** This month's spend so far; absent when there is no history to read it from. */
+  spend?: MonthSpend;
 }

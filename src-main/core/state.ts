@@ -67,6 +67,22 @@ export interface SessionView extends Omit<SessionStatus, 'error'> {
   blocked?: string;
 }
 
+export interface MonthlyBudgetView {
+  /** `2026-12` (UTC) */
+  month: string;
+  used: number;
+  amount: number;
+  unit: 'money' | 'vm-hours';
+  /** For a money budget. */
+  currency: string;
+  /** used / amount */
+  fraction: number;
+  whenSpent: 'notify' | 'hold-starts';
+  /** Starts are held now (spent, with hold-starts) for tasks below this priority. */
+  holdingBelowPriority?: number;
+  unpricedHosts: number;
+}
+
 export interface ManagerState {
   /** Epoch ms of this view. */
   at: number;
@@ -79,6 +95,8 @@ export interface ManagerState {
     skipped?: { tasks: number; runners: number; schedules: number };
   };
   queueDepth: number;
+  /** The monthly budget, when one is set and the history says what was spent. */
+  monthlyBudget?: MonthlyBudgetView;
   hostsOn: number;
   maxHostsOn: number;
   /** Cloud hosts whose power state cannot be read now (not counted in hostsOn). */

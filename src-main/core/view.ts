@@ -7,7 +7,15 @@ import { isCloudHost, type HostPower } from './power-driver.js';
 import { cloudErrorHint } from './cloud-error-hints.js';
 import type { SessionStatus } from './session-driver.js';
 import type { Snapshot } from './snapshot.js';
-import type { HostStage, HostView, ManagerState, RunnerView, SessionView } from './state.js';
+import type {
+  HostStage,
+  HostView,
+  ManagerState,
+  MonthlyBudgetView,
+  RunnerView,
+  SessionView,
+} from './state.js';
+import { budgetUse } from './policies/monthly-budget.js';
 
 /**
  * The ManagerState after one plan: the snapshot it planned from, the memory and outlook it returned.
@@ -134,6 +142,7 @@ export function viewOf(
         : { status: 'unreachable', ...(snapshot.queue.problem ? { problem: snapshot.queue.problem } : {}) }
       : { status: 'unconfigured' },
     queueDepth: outlook?.demand.queuedTotal ?? 0,
+    ...monthlyBudgetView(snapshot, config),
     // The budget counts an unknown host as on (it may be running); the view shows it apart.
     hostsOn: (outlook?.hostsOn ?? 0) - hostsUnknown,
     maxHostsOn: config.policy.maxHostsOn,
@@ -143,6 +152,21 @@ export function viewOf(
     sessions,
     ticks: 0,
     lastTickAt: now,
+  };
+}
+
+function monthlyBudgetView(snapshot: Snapshot, config: Config): { monthlyBudget?: MonthlyBudgetView } {
+  const budget = config.policy.monthlyBudget;
+  const use = budgetUse(snapshot.spend, budget);
+  if (!use || !budget) return {};
+  return {
+    monthlyBudget: {
+      ...use,
+      currency: config.history.currency,
+      whenSpent: budget.whenSpent,
+      ...(use.fraction >= 1 &&
+        budget.whenSpent === 'hold-starts' && { holdingBelowPriority: budget.minPriority }),
+    },
   };
 }
 

@@ -123,6 +123,21 @@ const rules: Partial<Record<ManagerEvent['kind'], Rule>> = {
     title: () => 'Budget cap reached: no more hosts can be started',
     repeats: true,
   },
+  // Said once a month each by plan; `repeats` lets next month's warning through after this month's.
+  'budget.month-warning': {
+    subject: () => 'monthly-budget',
+    state: 'warning',
+    severity: 'warning',
+    title: () => '80 % of the monthly budget spent',
+    repeats: true,
+  },
+  'budget.month-spent': {
+    subject: () => 'monthly-budget',
+    state: 'spent',
+    severity: 'error',
+    title: () => 'Monthly budget spent',
+    repeats: true,
+  },
 };
 
 interface Pending {

@@ -17,6 +17,8 @@ import { NotificationDispatcher } from '../notifications/dispatcher.js';
 import type { NotificationSink } from '../notifications/notification.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
 import { HistoryStore } from '../history/history-store.js';
+import { monthSpend } from '../history/month-spend.js';
+import type { MonthSpend } from '../core/snapshot.js';
 import { secretVersions } from '../secrets/secret-version.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConfigWatcher } from './config-watcher.js';
@@ -65,6 +67,7 @@ export interface RunningService {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+const SPEND_REFRESH_MS = 60_000;
 
 const defaultConsoleDir = () => path.resolve(import.meta.dirname ?? '.', '../../dist-renderer');
 
@@ -140,8 +143,21 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       .recordEvent(event)
       .catch((error: unknown) => logger.error({ err: error }, 'could not record an event in the history'));
   });
+  // This month's spend for the monthly budget: read from the history once a minute, when a budget is set.
+  let spend: MonthSpend | undefined;
+  const refreshSpend = async () => {
+    try {
+      spend = config.policy.monthlyBudget ? await monthSpend(history, config, Date.now()) : undefined;
+    } catch (error) {
+      logger.error({ err: error }, "could not read this month's spend from the history");
+    }
+  };
+  await refreshSpend();
+  const spendTimer = setInterval(() => void refreshSpend(), SPEND_REFRESH_MS);
+  spendTimer.unref();
   const reconciler = new Reconciler({
     config,
+    spend: () => spend,
     ...(memory ? { memory } : {}),
     onTick: async (tick) => {
       memoryFile.save(tick.memory);
@@ -165,6 +181,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ...(options.extraSinks ?? []),
     ]);
     reconciler.setConfig(next);
+    void refreshSpend();
   };
   const watcher = new ConfigWatcher(
     store,
@@ -212,6 +229,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // E.g. the port is taken: nothing may be left running (the loop has not started yet).
       watcher.stop();
       clearInterval(pruneTimer);
+      clearInterval(spendTimer);
       dispatcher.dispose();
       await sessions.dispose();
       await orchestrator.close();
@@ -239,6 +257,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         if (api) removeServiceFile(options.configPath);
         await reconciler.stop();
         clearInterval(pruneTimer);
+        clearInterval(spendTimer);
         dispatcher.dispose();
         await sessions.dispose();
         await orchestrator.close();

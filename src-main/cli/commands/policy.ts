@@ -38,7 +38,7 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
       else
         ctx.print(
           Object.entries(shown)
-            .map(([key, value]) => `${key.padEnd(20)} ${JSON.stringify(value)}`)
+            .map(([key, value]) => `${key.padEnd(20)} ${JSON.stringify(value) ?? '(not set)'}`)
             .join('\n'),
         );
     });
@@ -67,7 +67,7 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
       else
         ctx.print(
           `Saved: ${Object.keys(patch)
-            .map((key) => `${key} = ${JSON.stringify(policyNow[key as keyof PolicyConfig])}`)
+            .map((key) => `${key} = ${JSON.stringify(policyNow[key as keyof PolicyConfig]) ?? '(not set)'}`)
             .join(', ')}. A running service takes it from the file by itself.`,
         );
     });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ManagerState } from '../../core/state.js';
+import type { ManagerState, MonthlyBudgetView } from '../../core/state.js';
 import type { CliContext } from '../context.js';
 import { runningServiceApi } from './shared.js';
 
@@ -18,6 +18,20 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       if (options.json) ctx.printJson(state);
       else ctx.print(describeStatus(state, url, Date.now()).join('\n'));
     });
+}
+
+function describeBudget(budget: MonthlyBudgetView): string {
+  const used =
+    budget.unit === 'money'
+      ? `${budget.used.toFixed(2)} of ${budget.amount} ${budget.currency}`
+      : `${budget.used.toFixed(1)} of ${budget.amount} VM-hours`;
+  const now =
+    budget.holdingBelowPriority !== undefined
+      ? `SPENT: hosts start only for tasks of priority ${budget.holdingBelowPriority} or higher`
+      : budget.fraction >= 1
+        ? 'SPENT (notify only: hosts still start)'
+        : `when spent: ${budget.whenSpent === 'notify' ? 'notify only' : 'hold starts'}`;
+  return `${used} in ${budget.month} (${Math.round(budget.fraction * 100)} %); ${now}`;
 }
 
 const ago = (at: number | undefined, now: number) =>
@@ -39,6 +53,7 @@ export function describeStatus(state: ManagerState, url: string, now: number): s
     `Orchestrator  ${orchestrator}`,
     `Hosts         ${state.hostsOn} on of at most ${state.maxHostsOn}, ${state.hosts.length} configured` +
       (state.hostsUnknown ? `, ${state.hostsUnknown} whose power state cannot be read` : ''),
+    ...(state.monthlyBudget ? [`Budget        ${describeBudget(state.monthlyBudget)}`] : []),
     `Sessions      ${count('open')} open, ${count('connecting') + count('reconnecting')} connecting, ${count('failed')} failed`,
   ];
   for (const host of failed)

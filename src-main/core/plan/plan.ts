@@ -6,6 +6,7 @@ import { workingCopy, type PlanMemory } from '../memory.js';
 import { followBoot } from '../policies/boot.js';
 import { applyBudget, budgetReached, type StartCandidate } from '../policies/budget.js';
 import { KeepWarmCalendar } from '../policies/keep-warm.js';
+import { budgetUse, guardMonthlyBudget } from '../policies/monthly-budget.js';
 import { foldOutcomes } from '../policies/outcomes.js';
 import { announceOrchestrator } from '../policies/outage.js';
 import { planDemand } from '../policies/pools.js';
@@ -119,7 +120,12 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     });
   }
 
-  const { start, held } = applyBudget(candidates, hostsOn, policy.maxHostsOn);
+  const use = budgetUse(snapshot.spend, policy.monthlyBudget);
+  const monthly = guardMonthlyBudget(candidates, use, policy.monthlyBudget, work, config.history.currency);
+  notes.push(...monthly.alerts);
+  for (const candidate of monthly.held)
+    hosts.get(candidate.hostId)!.reason = `waiting: ${candidate.why}, but ${monthly.holdReason}`;
+  const { start, held } = applyBudget(monthly.allowed, hostsOn, policy.maxHostsOn);
   for (const candidate of start) {
     Object.assign(work.hosts.get(candidate.hostId)!, {
       startedAt: now,

@@ -3,6 +3,7 @@ import { href } from '../../lib/route.js';
 import { useServerNow } from '../../lib/use-server-now.js';
 import { useLive } from '../../store/live-store.js';
 import { HostCard } from './HostCard.js';
+import { MonthlyBudget } from './MonthlyBudget.js';
 
 export function OverviewView() {
   const state = useLive((store) => store.state);
@@ -26,6 +27,7 @@ export function OverviewView() {
               is stopped until it answers again.
             </Alert>
           )}
+          {state.monthlyBudget && <MonthlyBudget budget={state.monthlyBudget} />}
           {state.hosts.length === 0 ? (
             <Text>
               No host yet. <Anchor href={href('hosts', 'new')}>Add a host</Anchor> to start.

@@ -39,6 +39,8 @@ const expected: Partial<Record<EventKind, Omit<DesktopNotice, 'body'>>> = {
   'orchestrator.unreachable': { title: 'Orchestrator unreachable', urgency: 'normal' },
   'orchestrator.restored': { title: 'Orchestrator reachable again', urgency: 'low' },
   'budget.reached': { title: 'Budget cap reached: no more hosts can be started', urgency: 'normal' },
+  'budget.month-warning': { title: '80 % of the monthly budget spent', urgency: 'normal' },
+  'budget.month-spent': { title: 'Monthly budget spent', urgency: 'critical' },
 };
 
 function desktop(enabled: () => boolean) {

@@ -96,6 +96,7 @@ export function snapshot(partial: Partial<Snapshot> & { now?: number }): Snapsho
     outcomes: partial.outcomes ?? [],
     problems: partial.problems ?? [],
     ...(partial.secretVersions ? { secretVersions: partial.secretVersions } : {}),
+    ...(partial.spend ? { spend: partial.spend } : {}),
   };
 }
 

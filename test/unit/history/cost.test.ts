@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../../src-main/config/schema.js';
 import { costReport } from '../../../src-main/history/cost.js';
+import { monthSpend } from '../../../src-main/history/month-spend.js';
 import { emptyHistory, type HistoryRecords } from '../../../src-main/history/history-store.js';
 
 const H = 3_600_000;
@@ -138,5 +140,44 @@ describe('costReport', () => {
       alwaysOnVmHours: 1,
     });
     expect(report.total.cost).toBeUndefined();
+  });
+});
+
+describe('monthSpend', () => {
+  it("sums this UTC month's VM-hours and money, and counts billed hosts without a price", async () => {
+    const now = Date.UTC(2026, 11, 3, 12);
+    const start = Date.UTC(2026, 11, 1);
+    const records = history({
+      power: [
+        interval('h1', 'on', start - 5 * H, start + 2 * H),
+        interval('h3', 'on', start + H, start + 2 * H),
+      ],
+    });
+    let asked: [number, number] | undefined;
+    const spend = await monthSpend(
+      {
+        read: async (from, to) => {
+          asked = [from, to];
+          return records;
+        },
+      },
+      configSchema.parse({
+        version: 1,
+        hosts: [
+          {
+            id: 'h1',
+            address: '10.0.0.1',
+            protocol: 'rdp',
+            user: 'bot',
+            password: 'host-password:h1',
+            hourlyPrice: 0.5,
+          },
+          { id: 'h3', address: '10.0.0.3', protocol: 'rdp', user: 'bot', password: 'host-password:h3' },
+        ],
+      }),
+      now,
+    );
+    expect(asked).toEqual([start, now]);
+    expect(spend).toEqual({ month: '2026-12', vmHours: 3, cost: 1, unpricedHosts: 1 });
   });
 });
