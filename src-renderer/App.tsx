@@ -13,7 +13,7 @@ import { OverviewView } from './views/overview/OverviewView.js';
 import { RunnersView } from './views/runners/RunnersView.js';
 import { SessionsView } from './views/sessions/SessionsView.js';
 import { SettingsView } from './views/settings/SettingsView.js';
-import { TimelineView } from './views/timeline/TimelineView.js';
+import { CostView } from './views/cost/CostView.js';
 
 const navigation: { view: View; label: string }[] = [
   { view: 'overview', label: 'Overview' },
@@ -21,7 +21,7 @@ const navigation: { view: View; label: string }[] = [
   { view: 'runners', label: 'Runners' },
   { view: 'sessions', label: 'Live sessions' },
   { view: 'events', label: 'Event log' },
-  { view: 'timeline', label: 'Timeline' },
+  { view: 'cost', label: 'Cost' },
   { view: 'settings', label: 'Settings' },
 ];
 
@@ -35,8 +35,8 @@ function CurrentView({ view, rest }: { view: View; rest: string[] }) {
       return <SessionsView />;
     case 'events':
       return <EventsView />;
-    case 'timeline':
-      return <TimelineView />;
+    case 'cost':
+      return <CostView />;
     case 'settings':
       return <SettingsView />;
     default:

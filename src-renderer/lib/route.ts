@@ -5,7 +5,7 @@ import { useSyncExternalStore } from 'react';
  * keyboard, the back button and "open in new tab" work, in the browser and in Electron alike.
  */
 
-export const views = ['overview', 'hosts', 'runners', 'sessions', 'events', 'timeline', 'settings'] as const;
+export const views = ['overview', 'hosts', 'runners', 'sessions', 'events', 'cost', 'settings'] as const;
 export type View = (typeof views)[number];
 
 interface Route {

@@ -366,20 +366,53 @@ describe('web console over a scripted manager', () => {
     await screenshot(page(), 'events');
   });
 
-  it('draws the timeline and VM-hours against an always-on fleet', async () => {
-    // Two hours pass with the host off: that is what an always-on fleet would have paid for.
-    manager.advance(2 * 3_600_000);
-    manager.emit({ kind: 'info', severity: 'info', message: 'Orchestrator polled: nothing queued' });
-    await go(href('timeline'), 'Timeline');
-    await page().locator('.recharts-line').first().waitFor();
+  it("draws the cost from the service's history, against always on, and replays it under other settings", async () => {
+    // Three days ago bot-01 ran two hours for two tasks of fin-01; the history says so.
+    const hour = 3_600_000;
+    const start = Date.now() - 3 * 24 * hour;
+    manager.historyRecords = {
+      power: [
+        { hostId: 'bot-01', state: 'off', startedAt: start - hour, endedAt: start, cause: 'observed' },
+        {
+          hostId: 'bot-01',
+          state: 'on',
+          startedAt: start,
+          endedAt: start + 2 * hour,
+          cause: 'Starting bot-01',
+        },
+        { hostId: 'bot-01', state: 'off', startedAt: start + 2 * hour, endedAt: null, cause: 'observed' },
+      ],
+      sessions: [
+        { key: 'bot-01/botuser', hostId: 'bot-01', openedAt: start + 60_000, closedAt: start + hour },
+      ],
+      tasks: [0, 1].map((i) => ({
+        taskId: `t${i}`,
+        runnerId: 'fin-01',
+        activity: null,
+        status: 'RUNNING',
+        createdAt: start + i * 30 * 60_000,
+        startedAt: start + i * 30 * 60_000 + 90_000,
+        finishedAt: start + i * 30 * 60_000 + 20 * 60_000,
+      })),
+      notes: [{ hostId: 'bot-01', at: start + 90_000, kind: 'ready', message: null }],
+    };
+    await go(href('cost'), 'Cost');
+    await page().locator('.recharts-bar-rectangle').first().waitFor();
+    const summary = await page().getByTestId('cost-summary').innerText();
+    expect(summary).toMatch(/\d+ % fewer VM-hours than always on; 2\.00 VM-hours, 1 start,/);
+    expect(await page().getByText('2 tasks; wait mean 90 s, p95 90 s.').count()).toBe(1);
+    await screenshot(page(), 'cost');
+
     await page()
-      .getByTestId('vm-saved')
-      .filter({ hasText: /[1-9]\d* % saved/ })
-      .waitFor();
-    const summary = await page().getByTestId('vm-hours').innerText();
-    expect(summary).toMatch(/VM-hours spent/);
-    expect(summary).toMatch(/VM-hours for the same fleet always on/);
-    await screenshot(page(), 'timeline');
+      .getByRole('textbox', { name: /Idle grace/ })
+      .fill('2');
+    await click('Replay');
+    const table = page().getByTestId('whatif-table');
+    await table.waitFor();
+    const text = await table.innerText();
+    for (const column of ['Recorded', 'Current settings', 'These settings', 'Optimum'])
+      expect(text).toContain(column);
+    expect(text).toMatch(/VM-hours\s+2\.00/);
   });
 
   it('saves settings with the schema rules and sends a test notification', async () => {
@@ -485,7 +518,7 @@ describe('web console over a scripted manager', () => {
       [href('runners', 'new'), 'Attach a runner'],
       [href('sessions'), 'Live sessions'],
       [href('events'), 'Event log'],
-      [href('timeline'), 'Timeline'],
+      [href('cost'), 'Cost'],
       [href('settings'), 'Settings'],
     ];
     const found: Record<string, unknown> = {};
@@ -495,7 +528,7 @@ describe('web console over a scripted manager', () => {
       href('hosts', 'new'),
       href('runners', 'new'),
       href('events'),
-      href('timeline'),
+      href('cost'),
       href('settings'),
     ]);
     for (const scheme of ['light', 'dark'] as const) {
@@ -507,7 +540,7 @@ describe('web console over a scripted manager', () => {
         await go(hash, heading);
         const violations = await seriousA11yViolations(page());
         if (violations.length) found[`${scheme} ${hash}`] = violations;
-        if (scheme === 'dark' && (hash === href('overview') || hash === href('timeline')))
+        if (scheme === 'dark' && (hash === href('overview') || hash === href('cost')))
           await screenshot(page(), `${hash.replace(/\W+/g, '')}-dark`);
       }
     }
@@ -523,7 +556,7 @@ describe('web console over a scripted manager', () => {
       [href('runners'), 'Runners'],
       [href('sessions'), 'Live sessions'],
       [href('events'), 'Event log'],
-      [href('timeline'), 'Timeline'],
+      [href('cost'), 'Cost'],
       [href('settings'), 'Settings'],
     ];
     const before = page().viewportSize()!;

@@ -146,8 +146,11 @@ export class ScriptedManager implements ManagerPort {
   }
   async tickNow() {}
 
+  /** What history() answers, whatever the period (the API filters nothing itself); a test sets it. */
+  historyRecords: HistoryRecords = emptyHistory();
+
   async history(): Promise<HistoryRecords> {
-    return emptyHistory();
+    return this.historyRecords;
   }
 
   async thumbnail(sessionKey: string, maxWidth: number): Promise<Uint8Array | undefined> {
