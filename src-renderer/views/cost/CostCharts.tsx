@@ -11,7 +11,9 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { CostReport } from '../../../src-main/history/cost.js';
+import type { OperationOutput } from '../../../src-main/api/contract.js';
+
+type CostReport = OperationOutput<'getCost'>;
 
 const tooltipStyle = {
   background: 'var(--mantine-color-body)',

@@ -1,8 +1,10 @@
 import { Alert, Button, Group, NumberInput, Paper, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useApi } from '../../api/ApiProvider.js';
-import type { WhatIfReport } from '../../../src-main/history/whatif.js';
+import type { OperationOutput } from '../../../src-main/api/contract.js';
 import { errorText } from '../../lib/errors.js';
+
+type WhatIfReport = OperationOutput<'whatIf'>;
 
 const rows: Array<[string, (column: WhatIfReport['columns'][number], currency: string) => string]> = [
   ['VM-hours', (c) => c.vmHours.toFixed(2)],
