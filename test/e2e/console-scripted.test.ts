@@ -401,6 +401,11 @@ describe('web console over a scripted manager', () => {
     const summary = await page().getByTestId('cost-summary').innerText();
     expect(summary).toMatch(/\d+ % fewer VM-hours than always on; 2\.00 VM-hours, 1 start,/);
     expect(await page().getByText('2 tasks; wait mean 90 s, p95 90 s.').count()).toBe(1);
+    expect(
+      await page()
+        .getByText(/^Most in a day: 2\.00 VM-hours on \d{4}-\d\d-\d\d\.$/)
+        .count(),
+    ).toBe(1);
     await screenshot(page(), 'cost');
 
     await page()

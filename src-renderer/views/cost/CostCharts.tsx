@@ -68,9 +68,10 @@ export function SpendPerDay({ report }: { report: CostReport }) {
     used: measure.used(row),
     alwaysOn: measure.alwaysOn(row),
   }));
-  const top = report.rows.reduce(
-    (best, row) => (measure.used(row) > measure.used(best) ? row : best),
-    report.total,
+  // The day that spent most (none when nothing was recorded).
+  const top = report.rows.reduce<CostReport['total'] | undefined>(
+    (best, row) => (!best || measure.used(row) > measure.used(best) ? row : best),
+    undefined,
   );
   return (
     <ChartPanel
