@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { HistoryRecords } from './history-store.js';
 
-export const costGroupings = ['host', 'runner', 'day'] as const;
+export const costGroupings = ['host', 'runner', 'automation', 'day'] as const;
 export type CostGrouping = (typeof costGroupings)[number];
 
 /** One line of the cost report: a host, a runner, a day, or the whole fleet. */
@@ -126,12 +126,48 @@ function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
 }
 
+const NO_TASK = '(no task)';
+const NO_AUTOMATION = '(no automation)';
+
+/**
+ * Host id → the automations whose tasks ran on it in [from, to), each with its share of the host's
+ * running time there: how a host's billed time is split per automation.
+ */
+function automationShares(
+  tasks: HistoryRecords['tasks'],
+  runnerHost: ReadonlyMap<string, string>,
+  from: number,
+  to: number,
+): Map<string, Array<[string, number]>> {
+  const runMs = new Map<string, Map<string, number>>();
+  for (const task of tasks) {
+    const hostId = task.runnerId ? runnerHost.get(task.runnerId) : undefined;
+    if (!hostId || task.startedAt === null) continue;
+    const ran = Math.min(task.finishedAt ?? to, to) - Math.max(task.startedAt, from);
+    if (ran <= 0) continue;
+    const byAutomation = runMs.get(hostId) ?? new Map<string, number>();
+    const automation = task.activity ?? NO_AUTOMATION;
+    byAutomation.set(automation, (byAutomation.get(automation) ?? 0) + ran);
+    runMs.set(hostId, byAutomation);
+  }
+  const shares = new Map<string, Array<[string, number]>>();
+  for (const [hostId, byAutomation] of runMs) {
+    const sum = [...byAutomation.values()].reduce((a, b) => a + b, 0);
+    shares.set(
+      hostId,
+      [...byAutomation].map(([automation, ms]) => [automation, ms / sum]),
+    );
+  }
+  return shares;
+}
+
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 /**
  * Pure: what the hosts cost over [from, to) (`to` no later than now: open intervals end there), per
- * host, runner or UTC day, against the same hosts always on. A host's time is shared equally by its
- * runners; a task counts for its runner, on the day it finished.
+ * host, runner, automation or UTC day, against the same hosts always on. A host's time is shared
+ * equally by its runners, and among the automations that ran on it by their tasks' running time; a
+ * task counts for its runner and automation, on the day it finished.
  */
 export function costReport(
   records: HistoryRecords,
@@ -177,9 +213,11 @@ export function costReport(
   const total = sumOf('\0total');
   const dayKey = (day: number) => new Date(day).toISOString().slice(0, 10);
   /** The rows a host's time goes to, each with its share. */
+  const automations = by === 'automation' ? automationShares(records.tasks, runnerHost, from, to) : undefined;
   const sharesOf = (hostId: string, day: number): Array<[string, number]> => {
     if (by === 'host') return [[hostId, 1]];
     if (by === 'day') return [[dayKey(day), 1]];
+    if (automations) return automations.get(hostId) ?? [[NO_TASK, 1]];
     const runners = hostById.get(hostId)?.runners ?? [];
     return runners.length
       ? runners.map((runner) => [runner, 1 / runners.length])
@@ -218,7 +256,9 @@ export function costReport(
         ? dayKey(dayOf(task.finishedAt))
         : by === 'runner'
           ? (task.runnerId ?? '(no runner)')
-          : (hostId ?? '(no host)');
+          : by === 'automation'
+            ? (task.activity ?? NO_AUTOMATION)
+            : (hostId ?? '(no host)');
     sumOf(key).waits.push(wait);
   }
 

@@ -407,6 +407,10 @@ describe('web console over a scripted manager', () => {
         .count(),
     ).toBe(1);
     await screenshot(page(), 'cost');
+    await page().getByText('Per automation').click();
+    await page()
+      .getByText(/automations; a host's time is shared by the automations/)
+      .waitFor();
 
     await page()
       .getByRole('textbox', { name: /Idle grace/ })

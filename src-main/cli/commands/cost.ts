@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Command } from 'commander';
-import type { CostReport, CostRow } from '../../history/cost.js';
+import { costGroupings, type CostGrouping, type CostReport, type CostRow } from '../../history/cost.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
 import { table } from '../table.js';
@@ -85,6 +85,9 @@ export function costCsv(report: CostReport): string {
   return stringify([[...columns, 'currency'], ...rows], { escape_formulas: true }).trimEnd();
 }
 
+const isGrouping = (value: string): value is CostGrouping =>
+  (costGroupings as readonly string[]).includes(value);
+
 /** `cost`: what the hosts cost over a period, from the running service's history. */
 export function registerCost(program: Command, ctx: CliContext): void {
   program
@@ -92,12 +95,12 @@ export function registerCost(program: Command, ctx: CliContext): void {
     .description('what the hosts cost over a period (VM-hours, money, sessions, task wait) against always on')
     .option('--from <date>', 'start of the period (default: 30 days before --to)')
     .option('--to <date>', 'end of the period (default: now)')
-    .option('--by <grouping>', 'host, runner or day', 'host')
+    .option('--by <grouping>', 'host, runner, automation or day', 'host')
     .option('--json', 'the report as JSON')
     .option('--csv', 'the report as CSV')
     .action(async (options: CostOptions) => {
-      if (options.by !== 'host' && options.by !== 'runner' && options.by !== 'day')
-        throw new CliError(`--by takes host, runner or day, not ${options.by}`, ExitCode.usage);
+      if (!isGrouping(options.by))
+        throw new CliError(`--by takes ${costGroupings.join(', ')}, not ${options.by}`, ExitCode.usage);
       const from = parseWhen('--from', options.from);
       const to = parseWhen('--to', options.to);
       const { api } = await runningServiceApi(ctx);

@@ -102,16 +102,20 @@ export function SpendPerDay({ report }: { report: CostReport }) {
   );
 }
 
-/** Spend per runner (a host's time shared by its runners). */
-export function SpendPerRunner({ report }: { report: CostReport }) {
+/** Spend per runner (a host's time shared by its runners) or per automation (by their tasks' running time). */
+export function SpendPerRunner({ report, split }: { report: CostReport; split: 'runner' | 'automation' }) {
   const measure = measureOf(report);
   const data = report.rows.map((row) => ({ runner: row.key, used: measure.used(row) }));
   return (
     <ChartPanel
       id="spend-runner"
-      title={`Spend per runner (${measure.label})`}
+      title={`Spend per ${split} (${measure.label})`}
       height={Math.max(120, 40 * data.length + 40)}
-      summary={`${report.rows.length} runners; a host's time is shared equally by the runners attached to it.`}
+      summary={
+        split === 'runner'
+          ? `${report.rows.length} runners; a host's time is shared equally by the runners attached to it.`
+          : `${report.rows.length} automations; a host's time is shared by the automations that ran on it, by their tasks' running time.`
+      }
     >
       <BarChart layout="vertical" data={data} margin={{ top: 5, right: 20, bottom: 5, left: 10 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="var(--mantine-color-default-border)" />

@@ -17,7 +17,8 @@ export function CostView() {
   const [days, setDays] = useState<(typeof periods)[number]>('30');
   const from = () => Date.now() - Number(days) * DAY_MS;
   const byDay = useLoad(() => api.getCost({ by: 'day', from: from() }), [api, days]);
-  const byRunner = useLoad(() => api.getCost({ by: 'runner', from: from() }), [api, days]);
+  const [split, setSplit] = useState<'runner' | 'automation'>('runner');
+  const byRunner = useLoad(() => api.getCost({ by: split, from: from() }), [api, days, split]);
   const report = byDay.data;
   const measure = report && measureOf(report);
   const fewer =
@@ -67,7 +68,18 @@ export function CostView() {
           </Card>
           <SpendPerDay report={report} />
           <SimpleGrid cols={{ base: 1, md: 2 }}>
-            {byRunner.data && <SpendPerRunner report={byRunner.data} />}
+            <Stack gap="xs">
+              <SegmentedControl
+                aria-label="Split by"
+                value={split}
+                onChange={(value) => setSplit(value as 'runner' | 'automation')}
+                data={[
+                  { value: 'runner', label: 'Per runner' },
+                  { value: 'automation', label: 'Per automation' },
+                ]}
+              />
+              {byRunner.data && <SpendPerRunner report={byRunner.data} split={split} />}
+            </Stack>
             <WaitPerDay report={report} />
           </SimpleGrid>
           <WhatIfPanel from={from} />

@@ -110,6 +110,33 @@ describe('costReport', () => {
     expect(report.total).toMatchObject({ tasks: 2, waitMeanSeconds: 20 });
   });
 
+  it('shares a host among the automations that ran on it, by their running time', () => {
+    const ran = (taskId: string, activity: string | null, startedAt: number, ms: number) => ({
+      taskId,
+      runnerId: 'r1',
+      activity,
+      status: 'RUNNING',
+      createdAt: startedAt - 60_000,
+      startedAt,
+      finishedAt: startedAt + ms,
+    });
+    const records = history({
+      power: [interval('h1', 'on', T0, T0 + 4 * H), interval('h2', 'on', T0, T0 + H)],
+      tasks: [ran('a', 'invoices', T0, 3 * H), ran('b', 'payroll', T0 + 3 * H, H)],
+    });
+    const report = costReport(records, hosts, {
+      from: T0,
+      to: T0 + 5 * H,
+      by: 'automation',
+      currency: 'USD',
+    });
+    expect(report.rows.map((row) => [row.key, row.vmHours, row.tasks])).toEqual([
+      ['(no task)', 1, 0],
+      ['invoices', 3, 1],
+      ['payroll', 1, 1],
+    ]);
+  });
+
   it('splits time across UTC days', () => {
     const records = history({ power: [interval('h2', 'on', T0 + 22 * H, T0 + DAY + 3 * H)] });
     const report = costReport(records, hosts, { from: T0, to: T0 + 2 * DAY, by: 'day', currency: 'USD' });
