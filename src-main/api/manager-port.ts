@@ -58,6 +58,8 @@ export interface ManagerCounters {
   errors: number;
   /** Host-minutes of cloud hosts powered on, by host id. */
   vmMinutes: Record<string, number>;
+  /** Money spent on cloud hosts with a price (billed minutes × hourly price), by host id. */
+  spend: Record<string, number>;
   orchestratorRequests: number;
   cloudCalls: number;
   backoffs: number;
@@ -71,6 +73,7 @@ export function zeroCounters(): ManagerCounters {
     ticks: 0,
     errors: 0,
     vmMinutes: {},
+    spend: {},
     orchestratorRequests: 0,
     cloudCalls: 0,
     backoffs: 0,

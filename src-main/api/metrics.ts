@@ -166,5 +166,26 @@ export function createMetrics(port: ManagerPort): Metrics {
     },
   });
 
+  new Counter({
+    name: `${prefix}spend_total`,
+    help: "Money spent on cloud hosts since start (billed time × the host's hourly price, in the config's history.currency), by host; hosts without a price are left out.",
+    labelNames: ['host'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [host, money] of Object.entries(port.counters().spend)) this.inc({ host }, money);
+    },
+  });
+  new Gauge({
+    name: `${prefix}monthly_budget_used_ratio`,
+    help: "This month's spend over the monthly budget (1 = spent); absent without a budget.",
+    registers,
+    collect() {
+      this.reset();
+      const budget = port.state().monthlyBudget;
+      if (budget) this.set(budget.fraction);
+    },
+  });
+
   return { contentType: registry.contentType, render: () => registry.metrics() };
 }

@@ -10,6 +10,12 @@ export class Counters {
   private readonly totals: ManagerCounters = zeroCounters();
   private lastStateAt: number | undefined;
   private billedHosts = new Set<string>();
+  private prices: ReadonlyMap<string, number> = new Map();
+
+  /** The hosts' hourly prices (from the config), for the spend total. */
+  setPrices(prices: ReadonlyMap<string, number>): void {
+    this.prices = prices;
+  }
 
   onEvent(event: ManagerEvent): void {
     if (event.severity === 'error') this.totals.errors++;
@@ -25,8 +31,12 @@ export class Counters {
     this.totals.ticks = state.ticks;
     if (this.lastStateAt !== undefined && state.at > this.lastStateAt) {
       const minutes = (state.at - this.lastStateAt) / 60_000;
-      for (const id of this.billedHosts)
+      for (const id of this.billedHosts) {
         this.totals.vmMinutes[id] = (this.totals.vmMinutes[id] ?? 0) + minutes;
+        const price = this.prices.get(id);
+        if (price !== undefined)
+          this.totals.spend[id] = (this.totals.spend[id] ?? 0) + (minutes / 60) * price;
+      }
     }
     this.lastStateAt = state.at;
     this.billedHosts = new Set(
@@ -50,6 +60,7 @@ export class Counters {
     return {
       ...this.totals,
       vmMinutes: { ...this.totals.vmMinutes },
+      spend: { ...this.totals.spend },
       cloudErrors: { ...this.totals.cloudErrors },
     };
   }

@@ -173,8 +173,16 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   reconciler.onState((state) => counters.onState(state));
 
+  const pricesOf = (of: Config) =>
+    new Map(
+      of.hosts.flatMap((host) =>
+        host.hourlyPrice === undefined ? [] : [[host.id, host.hourlyPrice] as const],
+      ),
+    );
+  counters.setPrices(pricesOf(config));
   const applyConfig = (next: Config) => {
     config = next;
+    counters.setPrices(pricesOf(next));
     orchestrator.configure(next.orchestrator);
     dispatcher.setSinks([
       ...buildSinks(next.notifications, { secrets, orchestrator }),
