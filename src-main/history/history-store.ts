@@ -1,7 +1,7 @@
-import { Kysely } from 'kysely';
+import { Kysely, type Selectable } from 'kysely';
 import type { ManagerEvent } from '../core/events.js';
 import { nodeSqliteDialect } from './node-sqlite-dialect.js';
-import { ensureSchema, type HistoryDb, type HistoryTables } from './schema.js';
+import { ensureSchema, type HistoryDb, type HistoryTables, type PowerIntervalTable } from './schema.js';
 import {
   emptyOpenRecords,
   hasChanges,
@@ -18,6 +18,23 @@ export interface HistoryRecords {
   sessions: Array<{ key: string; hostId: string; openedAt: number; closedAt: number | null }>;
   tasks: Array<TaskRow & { finishedAt: number | null }>;
   notes: Array<{ hostId: string; at: number; kind: string; message: string | null }>;
+}
+
+/** Rows per statement: well under SQLite's limit of bound parameters (7 columns × 500). */
+const BATCH = 500;
+function* batches<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += BATCH) yield items.slice(i, i + BATCH);
+}
+
+/** A power interval as read from its table. */
+function powerRecord(row: Selectable<PowerIntervalTable>): HistoryRecords['power'][number] {
+  return {
+    hostId: row.host_id,
+    state: row.state,
+    startedAt: num(row.started_at)!,
+    endedAt: num(row.ended_at),
+    cause: row.cause,
+  };
 }
 
 /** A history with nothing in it. */
@@ -74,58 +91,78 @@ export class HistoryStore {
     const changes = historyChanges(this.open, tick);
     if (!hasChanges(changes)) return;
     const at = changes.at;
+    // A few statements per tick, each over a batch of rows: building a query costs more than its rows.
     await this.db.transaction().execute(async (trx) => {
-      for (const change of changes.power) {
+      for (const batch of batches(changes.power)) {
         await trx
           .updateTable('power_intervals')
           .set({ ended_at: at })
-          .where('host_id', '=', change.hostId)
+          .where(
+            'host_id',
+            'in',
+            batch.map((change) => change.hostId),
+          )
           .where('ended_at', 'is', null)
           .execute();
         await trx
           .insertInto('power_intervals')
-          .values({
-            host_id: change.hostId,
-            state: change.state,
-            started_at: at,
-            ended_at: null,
-            cause: change.cause,
-          })
+          .values(
+            batch.map((change) => ({
+              host_id: change.hostId,
+              state: change.state,
+              started_at: at,
+              ended_at: null,
+              cause: change.cause,
+            })),
+          )
           .execute();
       }
-      for (const session of changes.sessionsOpened)
+      for (const batch of batches(changes.sessionsOpened))
         await trx
           .insertInto('session_intervals')
-          .values({ session_key: session.key, host_id: session.hostId, opened_at: at, closed_at: null })
+          .values(
+            batch.map((session) => ({
+              session_key: session.key,
+              host_id: session.hostId,
+              opened_at: at,
+              closed_at: null,
+            })),
+          )
           .execute();
-      for (const key of changes.sessionsClosed)
+      for (const batch of batches(changes.sessionsClosed))
         await trx
           .updateTable('session_intervals')
           .set({ closed_at: at })
-          .where('session_key', '=', key)
+          .where('session_key', 'in', batch)
           .where('closed_at', 'is', null)
           .execute();
-      for (const task of changes.tasks) {
-        const row = {
-          runner_id: task.runnerId,
-          activity: task.activity,
-          status: task.status,
-          created_at: task.createdAt,
-          started_at: task.startedAt,
-          finished_at: null,
-        };
+      for (const batch of batches(changes.tasks))
         await trx
           .insertInto('tasks')
-          .values({ task_id: task.taskId, ...row })
-          .onConflict((conflict) => conflict.column('task_id').doUpdateSet(row))
+          .values(
+            batch.map((task) => ({
+              task_id: task.taskId,
+              runner_id: task.runnerId,
+              activity: task.activity,
+              status: task.status,
+              created_at: task.createdAt,
+              started_at: task.startedAt,
+              finished_at: null,
+            })),
+          )
+          .onConflict((conflict) =>
+            conflict.column('task_id').doUpdateSet((eb) => ({
+              runner_id: eb.ref('excluded.runner_id'),
+              activity: eb.ref('excluded.activity'),
+              status: eb.ref('excluded.status'),
+              created_at: eb.ref('excluded.created_at'),
+              started_at: eb.ref('excluded.started_at'),
+              finished_at: null,
+            })),
+          )
           .execute();
-      }
-      if (changes.tasksFinished.length)
-        await trx
-          .updateTable('tasks')
-          .set({ finished_at: at })
-          .where('task_id', 'in', changes.tasksFinished)
-          .execute();
+      for (const batch of batches(changes.tasksFinished))
+        await trx.updateTable('tasks').set({ finished_at: at }).where('task_id', 'in', batch).execute();
     });
   }
 
@@ -141,8 +178,8 @@ export class HistoryStore {
       .execute();
   }
 
-  /** Everything that overlaps [from, to). */
-  async read(from: number, to: number): Promise<HistoryRecords> {
+  /** Everything that overlaps [from, to); `only: 'power'` reads the power intervals alone (what spend needs). */
+  async read(from: number, to: number, only?: 'power'): Promise<HistoryRecords> {
     const power = await this.db
       .selectFrom('power_intervals')
       .selectAll()
@@ -150,6 +187,7 @@ export class HistoryStore {
       .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', from)]))
       .orderBy('started_at')
       .execute();
+    if (only === 'power') return { ...emptyHistory(), power: power.map(powerRecord) };
     const sessions = await this.db
       .selectFrom('session_intervals')
       .selectAll()
@@ -172,13 +210,7 @@ export class HistoryStore {
       .orderBy('at')
       .execute();
     return {
-      power: power.map((row) => ({
-        hostId: row.host_id,
-        state: row.state,
-        startedAt: num(row.started_at)!,
-        endedAt: num(row.ended_at),
-        cause: row.cause,
-      })),
+      power: power.map(powerRecord),
       sessions: sessions.map((row) => ({
         key: row.session_key,
         hostId: row.host_id,

@@ -98,7 +98,10 @@ export async function ensureSchema(db: HistoryDb): Promise<void> {
     .execute();
   for (const [name, table, columns] of [
     ['power_intervals_by_time', 'power_intervals', ['started_at', 'ended_at']],
+    // Each tick closes a host's open interval: found by host, not by a scan of the whole history.
+    ['power_intervals_open', 'power_intervals', ['host_id', 'ended_at']],
     ['session_intervals_by_time', 'session_intervals', ['opened_at', 'closed_at']],
+    ['session_intervals_open', 'session_intervals', ['session_key', 'closed_at']],
     ['tasks_by_time', 'tasks', ['created_at', 'finished_at']],
     ['host_notes_by_time', 'host_notes', ['at']],
   ] as const)

@@ -17,8 +17,7 @@ import { NotificationDispatcher } from '../notifications/dispatcher.js';
 import type { NotificationSink } from '../notifications/notification.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
 import { HistoryStore } from '../history/history-store.js';
-import { monthSpend } from '../history/month-spend.js';
-import type { MonthSpend } from '../core/snapshot.js';
+import { MonthSpendTracker, monthSpend } from '../history/month-spend.js';
 import { secretVersions } from '../secrets/secret-version.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConfigWatcher } from './config-watcher.js';
@@ -67,7 +66,6 @@ export interface RunningService {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const SPEND_REFRESH_MS = 60_000;
 
 const defaultConsoleDir = () => path.resolve(import.meta.dirname ?? '.', '../../dist-renderer');
 
@@ -143,21 +141,28 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       .recordEvent(event)
       .catch((error: unknown) => logger.error({ err: error }, 'could not record an event in the history'));
   });
-  // This month's spend for the monthly budget: read from the history once a minute, when a budget is set.
-  let spend: MonthSpend | undefined;
-  const refreshSpend = async () => {
-    try {
-      spend = config.policy.monthlyBudget ? await monthSpend(history, config, Date.now()) : undefined;
-    } catch (error) {
-      logger.error({ err: error }, "could not read this month's spend from the history");
-    }
-  };
-  await refreshSpend();
-  const spendTimer = setInterval(() => void refreshSpend(), SPEND_REFRESH_MS);
-  spendTimer.unref();
+  // This month's spend for the monthly budget: read from the history once, then kept per state.
+  const pricesOf = (of: Config) =>
+    new Map(
+      of.hosts.flatMap((host) =>
+        host.hourlyPrice === undefined ? [] : [[host.id, host.hourlyPrice] as const],
+      ),
+    );
+  const now = Date.now();
+  const spentSoFar = await monthSpend(history, config, now).catch((error: unknown) => {
+    logger.error({ err: error }, "could not read this month's spend from the history; counting from now");
+    return {
+      month: new Date(now).toISOString().slice(0, 7),
+      vmHours: 0,
+      cost: 0,
+      unpricedHosts: 0,
+      unpricedHostIds: [],
+    };
+  });
+  const spend = new MonthSpendTracker(spentSoFar, pricesOf(config));
   const reconciler = new Reconciler({
     config,
-    spend: () => spend,
+    spend: () => (config.policy.monthlyBudget ? spend.current() : undefined),
     ...(memory ? { memory } : {}),
     onTick: async (tick) => {
       memoryFile.save(tick.memory);
@@ -171,25 +176,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     events,
     ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
   });
-  reconciler.onState((state) => counters.onState(state));
+  reconciler.onState((state) => {
+    counters.onState(state);
+    spend.onState(state);
+  });
 
-  const pricesOf = (of: Config) =>
-    new Map(
-      of.hosts.flatMap((host) =>
-        host.hourlyPrice === undefined ? [] : [[host.id, host.hourlyPrice] as const],
-      ),
-    );
   counters.setPrices(pricesOf(config));
   const applyConfig = (next: Config) => {
     config = next;
     counters.setPrices(pricesOf(next));
+    spend.setPrices(pricesOf(next));
     orchestrator.configure(next.orchestrator);
     dispatcher.setSinks([
       ...buildSinks(next.notifications, { secrets, orchestrator }),
       ...(options.extraSinks ?? []),
     ]);
     reconciler.setConfig(next);
-    void refreshSpend();
   };
   const watcher = new ConfigWatcher(
     store,
@@ -237,7 +239,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // E.g. the port is taken: nothing may be left running (the loop has not started yet).
       watcher.stop();
       clearInterval(pruneTimer);
-      clearInterval(spendTimer);
       dispatcher.dispose();
       await sessions.dispose();
       await orchestrator.close();
@@ -265,7 +266,6 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         if (api) removeServiceFile(options.configPath);
         await reconciler.stop();
         clearInterval(pruneTimer);
-        clearInterval(spendTimer);
         dispatcher.dispose();
         await sessions.dispose();
         await orchestrator.close();

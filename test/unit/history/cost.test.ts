@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src-main/config/schema.js';
 import { costReport } from '../../../src-main/history/cost.js';
-import { monthSpend } from '../../../src-main/history/month-spend.js';
+import { MonthSpendTracker, monthSpend } from '../../../src-main/history/month-spend.js';
+import type { ManagerState } from '../../../src-main/core/state.js';
 import { emptyHistory, type HistoryRecords } from '../../../src-main/history/history-store.js';
 
 const H = 3_600_000;
@@ -183,8 +184,9 @@ describe('monthSpend', () => {
     let asked: [number, number] | undefined;
     const spend = await monthSpend(
       {
-        read: async (from, to) => {
+        read: async (from, to, only) => {
           asked = [from, to];
+          expect(only).toBe('power');
           return records;
         },
       },
@@ -205,6 +207,34 @@ describe('monthSpend', () => {
       now,
     );
     expect(asked).toEqual([start, now]);
-    expect(spend).toEqual({ month: '2026-12', vmHours: 3, cost: 1, unpricedHosts: 1 });
+    expect(spend).toEqual({
+      month: '2026-12',
+      vmHours: 3,
+      cost: 1,
+      unpricedHosts: 1,
+      unpricedHostIds: ['h3'],
+    });
+  });
+});
+
+describe('MonthSpendTracker', () => {
+  const state = (at: number, powers: Record<string, string>) =>
+    ({
+      at,
+      hosts: Object.entries(powers).map(([id, power]) => ({ id, protocol: 'aws-ec2', power })),
+    }) as unknown as ManagerState;
+
+  it('adds the billed time of each state to what the history said, and starts a new month from zero', () => {
+    const start = Date.UTC(2026, 11, 31, 22);
+    const tracker = new MonthSpendTracker(
+      { month: '2026-12', vmHours: 10, cost: 4, unpricedHosts: 1, unpricedHostIds: ['h3'] },
+      new Map([['h1', 0.5]]),
+    );
+    tracker.onState(state(start, { h1: 'on', h3: 'on', h2: 'off' }));
+    tracker.onState(state(start + H, { h1: 'stopping', h3: 'off', h2: 'off' }));
+    expect(tracker.current()).toEqual({ month: '2026-12', vmHours: 12, cost: 4.5, unpricedHosts: 1 });
+    // Midnight passes: January counts from its first instant.
+    tracker.onState(state(start + 3 * H, { h1: 'off', h3: 'off', h2: 'off' }));
+    expect(tracker.current()).toEqual({ month: '2027-01', vmHours: 1, cost: 0.5, unpricedHosts: 0 });
   });
 });
