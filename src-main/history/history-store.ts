@@ -52,13 +52,16 @@ export class HistoryStore {
   private constructor(
     private readonly db: HistoryDb,
     private readonly open: OpenRecords,
+    /** Gives pruned space back to the file system, where the database can. */
+    private readonly compact: () => void,
   ) {}
 
   static async openFile(file: string): Promise<HistoryStore> {
-    return HistoryStore.openDb(new Kysely<HistoryTables>({ dialect: nodeSqliteDialect(file) }));
+    const sqlite = nodeSqliteDialect(file);
+    return HistoryStore.openDb(new Kysely<HistoryTables>({ dialect: sqlite.dialect }), sqlite.compact);
   }
 
-  static async openDb(db: HistoryDb): Promise<HistoryStore> {
+  static async openDb(db: HistoryDb, compact: () => void = () => {}): Promise<HistoryStore> {
     await ensureSchema(db);
     const open = emptyOpenRecords();
     for (const row of await db
@@ -83,7 +86,7 @@ export class HistoryStore {
         startedAt: num(row.started_at),
         runnerId: row.runner_id,
       });
-    return new HistoryStore(db, open);
+    return new HistoryStore(db, open, compact);
   }
 
   /** Records one tick's changes in one transaction. */
@@ -243,6 +246,7 @@ export class HistoryStore {
       await trx.deleteFrom('tasks').where('finished_at', '<', before).execute();
       await trx.deleteFrom('host_notes').where('at', '<', before).execute();
     });
+    this.compact();
   }
 
   async close(): Promise<void> {

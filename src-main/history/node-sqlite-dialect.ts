@@ -25,10 +25,18 @@ function asKyselyDatabase(db: DatabaseSync): SqliteDatabase {
 
 /**
  * Opens (creating) a SQLite file for a crash-safe journal: WAL, and every commit synced to disk before
- * it returns, so a `kill -9` (or a power cut) loses nothing that was committed.
+ * it returns, so a `kill -9` (or a power cut) loses nothing that was committed; space freed by pruning
+ * is given back to the file system (incremental vacuum).
  */
-export function nodeSqliteDialect(file: string): SqliteDialect {
+export function nodeSqliteDialect(file: string): { dialect: SqliteDialect; compact(): void } {
   const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
-  return new SqliteDialect({ database: asKyselyDatabase(db) });
+  // auto_vacuum takes effect only on a new file (before its first table): pruned pages can then be freed.
+  db.exec(
+    'PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;',
+  );
+  return {
+    dialect: new SqliteDialect({ database: asKyselyDatabase(db) }),
+    // exec steps the pragma to its end: it frees one page per step, so a prepared run() would free one.
+    compact: () => db.exec('PRAGMA incremental_vacuum'),
+  };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +64,8 @@ describe('the history store (SQLite through node:sqlite)', () => {
   );
 
   it('reads what overlaps a period, and prunes what ended before a time', async () => {
-    const store = await HistoryStore.openFile(tempFile());
+    const file = tempFile();
+    const store = await HistoryStore.openFile(file);
     try {
       const tick = (now: number, state: 'on' | 'off', tasks: string[]) =>
         store.recordTick({
@@ -120,5 +121,44 @@ describe('the history store (SQLite through node:sqlite)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('gives the space of pruned rows back to the file system', { timeout: 60_000 }, async () => {
+    const file = tempFile();
+    const fill = await HistoryStore.openFile(file);
+    for (let n = 1; n <= 50; n++)
+      await fill.recordTick({
+        now: n * 1_000,
+        snapshot: {
+          now: n * 1_000,
+          queue: {
+            complete: true,
+            // 200 new tasks each tick, and the previous 200 finished.
+            tasks: Array.from({ length: 200 }, (_, i) => ({
+              id: `t${n}-${i}`,
+              state: 'queued' as const,
+              status: 'START',
+              runnerId: `runner-with-a-longish-name-${i}`,
+              createdAt: n * 1_000,
+              priority: 0,
+            })),
+            runnersOnline: {},
+            upcoming: [],
+            requests: 1,
+          },
+          power: new Map(),
+          sessions: [],
+          readiness: new Map(),
+          outcomes: [],
+          problems: [],
+        },
+        actions: [],
+      });
+    await fill.close();
+    const full = statSync(file).size;
+    const prune = await HistoryStore.openFile(file);
+    await prune.prune(Number.MAX_SAFE_INTEGER);
+    await prune.close();
+    expect(statSync(file).size).toBeLessThan(full / 2);
   });
 });
