@@ -8,6 +8,7 @@ import type { Snapshot } from '../src-main/core/snapshot.js';
 import { costReport } from '../src-main/history/cost.js';
 import { HistoryStore } from '../src-main/history/history-store.js';
 import type { BenchRow } from './bench-row.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * The history at 1,000 hosts over a simulated month (30 days): each host works 4 one-hour blocks a
@@ -26,20 +27,9 @@ const TASK_MS = 15 * 60_000;
 const DAY_MS = 24 * 3_600_000;
 const START = Date.UTC(2026, 10, 1);
 
-/** A small seeded generator (mulberry32), so every run writes the same month. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Each host's work blocks (start times, ms), sorted, not overlapping. */
 function workBlocks(): number[][] {
-  const next = random(42);
+  const next = seededRandom(42);
   return Array.from({ length: HOSTS }, () => {
     const blocks: number[] = [];
     for (let day = 0; day < DAYS; day++)

@@ -9,6 +9,7 @@ import {
   type ServiceWorld,
 } from '../test/integration/service/world.js';
 import type { BenchRow } from './bench-row.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * The real `run local` process against the fakes (as processes), under the keychain of the run:
@@ -30,17 +31,6 @@ const instanceId = (prefix: string, n: number) =>
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/** A seeded generator (mulberry32), so every run queues at the same offsets. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,7 +64,7 @@ async function measureLatency(
   seed: number,
   waitMs: number,
 ): Promise<number[]> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const queuedAt = new Map<string, number>();
   const collector = callCollector(world);
   const polling = setInterval(() => void collector.poll().catch(() => undefined), 2_000);

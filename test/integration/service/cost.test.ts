@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CostReport } from '../../../src-main/history/cost.js';
 import { eventually } from '../../helpers/eventually.js';
 import { runCliProcess, startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
-import { callsFor, startWorld, type ServiceWorld } from './world.js';
+import { callsFor, runTaskCycle, startWorld, type ServiceWorld } from './world.js';
 
 const INSTANCE = 'i-0fa1000000000c051';
 const RUNNER = 'cost-runner';
@@ -35,37 +35,10 @@ describe('cost from the recorded history', () => {
     await world?.stop();
   });
 
-  async function oneCycle(stopsBefore: number): Promise<void> {
-    const task = await world.queueTask(RUNNER);
-    await eventually(
-      async () => (await world.instances()).find((i) => i.id === INSTANCE)?.state === 'running' || undefined,
-      'the host to run',
-      60_000,
-    );
-    await world.startTask(task.id, RUNNER);
-    // Seen running (a real task runs for minutes; here it ends as soon as the service has seen it).
-    await eventually(
-      async () =>
-        (await service!.api.getState()).runners.find((r) => r.id === RUNNER)?.running ? true : undefined,
-      'the task to be seen running',
-      30_000,
-    );
-    await world.finishTask(task.id);
-    await eventually(
-      async () =>
-        (await world.instances()).find((i) => i.id === INSTANCE)?.state === 'stopped' &&
-        callsFor(await world.ec2Calls(), 'StopInstances', INSTANCE).length > stopsBefore
-          ? true
-          : undefined,
-      'the host to be stopped when idle',
-      60_000,
-    );
-  }
-
   it('matches the fake cloud within one poll interval', { timeout: 300_000 }, async () => {
     service = await startServiceProcess({ configPath: world.configPath, env: world.env, entry: 'bundle' });
-    await oneCycle(0);
-    await oneCycle(1);
+    await runTaskCycle(world, service.api, { runnerId: RUNNER, instanceId: INSTANCE, stopsBefore: 0 });
+    await runTaskCycle(world, service.api, { runnerId: RUNNER, instanceId: INSTANCE, stopsBefore: 1 });
     // One more tick sees the host off, so its last interval is closed.
     const after = (await service.api.getState()).ticks;
     await eventually(

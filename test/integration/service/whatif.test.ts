@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WhatIfReport } from '../../../src-main/history/whatif.js';
-import { eventually } from '../../helpers/eventually.js';
 import {
   runCliProcess,
   startServiceProcess,
   ticksPassed,
   type ServiceProcess,
 } from '../../helpers/service-process.js';
-import { callsFor, startWorld, type ServiceWorld } from './world.js';
+import { runTaskCycle, startWorld, type ServiceWorld } from './world.js';
 
 const INSTANCE = 'i-0fa1000000000d061';
 const RUNNER = 'whatif-runner';
@@ -42,45 +41,25 @@ describe('whatif replays the recorded run', () => {
     await world?.stop();
   });
 
-  async function oneTask(stopsBefore: number): Promise<void> {
-    const task = await world.queueTask(RUNNER);
-    await eventually(
-      async () => (await world.instances()).find((i) => i.id === INSTANCE)?.state === 'running' || undefined,
-      'the host to run',
-      60_000,
-    );
-    await world.startTask(task.id, RUNNER);
-    const seen = await eventually(
-      async () => {
-        const state = await service!.api.getState();
-        return state.runners.find((r) => r.id === RUNNER)?.running ? state : undefined;
-      },
-      'the task to be seen running',
-      30_000,
-    );
-    // The bot works for a while: a number of the service's ticks.
-    await ticksPassed(service!.api, seen.ticks, TASK_TICKS);
-    await world.finishTask(task.id);
-    await eventually(
-      async () =>
-        (await world.instances()).find((i) => i.id === INSTANCE)?.state === 'stopped' &&
-        callsFor(await world.ec2Calls(), 'StopInstances', INSTANCE).length > stopsBefore
-          ? true
-          : undefined,
-      'the host to be stopped when idle',
-      90_000,
-    );
-  }
-
   it(
     'agrees with the recorded VM-hours within 10 % under the current settings',
     { timeout: 400_000 },
     async () => {
       service = await startServiceProcess({ configPath: world.configPath, env: world.env, entry: 'bundle' });
-      await oneTask(0);
+      await runTaskCycle(world, service.api, {
+        runnerId: RUNNER,
+        instanceId: INSTANCE,
+        stopsBefore: 0,
+        runTicks: TASK_TICKS,
+      });
       // The next task comes well after the stop: neither the idle grace nor a restart would bridge it.
       await ticksPassed(service.api, (await service.api.getState()).ticks, 10);
-      await oneTask(1);
+      await runTaskCycle(world, service.api, {
+        runnerId: RUNNER,
+        instanceId: INSTANCE,
+        stopsBefore: 1,
+        runTicks: TASK_TICKS,
+      });
       await ticksPassed(service.api, (await service.api.getState()).ticks, 2);
 
       const cli = await runCliProcess(['whatif', '--idle-grace', '0', '--json'], {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { configSchema, type Config, type ConfigInput } from '../../../src-main/config/schema.js';
 import { KeychainStore } from '../../../src-main/secrets/keychain-store.js';
-import { control, startFakeProcess, type FakeProcess } from '../../helpers/service-process.js';
+import type { SessionManagerApi } from '../../../src-main/api/contract.js';
+import { eventually } from '../../helpers/eventually.js';
+import { control, startFakeProcess, ticksPassed, type FakeProcess } from '../../helpers/service-process.js';
 
 /**
  * What the service tests run against: the fake Maestro and the fake EC2 as processes, the secrets in the
@@ -180,3 +182,42 @@ export async function startWorld(
 /** The calls of one action that touched one instance. */
 export const callsFor = (calls: Ec2Call[], action: string, instanceId: string) =>
   calls.filter((call) => call.action === action && !call.error && call.instanceIds.includes(instanceId));
+
+/**
+ * One task on a console-mode runner, from queue to stop: queued, its host started and running, the
+ * task started and seen running by the service, kept running for `runTicks` of the service's ticks
+ * (0: ends at once), finished, and the host stopped when idle (a stop call after `stopsBefore`).
+ */
+export async function runTaskCycle(
+  world: ServiceWorld,
+  api: SessionManagerApi,
+  cycle: { runnerId: string; instanceId: string; stopsBefore: number; runTicks?: number },
+): Promise<void> {
+  const { runnerId, instanceId } = cycle;
+  const task = await world.queueTask(runnerId);
+  await eventually(
+    async () => (await world.instances()).find((i) => i.id === instanceId)?.state === 'running' || undefined,
+    'the host to run',
+    60_000,
+  );
+  await world.startTask(task.id, runnerId);
+  const seen = await eventually(
+    async () => {
+      const state = await api.getState();
+      return state.runners.find((r) => r.id === runnerId)?.running ? state : undefined;
+    },
+    'the task to be seen running',
+    30_000,
+  );
+  if (cycle.runTicks) await ticksPassed(api, seen.ticks, cycle.runTicks);
+  await world.finishTask(task.id);
+  await eventually(
+    async () =>
+      (await world.instances()).find((i) => i.id === instanceId)?.state === 'stopped' &&
+      callsFor(await world.ec2Calls(), 'StopInstances', instanceId).length > cycle.stopsBefore
+        ? true
+        : undefined,
+    'the host to be stopped when idle',
+    90_000,
+  );
+}
