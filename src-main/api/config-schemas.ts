@@ -5,6 +5,7 @@ import {
   awsSchema,
   azureSchema,
   emailSchema,
+  historySchema,
   hostSchema,
   idSchema,
   notificationsSchema,
@@ -109,6 +110,7 @@ const settingsWriteShape = {
   }),
   api: apiSchema,
   app: appSchema,
+  history: historySchema,
 };
 
 /** updateSettings: everything in the config but hosts and runners, as a patch. */
@@ -162,6 +164,7 @@ export const settingsReplySchema = z.object({
   }),
   api: apiSchema,
   app: appSchema,
+  history: historySchema,
 });
 
 export type HostInput = z.input<typeof hostInputSchema>;

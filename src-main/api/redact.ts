@@ -53,6 +53,7 @@ export function settingsReply(config: Config, webhookUrl?: string): SettingsRepl
     notifications: { desktop: notifications.desktop, orchestratorAlerts: notifications.orchestratorAlerts },
     api: config.api,
     app: config.app,
+    history: config.history,
   };
   if (config.orchestrator) {
     const { key, ...rest } = config.orchestrator;

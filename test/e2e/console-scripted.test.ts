@@ -425,6 +425,11 @@ describe('web console over a scripted manager', () => {
   });
 
   it('saves settings with the schema rules and sends a test notification', async () => {
+    // A switch, toggled from the keyboard as a person at the keyboard would.
+    const toggle = async (name: string) => {
+      await page().getByRole('switch', { name }).focus();
+      await page().keyboard.press('Space');
+    };
     await go(href('settings'), 'Settings');
     const idle = page().getByRole('textbox', { name: /Idle grace/ });
     await idle.fill('20');
@@ -435,6 +440,24 @@ describe('web console over a scripted manager', () => {
       idleGraceMinutes: 20,
       keepWarm: [expect.objectContaining({ from: '08:00', to: '18:00' })],
     });
+
+    // A monthly budget that holds starts when spent, then turned off again.
+    await toggle('Monthly budget');
+    await page()
+      .getByRole('textbox', { name: /^Limit \(USD\)/ })
+      .fill('800');
+    await page().getByLabel('When spent', { exact: true }).first().click();
+    await page().getByRole('option', { name: 'Start hosts only for urgent tasks' }).click();
+    await page()
+      .getByRole('textbox', { name: /Urgent: priority at least/ })
+      .fill('8');
+    await click('Save policies');
+    await expect
+      .poll(() => manager.configStore.load().policy.monthlyBudget)
+      .toEqual({ amount: 800, unit: 'money', whenSpent: 'hold-starts', minPriority: 8 });
+    await toggle('Monthly budget');
+    await click('Save policies');
+    await expect.poll(() => manager.configStore.load().policy.monthlyBudget).toBeUndefined();
 
     await page().getByLabel('Webhook URL').fill('not a url');
     await click('Save notifications');

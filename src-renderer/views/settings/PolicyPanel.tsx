@@ -4,6 +4,7 @@ import type { SettingsReply } from '../../../src-main/api/config-schemas.js';
 import { policySchema, type KeepWarmWindow } from '../../../src-main/config/schema.js';
 import { errorsOf, type FieldErrors } from '../../lib/validation.js';
 import { KeepWarmEditor } from './KeepWarmEditor.js';
+import { MonthlyBudgetEditor } from './MonthlyBudgetEditor.js';
 import { numericPolicies, policyDefaults, type NumericPolicy } from './policy-fields.js';
 import { SectionFooter } from './SectionFooter.js';
 import { useSectionSave } from './use-section-save.js';
@@ -25,7 +26,8 @@ export function PolicyPanel(props: {
       : Object.fromEntries(Object.entries(errorsOf(result.error)).map(([k, v]) => [`policy.${k}`, v]));
     setErrors(found);
     if (Object.keys(found).length) return;
-    void save({ policy });
+    // Absent means "no budget": the patch says so with null (an absent key would keep the old one).
+    void save({ policy: { ...policy, monthlyBudget: policy.monthlyBudget ?? null } });
   };
   const error = (key: string) => errors[`policy.${key}`] ?? apiErrors[`policy.${key}`];
 
@@ -58,6 +60,15 @@ export function PolicyPanel(props: {
           Whatever these say, a host with a running task is never stopped, and nothing is started or stopped
           while the orchestrator cannot be read.
         </Text>
+        <MonthlyBudgetEditor
+          budget={policy.monthlyBudget}
+          currency={props.settings.history.currency}
+          error={error}
+          onChange={(monthlyBudget) => {
+            const { monthlyBudget: _previous, ...rest } = policy;
+            setPolicy(monthlyBudget ? { ...rest, monthlyBudget } : rest);
+          }}
+        />
         <KeepWarmEditor
           windows={policy.keepWarm}
           hostIds={props.hostIds}
