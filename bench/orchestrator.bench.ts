@@ -47,7 +47,7 @@ async function measure(queued: number): Promise<BenchRow[]> {
         metric: `requests per tick, ${label}`,
         value: requests,
         unit: 'requests',
-        note: 'size=1000 pages; target ≤ 3 up to 1,000',
+        note: 'size=1000 pages; target ≤ 4 up to 1,000 (START, RUNNING, TIMEOUT, runners)',
       },
       {
         area: 'orchestrator',
