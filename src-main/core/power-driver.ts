@@ -67,6 +67,11 @@ export interface PowerDriver {
  * A host whose power Session Manager manages through a cloud. An `rdp` host is always on: it has no
  * power to read, start or stop, and it never counts against the budget cap.
  */
+/** On, starting or stopping: what a cloud bills for (Azure until the VM is deallocated). */
+export function isBilledState(state: string): boolean {
+  return state === 'on' || state === 'starting' || state === 'stopping';
+}
+
 export function isCloudHost(host: { protocol: HostConfig['protocol'] }): boolean {
   return host.protocol !== 'rdp';
 }

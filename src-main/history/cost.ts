@@ -1,4 +1,6 @@
 import type { Config } from '../config/schema.js';
+import { isBilledState } from '../core/power-driver.js';
+import { mean, percentile } from '../sim/stats.js';
 import type { HistoryRecords } from './history-store.js';
 
 export const costGroupings = ['host', 'runner', 'automation', 'day'] as const;
@@ -52,7 +54,6 @@ export function costedHosts(config: Pick<Config, 'hosts' | 'runners'>): CostedHo
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const BILLED = new Set(['starting', 'on', 'stopping']);
 
 /** A piece of a host's time within one UTC day: what it was billed and how long a session was held. */
 interface Slice {
@@ -97,10 +98,10 @@ function slicesOf(records: HistoryRecords, hosts: readonly CostedHost[], from: n
     // A start or a stop is a change between billed and not billed, counted on the day it happened.
     const before = previous.get(interval.hostId);
     previous.set(interval.hostId, interval.state);
-    const billed = BILLED.has(interval.state);
+    const billed = isBilledState(interval.state);
     if (
       before !== undefined &&
-      billed !== BILLED.has(before) &&
+      billed !== isBilledState(before) &&
       interval.startedAt >= from &&
       interval.startedAt < to
     )
@@ -120,10 +121,6 @@ function slicesOf(records: HistoryRecords, hosts: readonly CostedHost[], from: n
       slices.push({ ...noTime(session.hostId, day), sessionMs: ms });
   }
   return slices;
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
 }
 
 const NO_TASK = '(no task)';
@@ -161,7 +158,8 @@ function automationShares(
   return shares;
 }
 
-const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+/** A figure as reported: to `digits` decimals. */
+export const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 /**
  * Pure: what the hosts cost over [from, to) (`to` no later than now: open intervals end there), per
@@ -263,7 +261,7 @@ export function costReport(
   }
 
   const rowOf = (key: string, sum: Sum): CostRow => {
-    const waits = [...sum.waits].sort((a, b) => a - b);
+    const waits = sum.waits;
     return {
       key,
       vmHours: round(sum.billedMs / HOUR_MS),
@@ -273,8 +271,8 @@ export function costReport(
       sessionHours: round(sum.sessionMs / HOUR_MS),
       tasks: waits.length,
       ...(waits.length && {
-        waitMeanSeconds: round(waits.reduce((a, b) => a + b, 0) / waits.length, 1),
-        waitP95Seconds: round(percentile(waits, 0.95), 1),
+        waitMeanSeconds: round(mean(waits), 1),
+        waitP95Seconds: round(percentile(waits, 95), 1),
       }),
       alwaysOnVmHours: round(sum.alwaysOnMs / HOUR_MS),
       ...(sum.priced && { alwaysOnCost: round(sum.alwaysOnCost, 2) }),

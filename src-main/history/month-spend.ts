@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { isCloudHost } from '../core/power-driver.js';
+import { isBilledState, isCloudHost } from '../core/power-driver.js';
 import type { MonthSpend } from '../core/snapshot.js';
 import type { ManagerState } from '../core/state.js';
 import { costReport, costedHosts } from './cost.js';
@@ -80,9 +80,7 @@ export class MonthSpendTracker {
       this.spend.unpricedHosts = this.unpriced.size;
     }
     this.lastAt = state.at;
-    this.billed = state.hosts
-      .filter((h) => isCloudHost(h) && (h.power === 'on' || h.power === 'starting' || h.power === 'stopping'))
-      .map((h) => h.id);
+    this.billed = state.hosts.filter((h) => isCloudHost(h) && isBilledState(h.power)).map((h) => h.id);
   }
 
   current(): MonthSpend {

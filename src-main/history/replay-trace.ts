@@ -1,9 +1,9 @@
 import type { Config } from '../config/schema.js';
+import { isBilledState } from '../core/power-driver.js';
 import { percentile } from '../sim/stats.js';
 import type { Trace, TraceTask } from '../sim/trace.js';
 import type { HistoryRecords } from './history-store.js';
 
-const BILLED = new Set(['starting', 'on', 'stopping']);
 /** When the history has no start or stop to learn from. */
 const DEFAULT_BOOT_MS = 120_000;
 const DEFAULT_STOP_MS = 60_000;
@@ -37,7 +37,7 @@ function startsByHost(records: HistoryRecords): Map<string, number[]> {
   for (const interval of records.power) {
     const before = previous.get(interval.hostId);
     previous.set(interval.hostId, interval.state);
-    if (before !== undefined && !BILLED.has(before) && BILLED.has(interval.state))
+    if (before !== undefined && !isBilledState(before) && isBilledState(interval.state))
       starts.set(interval.hostId, [...(starts.get(interval.hostId) ?? []), interval.startedAt]);
   }
   return starts;
@@ -67,7 +67,7 @@ function stopTime(records: HistoryRecords): number {
   if (learned !== undefined) return learned;
   const stopped = records.power.some((interval, i) => {
     const next = records.power.slice(i + 1).find((later) => later.hostId === interval.hostId);
-    return BILLED.has(interval.state) && next !== undefined && !BILLED.has(next.state);
+    return isBilledState(interval.state) && next !== undefined && !isBilledState(next.state);
   });
   return stopped ? 0 : DEFAULT_STOP_MS;
 }

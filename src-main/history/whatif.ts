@@ -1,8 +1,8 @@
 import type { Config, ConfigInput } from '../config/schema.js';
 import { simulateOfflineOptimum } from '../sim/baselines.js';
 import { simulatePolicy } from '../sim/simulate.js';
-import type { SimResult } from '../sim/stats.js';
-import { costReport, costedHosts } from './cost.js';
+import { mean, percentile, type SimResult } from '../sim/stats.js';
+import { costReport, costedHosts, round } from './cost.js';
 import type { HistoryRecords } from './history-store.js';
 import { replayOf } from './replay-trace.js';
 
@@ -37,8 +37,6 @@ export interface WhatIfReport {
     bootSeconds: Record<string, number>;
   };
 }
-
-const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 /**
  * Replays the recorded tasks of [from, to) through the simulator under the current policy and under
@@ -90,13 +88,10 @@ export function whatIf(
   ).rows.filter((row) => cloudHosts.has(row.key));
   const sum = (pick: (row: (typeof recorded)[number]) => number) =>
     recorded.reduce((total, row) => total + pick(row), 0);
-  const recordedTasks = replay.trace.tasks;
+  const replayed = new Set(replay.trace.tasks.map((task) => task.id));
   const waits = records.tasks
-    .filter(
-      (task) => recordedTasks.some((replayed) => replayed.id === task.taskId) && task.startedAt !== null,
-    )
-    .map((task) => (task.startedAt! - task.createdAt) / 1000)
-    .sort((a, b) => a - b);
+    .filter((task) => replayed.has(task.taskId) && task.startedAt !== null)
+    .map((task) => (task.startedAt! - task.createdAt) / 1000);
   const recordedColumn: WhatIfColumn = {
     name: 'recorded',
     vmHours: round(sum((row) => row.vmHours)),
@@ -108,8 +103,8 @@ export function whatIf(
     }),
     starts: sum((row) => row.starts),
     tasks: waits.length,
-    meanWaitSeconds: round(waits.length ? waits.reduce((a, b) => a + b, 0) / waits.length : 0, 1),
-    p95WaitSeconds: round(waits.length ? waits[Math.ceil(0.95 * waits.length) - 1]! : 0, 1),
+    meanWaitSeconds: round(mean(waits), 1),
+    p95WaitSeconds: round(percentile(waits, 95), 1),
   };
   const changed = Object.fromEntries(
     Object.entries(options.proposed).filter(

@@ -1,4 +1,4 @@
-import { isCloudHost } from '../core/power-driver.js';
+import { isBilledState, isCloudHost } from '../core/power-driver.js';
 import { zeroCounters, type ManagerCounters } from '../api/manager-port.js';
 import type { ManagerEvent } from '../core/events.js';
 import type { Orchestrator } from '../core/orchestrator.js';
@@ -40,11 +40,7 @@ export class Counters {
     }
     this.lastStateAt = state.at;
     this.billedHosts = new Set(
-      state.hosts
-        .filter(
-          (h) => isCloudHost(h) && (h.power === 'on' || h.power === 'starting' || h.power === 'stopping'),
-        )
-        .map((h) => h.id),
+      state.hosts.filter((h) => isCloudHost(h) && isBilledState(h.power)).map((h) => h.id),
     );
   }
 
