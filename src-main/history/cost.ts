@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { isBilledState } from '../core/power-driver.js';
 import { mean, percentile } from '../sim/stats.js';
+import { powerChanges } from './power-changes.js';
 import type { HistoryRecords } from './history-store.js';
 
 export const costGroupings = ['host', 'runner', 'automation', 'day'] as const;
@@ -93,24 +94,16 @@ function slicesOf(records: HistoryRecords, hosts: readonly CostedHost[], from: n
     [Math.max(start, from), Math.min(end ?? to, to)] as const;
   for (const host of hosts)
     for (const { day, ms } of byDay(from, to)) slices.push({ ...noTime(host.id, day), alwaysOnMs: ms });
-  const previous = new Map<string, string>();
-  for (const interval of records.power) {
-    // A start or a stop is a change between billed and not billed, counted on the day it happened.
-    const before = previous.get(interval.hostId);
-    previous.set(interval.hostId, interval.state);
-    const billed = isBilledState(interval.state);
-    if (
-      before !== undefined &&
-      billed !== isBilledState(before) &&
-      interval.startedAt >= from &&
-      interval.startedAt < to
-    )
+  // A start or a stop counts on the day it happened.
+  for (const change of powerChanges(records.power))
+    if (change.at >= from && change.at < to)
       slices.push({
-        ...noTime(interval.hostId, dayOf(interval.startedAt)),
-        starts: billed ? 1 : 0,
-        stops: billed ? 0 : 1,
+        ...noTime(change.hostId, dayOf(change.at)),
+        starts: change.kind === 'start' ? 1 : 0,
+        stops: change.kind === 'stop' ? 1 : 0,
       });
-    if (!billed) continue;
+  for (const interval of records.power) {
+    if (!isBilledState(interval.state)) continue;
     const [start, end] = clip(interval.startedAt, interval.endedAt);
     for (const { day, ms } of byDay(start, end))
       slices.push({ ...noTime(interval.hostId, day), billedMs: ms });

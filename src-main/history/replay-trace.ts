@@ -1,8 +1,8 @@
 import type { Config } from '../config/schema.js';
-import { isBilledState } from '../core/power-driver.js';
 import { percentile } from '../sim/stats.js';
 import type { Trace, TraceTask } from '../sim/trace.js';
 import type { HistoryRecords } from './history-store.js';
+import { powerChanges } from './power-changes.js';
 
 /** When the history has no start or stop to learn from. */
 const DEFAULT_BOOT_MS = 120_000;
@@ -30,32 +30,23 @@ export class NothingToReplayError extends Error {
 
 const median = (values: readonly number[]) => (values.length ? percentile(values, 50) : undefined);
 
-/** Each host's power-ons: the times a billed state followed off (or gone). */
-function startsByHost(records: HistoryRecords): Map<string, number[]> {
-  const starts = new Map<string, number[]>();
-  const previous = new Map<string, string>();
-  for (const interval of records.power) {
-    const before = previous.get(interval.hostId);
-    previous.set(interval.hostId, interval.state);
-    if (before !== undefined && !isBilledState(before) && isBilledState(interval.state))
-      starts.set(interval.hostId, [...(starts.get(interval.hostId) ?? []), interval.startedAt]);
-  }
-  return starts;
-}
-
-/** Each host's boot lead: from a power-on to the host answering (its `ready` note), median. */
+/** Each host's boot lead: from a power-on to the host answering (its next `ready` note), median. */
 function bootLeads(records: HistoryRecords): Map<string, number> {
-  const leads = new Map<string, number>();
-  for (const [hostId, starts] of startsByHost(records)) {
-    const ready = records.notes.filter((note) => note.hostId === hostId && note.kind === 'ready');
-    const samples = starts.flatMap((start) => {
-      const first = ready.find((note) => note.at >= start);
-      return first ? [first.at - start] : [];
-    });
-    const lead = median(samples);
-    if (lead !== undefined) leads.set(hostId, lead);
+  const listOf = (lists: Map<string, number[]>, hostId: string) => {
+    let list = lists.get(hostId);
+    if (!list) lists.set(hostId, (list = []));
+    return list;
+  };
+  const readyByHost = new Map<string, number[]>();
+  for (const note of records.notes) if (note.kind === 'ready') listOf(readyByHost, note.hostId).push(note.at);
+  const samples = new Map<string, number[]>();
+  for (const change of powerChanges(records.power)) {
+    if (change.kind !== 'start') continue;
+    // Notes come in time order: the first at or after the start is this boot's.
+    const ready = readyByHost.get(change.hostId)?.find((at) => at >= change.at);
+    if (ready !== undefined) listOf(samples, change.hostId).push(ready - change.at);
   }
-  return leads;
+  return new Map([...samples].map(([hostId, leads]) => [hostId, median(leads)!]));
 }
 
 /** How long a stop takes: the median `stopping` interval; 0 when stops were seen but never that state. */
@@ -65,11 +56,8 @@ function stopTime(records: HistoryRecords): number {
     .map((interval) => interval.endedAt! - interval.startedAt);
   const learned = median(stopping);
   if (learned !== undefined) return learned;
-  const stopped = records.power.some((interval, i) => {
-    const next = records.power.slice(i + 1).find((later) => later.hostId === interval.hostId);
-    return isBilledState(interval.state) && next !== undefined && !isBilledState(next.state);
-  });
-  return stopped ? 0 : DEFAULT_STOP_MS;
+  for (const change of powerChanges(records.power)) if (change.kind === 'stop') return 0;
+  return DEFAULT_STOP_MS;
 }
 
 /**
