@@ -15,6 +15,11 @@ export function monthStart(now: number): number {
 
 const monthOf = (at: number) => new Date(monthStart(at)).toISOString().slice(0, 7);
 
+/** Nothing spent yet in `now`'s month (when the history cannot say). */
+export function noSpend(now: number): MonthSpend & { unpricedHostIds: string[] } {
+  return { month: monthOf(now), vmHours: 0, cost: 0, unpricedHosts: 0, unpricedHostIds: [] };
+}
+
 /** This month's spend up to `now` from the history, with the billed hosts that have no price. */
 export async function monthSpend(
   history: Pick<HistoryStore, 'read'>,

@@ -17,7 +17,7 @@ import { NotificationDispatcher } from '../notifications/dispatcher.js';
 import type { NotificationSink } from '../notifications/notification.js';
 import { openSecretStore } from '../secrets/open-secret-store.js';
 import { HistoryStore } from '../history/history-store.js';
-import { MonthSpendTracker, monthSpend } from '../history/month-spend.js';
+import { MonthSpendTracker, monthSpend, noSpend } from '../history/month-spend.js';
 import { secretVersions } from '../secrets/secret-version.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { ConfigWatcher } from './config-watcher.js';
@@ -141,28 +141,33 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       .recordEvent(event)
       .catch((error: unknown) => logger.error({ err: error }, 'could not record an event in the history'));
   });
-  // This month's spend for the monthly budget: read from the history once, then kept per state.
+  // This month's spend for the monthly budget: read from the history once a budget is set (at start if
+  // it is, not on every start), then kept per state.
   const pricesOf = (of: Config) =>
     new Map(
       of.hosts.flatMap((host) =>
         host.hourlyPrice === undefined ? [] : [[host.id, host.hourlyPrice] as const],
       ),
     );
-  const now = Date.now();
-  const spentSoFar = await monthSpend(history, config, now).catch((error: unknown) => {
-    logger.error({ err: error }, "could not read this month's spend from the history; counting from now");
-    return {
-      month: new Date(now).toISOString().slice(0, 7),
-      vmHours: 0,
-      cost: 0,
-      unpricedHosts: 0,
-      unpricedHostIds: [],
-    };
-  });
-  const spend = new MonthSpendTracker(spentSoFar, pricesOf(config));
+  let spend: MonthSpendTracker | undefined;
+  let spendRead: Promise<void> | undefined;
+  const startSpend = () =>
+    (spendRead ??= (async () => {
+      const now = Date.now();
+      const initial = await monthSpend(history, config, now).catch((error: unknown) => {
+        logger.error({ err: error }, "could not read this month's spend from the history; counting from now");
+        return noSpend(now);
+      });
+      spend = new MonthSpendTracker(initial, pricesOf(config));
+    })());
+  if (config.policy.monthlyBudget) await startSpend();
   const reconciler = new Reconciler({
     config,
-    spend: () => (config.policy.monthlyBudget ? spend.current() : undefined),
+    spend: () => {
+      if (!config.policy.monthlyBudget) return undefined;
+      void startSpend(); // a budget set since the start: its spend counts from the next ticks
+      return spend?.current();
+    },
     ...(memory ? { memory } : {}),
     onTick: async (tick) => {
       memoryFile.save(tick.memory);
@@ -178,14 +183,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   reconciler.onState((state) => {
     counters.onState(state);
-    spend.onState(state);
+    spend?.onState(state);
   });
 
   counters.setPrices(pricesOf(config));
   const applyConfig = (next: Config) => {
     config = next;
     counters.setPrices(pricesOf(next));
-    spend.setPrices(pricesOf(next));
+    spend?.setPrices(pricesOf(next));
     orchestrator.configure(next.orchestrator);
     dispatcher.setSinks([
       ...buildSinks(next.notifications, { secrets, orchestrator }),
@@ -270,6 +275,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         await sessions.dispose();
         await orchestrator.close();
         await events.flush();
+        await spendRead;
         await history.close();
         logger.flush?.();
       })()),

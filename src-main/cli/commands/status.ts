@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeUse } from '../../core/policies/monthly-budget.js';
 import type { ManagerState, MonthlyBudgetView } from '../../core/state.js';
 import type { CliContext } from '../context.js';
 import { runningServiceApi } from './shared.js';
@@ -21,10 +22,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
 }
 
 function describeBudget(budget: MonthlyBudgetView): string {
-  const used =
-    budget.unit === 'money'
-      ? `${budget.used.toFixed(2)} of ${budget.amount} ${budget.currency}`
-      : `${budget.used.toFixed(1)} of ${budget.amount} VM-hours`;
+  const used = describeUse(budget, budget.currency);
   const now =
     budget.holdingBelowPriority !== undefined
       ? `SPENT: hosts start only for tasks of priority ${budget.holdingBelowPriority} or higher`

@@ -40,7 +40,7 @@ export function budgetUse(
 }
 
 /** `12.50 of 100 EUR` or `41.2 of 50 VM-hours`. */
-export function describeUse(use: BudgetUse, currency: string): string {
+export function describeUse(use: Pick<BudgetUse, 'used' | 'amount' | 'unit'>, currency: string): string {
   return use.unit === 'money'
     ? `${use.used.toFixed(2)} of ${use.amount} ${currency}`
     : `${use.used.toFixed(1)} of ${use.amount} VM-hours`;
