@@ -7,6 +7,7 @@ import type { SessionStatus } from '../src-main/core/session-driver.js';
 import type { Snapshot } from '../src-main/core/snapshot.js';
 import { costReport } from '../src-main/history/cost.js';
 import { HistoryStore } from '../src-main/history/history-store.js';
+import { percentile } from '../src-main/sim/stats.js';
 import type { BenchRow } from './bench-row.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -93,11 +94,6 @@ function snapshotAt(now: number, blocks: number[][]): Snapshot {
   };
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-}
-
 export async function run(): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sm-history-bench-'));
   const file = path.join(dir, 'history.sqlite');
@@ -147,7 +143,7 @@ export async function run(): Promise<BenchRow[]> {
       {
         area: 'history',
         metric: 'tick write p50, 1,000 hosts',
-        value: Number(percentile(writeMs, 0.5).toFixed(2)),
+        value: Number(percentile(writeMs, 50).toFixed(2)),
         unit: 'ms',
         note: 'one transaction, synced to disk (WAL, synchronous=FULL)',
       },
@@ -161,7 +157,7 @@ export async function run(): Promise<BenchRow[]> {
       {
         area: 'history',
         metric: 'tick write p95, 1,000 hosts',
-        value: Number(percentile(writeMs, 0.95).toFixed(2)),
+        value: Number(percentile(writeMs, 95).toFixed(2)),
         unit: 'ms',
         note: `${writeMs.length} ticks in ${((performance.now() - started) / 1000).toFixed(0)} s`,
       },
