@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ticksPassed } from '../helpers/service-process.js';
@@ -62,7 +62,14 @@ describe('kill -9 keeps the plan memory', () => {
         return host?.bootLeadMs !== undefined ? host.bootLeadMs : undefined;
       }, 'host-a learned its boot lead');
       const memoryFile = path.join(path.dirname(w.configPath), 'plan-memory.json');
-      await eventually(() => existsSync(memoryFile), 'the plan memory saved');
+      // Saved after the tick that learned it (the state is published just before the save).
+      await eventually(
+        () =>
+          existsSync(memoryFile) &&
+          (JSON.parse(readFileSync(memoryFile, 'utf8')) as { hosts: Record<string, { bootLeadMs?: number }> })
+            .hosts['host-a']?.bootLeadMs === learned,
+        'the plan memory saved with the learned boot lead',
+      );
       expect(statSync(memoryFile).mode & 0o777).toBe(0o600);
 
       await first.kill();
