@@ -131,8 +131,12 @@ describe('run local as a systemd unit on a headless server', () => {
           code: 'conflict',
           message: expect.stringContaining('systemd credentials'),
         });
+      } catch (error) {
+        // The service's own words say why (a failure under load in CI once left no trace of them).
+        throw new Error(`${(error as Error).message}\n--- service output ---\n${output}`, { cause: error });
       } finally {
-        expect(await stopChild(child, 'SIGTERM', 60_000)).toEqual({ code: 0, signal: null });
+        const exit = await stopChild(child, 'SIGTERM', 60_000);
+        expect(exit, `service output:\n${output}`).toEqual({ code: 0, signal: null });
       }
       expect(output).not.toContain('svc-host-password');
     },
