@@ -192,8 +192,123 @@ function pooled(seed: number): Trace {
   };
 }
 
+/**
+ * Hourly integration jobs nobody announces: each runner gets a task a few seconds after :00 (or :30
+ * for one of them) every hour, one hour in ten skipped; one runner works only weekdays 07:00-19:00.
+ */
+function hourly(seed: number): Trace {
+  const random = prng(seed);
+  const { hosts, runners } = fleet(random, 3);
+  const tasks: TraceTask[] = [];
+  runners.forEach((runner, index) => {
+    const minute = index === 1 ? 30 : 0;
+    for (let hour = 0; hour < 7 * 24; hour++) {
+      const day = Math.floor(hour / 24);
+      const hourOfDay = hour % 24;
+      if (index === 2 && (day >= 5 || hourOfDay < 7 || hourOfDay >= 19)) continue;
+      if (random() < 0.1) continue;
+      tasks.push({
+        id: `${runner.id}-${tasks.length}`,
+        runner: runner.id,
+        arriveAt: hour * HOUR + minute * MIN + between(random, 0, 90) * 1000,
+        durationMs: between(random, 3, 12) * MIN,
+        priority: 5,
+      });
+    }
+  });
+  return {
+    name: 'hourly-integration',
+    description:
+      'Unannounced hourly jobs at :00 or :30 (one hour in ten skipped), one runner on weekdays 07-19 only; 3 hosts, 7 days',
+    seed,
+    start: START,
+    durationMs: 7 * DAY,
+    hosts,
+    runners,
+    tasks,
+    schedules: [],
+  };
+}
+
+/**
+ * Short chatty tasks: 20-90 s each, every 2 min on average in working hours (weekdays 09:00-17:00),
+ * every hour on average outside them. (With gaps as long as a restart costs, about 4 min, no policy
+ * that cannot see the future does much better than 1.4 times the optimum: docs/policies.md.)
+ */
+function chatty(seed: number): Trace {
+  const random = prng(seed);
+  const { hosts, runners } = fleet(random, 3);
+  const tasks: TraceTask[] = [];
+  for (const runner of runners) {
+    let t = expGap(random, 30 * MIN);
+    while (t < 5 * DAY) {
+      tasks.push({
+        id: `${runner.id}-${tasks.length}`,
+        runner: runner.id,
+        arriveAt: t,
+        durationMs: between(random, 20, 90) * 1000,
+        priority: 5,
+      });
+      const hourOfDay = (t % DAY) / HOUR;
+      const working = Math.floor(t / DAY) < 5 && hourOfDay >= 9 && hourOfDay < 17;
+      t += expGap(random, working ? 2 * MIN : 60 * MIN);
+    }
+  }
+  return {
+    name: 'chatty-short',
+    description:
+      'Tasks of 20-90 s every 2 min on average 09:00-17:00, hourly otherwise, on 3 hosts (5 weekdays)',
+    seed,
+    start: START,
+    durationMs: 5 * DAY,
+    hosts,
+    runners,
+    tasks,
+    schedules: [],
+  };
+}
+
+/** Nightly batches started by a job the orchestrator does not announce: 5-20 tasks at about 01:00. */
+function nightlyUnannounced(seed: number): Trace {
+  const random = prng(seed);
+  const { hosts, runners } = fleet(random, 3);
+  const tasks: TraceTask[] = [];
+  for (const runner of runners)
+    for (let day = 0; day < 7; day++) {
+      const at = day * DAY + 1 * HOUR + between(random, -5, 5) * MIN;
+      const count = between(random, 5, 20);
+      for (let k = 0; k < count; k++)
+        tasks.push({
+          id: `${runner.id}-${tasks.length}`,
+          runner: runner.id,
+          arriveAt: at + k * between(random, 1, 10) * 1000,
+          durationMs: between(random, 2, 8) * MIN,
+          priority: 5,
+        });
+    }
+  return {
+    name: 'nightly-unannounced',
+    description: 'Batches of 5-20 tasks at about 01:00 every night, not announced ahead; 3 hosts, 7 days',
+    seed,
+    start: START,
+    durationMs: 7 * DAY,
+    hosts,
+    runners,
+    tasks,
+    schedules: [],
+  };
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
-for (const trace of [officeHours(101), trickle(202), nightly(303), pooled(404)]) {
+for (const trace of [
+  officeHours(101),
+  trickle(202),
+  nightly(303),
+  pooled(404),
+  hourly(505),
+  chatty(606),
+  nightlyUnannounced(707),
+]) {
   const valid = traceSchema.parse(trace);
   const { tasks, ...head } = valid;
   // One task per line keeps the files small and diffs readable; formatted as the repository's prettier does.

@@ -41,6 +41,7 @@ export const costReportSchema = z.object({
 
 /** Policy settings to replay instead of the current ones (absent: as configured). */
 export const policyChangeSchema = z.strictObject({
+  strategy: policySchema.shape.strategy.unwrap().optional(),
   idleGraceMinutes: policySchema.shape.idleGraceMinutes.unwrap().optional(),
   minUptimeMinutes: policySchema.shape.minUptimeMinutes.unwrap().optional(),
   bootTimeoutMinutes: policySchema.shape.bootTimeoutMinutes.unwrap().optional(),

@@ -129,17 +129,23 @@ export const monthlyBudgetSchema = z.object({
   minPriority: z.number().int().min(0).max(10).default(10),
 });
 
+export const strategies = ['cost', 'balanced', 'speed'] as const;
+
 export const policySchema = z.object({
+  /** What a task's waiting hour is worth against a VM-hour: cost 0.25, balanced 1, speed 10. */
+  strategy: z.enum(strategies).default('balanced'),
+  /** Unset: each host's break-even idle time (its restart cost and its learned idle gaps). */
   idleGraceMinutes: z
     .number()
     .min(0)
     .max(24 * 60)
-    .default(10),
+    .optional(),
+  /** Unset: the minute a cloud bills for any start. */
   minUptimeMinutes: z
     .number()
     .min(0)
     .max(24 * 60)
-    .default(15),
+    .optional(),
   bootTimeoutMinutes: z.number().min(1).max(120).default(15),
   maxHostsOn: z.number().int().min(0).max(100_000).default(10),
   /** Consecutive complete idle observations needed before a host is drained and stopped. */
@@ -148,6 +154,8 @@ export const policySchema = z.object({
   maxStartAttempts: z.number().int().min(1).max(20).default(4),
   /** Start hosts ahead of scheduled runs and future tasks by the host's learned boot time. */
   prewarm: z.boolean().default(true),
+  /** The time zone of the learned arrival patterns (which days are weekdays, what "about 08:00" means). */
+  timeZone: timeZoneSchema.default('UTC'),
   keepWarm: z.array(keepWarmSchema).default([]),
   /** A limit on what the fleet spends per calendar month (UTC): a warning at 80 %, then what whenSpent says. */
   monthlyBudget: monthlyBudgetSchema.optional(),

@@ -14,6 +14,8 @@ export interface RunnerDemand {
   deferred: number;
   /** Earliest scheduled run within the boot lead (pre-warm), epoch ms. */
   scheduledAt?: number;
+  /** Work its past says is coming within its host's boot lead (learned pre-warm): when, and why. */
+  expected?: { at: number; why: string };
   /** Automations (pools) whose unassigned tasks were handed to this runner. */
   pools?: string[];
   /** A busy task of this runner in a state other than RUNNING (TIMEOUT, or one never seen). */
@@ -87,7 +89,9 @@ export function computeDemand(tasks: readonly ObservedTask[], input: DemandInput
 }
 
 /** Each automation's pool: the runners listing it in the config, and those linked to it, in config order. */
-function poolsOf(input: DemandInput): Map<string, DemandInput['runners'][number][]> {
+export function poolsOf(
+  input: Pick<DemandInput, 'runners' | 'pools'>,
+): Map<string, DemandInput['runners'][number][]> {
   const pools = new Map<string, DemandInput['runners'][number][]>();
   const linked = new Map<string, Set<string>>();
   for (const [label, ids] of Object.entries(input.pools ?? {})) linked.set(label, new Set(ids));

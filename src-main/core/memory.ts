@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Fleet } from './fleet.js';
+import type { IdleGap } from './policies/break-even.js';
 
 /**
  * What `plan` remembers between ticks, in Maps keyed by id (`memoryToJson` / `memoryFromJson` persist
@@ -28,6 +29,18 @@ export interface HostMemory {
   lastError?: string;
   /** Boot timed out: stop the host, then start it again after the back-off. */
   restartPending?: boolean;
+  /** Epoch ms its runners' work ended (complete observations), while no work has come back. */
+  unwantedSince?: number;
+  /** The most recent idle gaps (ms from work ending to work coming back): break-even idle learns from them. */
+  idleGaps?: IdleGap[];
+  /** Learned: tasks that come within a boot lead of work coming back (they all wait for a restart). */
+  wakeTasks?: number;
+  /** Learned: the share of returns of work that nothing foresaw (no schedule, no expectation, no window). */
+  unforeseenShare?: number;
+  /** The host was wanted by a schedule, an expectation or a window while it had no work. */
+  foreseen?: boolean;
+  /** Work came back at `since`: the most tasks seen at once since then, until a boot lead has passed. */
+  waking?: { since: number; peak: number };
 }
 
 export interface RunnerMemory {
@@ -65,6 +78,11 @@ export interface PlanMemory {
   budgetBlocked: boolean;
   /** The monthly budget's last alert, so each level is said once a month. */
   spendAlert?: { month: string; level: 'warning' | 'spent' };
+  /**
+   * When work arrived, per runner id and per `pool:<automation>` (forecast/arrival-log.ts): what
+   * learned pre-warm predicts from. Arrays are replaced, never changed in place.
+   */
+  arrivals: ReadonlyMap<string, readonly number[]>;
 }
 
 /** A plan's own copy of the memory of the configured fleet: changed in place, then returned. */
@@ -72,6 +90,7 @@ export interface WorkingMemory extends PlanMemory {
   hosts: Map<string, HostMemory>;
   runners: Map<string, RunnerMemory>;
   sessions: Map<string, SessionMemory>;
+  arrivals: Map<string, readonly number[]>;
 }
 
 /**
@@ -97,10 +116,19 @@ export function workingCopy(memory: PlanMemory, fleet: Fleet): WorkingMemory {
       fleet.runners.map((runner) => runner.id),
     ),
     sessions: copy(memory.sessions, fleet.groupByKey.keys()),
+    arrivals: keptArrivals(memory.arrivals, fleet),
     orchestrator: memory.orchestrator,
     budgetBlocked: memory.budgetBlocked,
     ...(memory.spendAlert && { spendAlert: memory.spendAlert }),
   };
+}
+
+/** The arrival logs of configured runners and of every pool (a pool is named by the orchestrator, not the config). */
+function keptArrivals(arrivals: ReadonlyMap<string, readonly number[]>, fleet: Fleet) {
+  const runners = new Set(fleet.runners.map((runner) => runner.id));
+  const kept = new Map<string, readonly number[]>();
+  for (const [key, log] of arrivals) if (runners.has(key) || key.startsWith('pool:')) kept.set(key, log);
+  return kept;
 }
 
 /** The working memory of a session, made on first use. */
@@ -115,6 +143,7 @@ export function emptyMemory(): PlanMemory {
     hosts: new Map(),
     runners: new Map(),
     sessions: new Map(),
+    arrivals: new Map(),
     orchestrator: 'unknown',
     budgetBlocked: false,
   };
@@ -137,6 +166,10 @@ export function clearFailures(memory: PlanMemory, hostId: string, now: number): 
       drainCount: host.drainCount,
       drainSince: host.drainSince,
       bootLeadMs: host.bootLeadMs,
+      unwantedSince: host.unwantedSince,
+      idleGaps: host.idleGaps,
+      wakeTasks: host.wakeTasks,
+      unforeseenShare: host.unforeseenShare,
     });
   const sessions = new Map<string, SessionMemory>();
   for (const [key, session] of memory.sessions)
@@ -154,6 +187,7 @@ export function memoryToJson(memory: PlanMemory): object {
     hosts: Object.fromEntries(memory.hosts),
     runners: Object.fromEntries(memory.runners),
     sessions: Object.fromEntries(memory.sessions),
+    arrivals: Object.fromEntries(memory.arrivals),
     orchestrator: memory.orchestrator,
     budgetBlocked: memory.budgetBlocked,
     ...(memory.spendAlert && { spendAlert: memory.spendAlert }),
@@ -172,6 +206,15 @@ const hostMemorySchema = z.object({
   drainSince: z.number().optional(),
   lastError: z.string().optional(),
   restartPending: z.boolean().optional(),
+  unwantedSince: z.number().optional(),
+  idleGaps: z
+    .array(z.object({ at: z.number(), ms: z.number().nonnegative() }))
+    .max(1000)
+    .optional(),
+  wakeTasks: z.number().positive().optional(),
+  unforeseenShare: z.number().min(0).max(1).optional(),
+  foreseen: z.boolean().optional(),
+  waking: z.object({ since: z.number(), peak: z.number().int().nonnegative() }).optional(),
 });
 const sessionMemorySchema = z.object({
   attempts: z.number().int().nonnegative(),
@@ -194,6 +237,7 @@ const memoryJsonSchema = z.object({
     .record(z.string(), z.object({ lastBusyAt: z.number().optional(), idleSince: z.number().optional() }))
     .default({}),
   sessions: z.record(z.string(), sessionMemorySchema).default({}),
+  arrivals: z.record(z.string(), z.array(z.number().int()).max(10_000)).default({}),
   orchestrator: z.enum(['ok', 'unreachable', 'unknown']).default('unknown'),
   budgetBlocked: z.boolean().default(false),
   spendAlert: z.object({ month: z.string(), level: z.enum(['warning', 'spent']) }).optional(),
@@ -212,6 +256,7 @@ export function memoryFromJson(value: unknown): { memory: PlanMemory } | { probl
       hosts: new Map(Object.entries(parsed.data.hosts)),
       runners: new Map(Object.entries(parsed.data.runners)),
       sessions: new Map(Object.entries(parsed.data.sessions)),
+      arrivals: new Map(Object.entries(parsed.data.arrivals)),
       orchestrator: parsed.data.orchestrator,
       budgetBlocked: parsed.data.budgetBlocked,
       ...(parsed.data.spendAlert && { spendAlert: parsed.data.spendAlert }),
@@ -221,11 +266,12 @@ export function memoryFromJson(value: unknown): { memory: PlanMemory } | { probl
 
 /**
  * The memory a restarted service plans with: what was learned (boot leads, back-off, failed marks,
- * pending starts, blocked sessions) is kept; the idle and drain clocks start over, since nothing was
+ * pending starts, blocked sessions, idle gaps, arrivals) is kept; the idle and drain clocks start over, since nothing was
  * observed while the service was down (unknown is not idle).
  */
 export function afterRestart(memory: PlanMemory): PlanMemory {
   const hosts = new Map<string, HostMemory>();
-  for (const [id, host] of memory.hosts) hosts.set(id, { ...host, drainCount: 0, drainSince: undefined });
+  for (const [id, host] of memory.hosts)
+    hosts.set(id, { ...host, drainCount: 0, drainSince: undefined, unwantedSince: undefined });
   return { ...memory, hosts, runners: new Map(), orchestrator: 'unknown', budgetBlocked: false };
 }

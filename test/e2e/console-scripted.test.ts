@@ -433,10 +433,17 @@ describe('web console over a scripted manager', () => {
     await go(href('settings'), 'Settings');
     const idle = page().getByRole('textbox', { name: /Idle grace/ });
     await idle.fill('20');
+    // The strategy, with what it means said under it.
+    await page().getByLabel('Strategy', { exact: true }).first().click();
+    await page().getByRole('option', { name: 'Speed' }).click();
+    await page()
+      .getByText(/Tasks should not wait: hosts stay warm through working hours/)
+      .waitFor();
     await click('Add a window');
     await click('Save policies');
     await page().getByText('Saved').first().waitFor();
     expect(manager.configStore.load().policy).toMatchObject({
+      strategy: 'speed',
       idleGraceMinutes: 20,
       keepWarm: [expect.objectContaining({ from: '08:00', to: '18:00' })],
     });

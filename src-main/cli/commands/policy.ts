@@ -37,15 +37,17 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
       if (options.json) ctx.printJson(shown);
       else
         ctx.print(
-          Object.entries(shown)
-            .map(([key, value]) => `${key.padEnd(20)} ${JSON.stringify(value) ?? '(not set)'}`)
+          (name === undefined ? settings : [name as keyof PolicyConfig])
+            .map((key) => `${key.padEnd(20)} ${JSON.stringify(current[key]) ?? '(not set)'}`)
             .join('\n'),
         );
     });
 
   policy
     .command('set')
-    .description('change policy settings: pairs of setting and value, e.g. `policy set idleGraceMinutes 5`')
+    .description(
+      'change policy settings: pairs of setting and value, e.g. `policy set strategy speed idleGraceMinutes 5`; `null` unsets one',
+    )
     .argument('<pairs...>', 'setting value [setting value ...]')
     .option('--json', 'print the resulting policy as JSON')
     .action(async (pairs: string[], options: { json?: boolean }) => {

@@ -9,6 +9,7 @@ import { runningServiceApi } from './shared.js';
 interface WhatIfOptions {
   from?: string;
   to?: string;
+  strategy?: string;
   idleGrace?: string;
   minUptime?: string;
   bootTimeout?: string;
@@ -67,6 +68,7 @@ export function registerWhatIf(program: Command, ctx: CliContext): void {
     )
     .option('--from <date>', 'start of the period (default: 7 days before --to)')
     .option('--to <date>', 'end of the period (default: now)')
+    .option('--strategy <name>', 'policy.strategy to try: cost, balanced or speed')
     .option('--idle-grace <minutes>', 'policy.idleGraceMinutes to try')
     .option('--min-uptime <minutes>', 'policy.minUptimeMinutes to try')
     .option('--boot-timeout <minutes>', 'policy.bootTimeoutMinutes to try')
@@ -79,6 +81,7 @@ export function registerWhatIf(program: Command, ctx: CliContext): void {
       const to = parseWhen('--to', options.to);
       const policy = Object.fromEntries(
         Object.entries({
+          strategy: options.strategy,
           idleGraceMinutes: numberFlag('--idle-grace', options.idleGrace),
           minUptimeMinutes: numberFlag('--min-uptime', options.minUptime),
           bootTimeoutMinutes: numberFlag('--boot-timeout', options.bootTimeout),

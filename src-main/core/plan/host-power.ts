@@ -71,8 +71,14 @@ export function decidePower(
 
   // On or starting (or an always-on rdp host).
   const minUptimeUntil = hm.startedAt !== undefined ? hm.startedAt + timers.minUptimeMs : -Infinity;
-  const drainUntil = hm.drainSince !== undefined ? hm.drainSince + timers.graceMs : Infinity;
-  const idleDeadline = Math.max(situation.runnerIdleDeadline, minUptimeUntil, drainUntil);
+  const { graceMs } = situation;
+  const drainUntil = hm.drainSince !== undefined ? hm.drainSince + graceMs : Infinity;
+  const idleDeadline = Math.max(
+    situation.runnerIdleDeadline,
+    minUptimeUntil,
+    drainUntil,
+    situation.breakEvenUntil ?? -Infinity,
+  );
   const mayStop = isCloudHost(host) && (situation.power.managed || host.powerOffUnmanaged);
   const canStopNow =
     complete && !situation.stopsHeld && situation.demand.running === 0 && state === 'on' && mayStop;
@@ -112,11 +118,12 @@ export function decidePower(
       complete,
       `pre-warming for a scheduled run in ${formatDuration(hd.scheduledAt - now)}`,
     );
+  if (hd.expected) return kept(decision, complete, `pre-warming: ${hd.expected.why}`);
   if (window) return kept(decision, complete, `inside ${describeWindow(window)}`);
   if (!isCloudHost(host)) return kept(decision, complete, 'always on (rdp host)');
   if (state === 'starting') return kept(decision, complete, 'starting');
   if (!mayStop) return kept(decision, complete, 'idle, but not started by Session Manager: left on');
-  if (now < idleDeadline || !drainDone(hm, policy.drainObservations, timers.graceMs, now)) {
+  if (now < idleDeadline || !drainDone(hm, policy.drainObservations, graceMs, now)) {
     const draining = kept(
       decision,
       complete,
@@ -131,7 +138,11 @@ export function decidePower(
         event: 'host.drain',
         severity: 'info',
         hostId: host.id,
-        reason: `Draining ${host.id}: no work for its runners; it stops after ${formatDuration(timers.graceMs)} idle`,
+        reason: `Draining ${host.id}: no work for its runners; ${
+          situation.restartMs === undefined
+            ? `it stops after ${formatDuration(graceMs)} idle`
+            : `it stops in ${formatDuration(Math.max(0, idleDeadline - now))} if it stays idle (break-even: a restart costs about ${formatDuration(situation.restartMs)} of VM time with the ${policy.strategy} strategy)`
+        }`,
       });
     return draining;
   }

@@ -3,6 +3,7 @@ import type { Action } from '../actions.js';
 import { onlineRunners, type Demand } from '../demand.js';
 import { fleetOf } from '../fleet.js';
 import { workingCopy, type PlanMemory } from '../memory.js';
+import { recordArrivals } from '../forecast/learned-demand.js';
 import { followBoot } from '../policies/boot.js';
 import { applyBudget, budgetReached, type StartCandidate } from '../policies/budget.js';
 import { KeepWarmCalendar } from '../policies/keep-warm.js';
@@ -58,6 +59,7 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
   const actions: Action[] = [];
   const notes: Action[] = [];
   foldOutcomes(snapshot.outcomes, config, work, notes, now, snapshot.secretVersions);
+  recordArrivals(snapshot, config, work, now);
   notes.push(...announceOrchestrator(snapshot, config, work));
 
   const tick: TickView = {

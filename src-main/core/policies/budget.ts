@@ -6,13 +6,17 @@ import { describeWindow } from './keep-warm.js';
 
 /**
  * Budget cap: at most `maxHostsOn` cloud hosts on or starting. When the cap binds, real queued work
- * goes first (highest priority, then oldest task), then scheduled runs, then keep-warm windows.
+ * goes first (highest priority, then oldest task), then scheduled runs, then keep-warm windows, then
+ * work expected from the past (learned pre-warm).
  */
 
-export type StartClass = 'queued' | 'scheduled' | 'keep-warm';
+export type StartClass = 'queued' | 'scheduled' | 'keep-warm' | 'expected';
+
+/** Real work first, then announced runs, then the operator's windows, then learned guesses. */
+const RANKS: Record<StartClass, number> = { queued: 0, scheduled: 1, 'keep-warm': 2, expected: 3 };
 
 function rank(startClass: StartClass): number {
-  return startClass === 'queued' ? 0 : startClass === 'scheduled' ? 1 : 2;
+  return RANKS[startClass];
 }
 
 export interface StartCandidate {
@@ -68,7 +72,7 @@ export function budgetReached(held: readonly StartCandidate[], maxHostsOn: numbe
 export function startCandidate(
   hostId: string,
   runnerIds: readonly string[],
-  work: WorkSum & { maxPriority: number; scheduledAt?: number },
+  work: WorkSum & { maxPriority: number; scheduledAt?: number; expected?: { at: number; why: string } },
   demand: Demand,
   window: KeepWarmWindow | undefined,
   now: number,
@@ -84,6 +88,14 @@ export function startCandidate(
     const why = `a scheduled run is due in ${formatDuration(work.scheduledAt - now)} (pre-warm)`;
     return { hostId, class: 'scheduled', priority: -1, oldest: work.scheduledAt, why };
   }
+  if (work.expected && !window)
+    return {
+      hostId,
+      class: 'expected',
+      priority: -1,
+      oldest: work.expected.at,
+      why: `pre-warming: ${work.expected.why}`,
+    };
   return {
     hostId,
     class: 'keep-warm',

@@ -1,17 +1,23 @@
 import type { HostConfig, PolicyConfig } from '../../config/schema.js';
 import type { HostMemory } from '../memory.js';
 
-/** The timers of one host: its own overrides, else the global policy. In ms. */
+/** The timers of one host: its own overrides, else the global policy. In ms; undefined = break-even. */
 export interface HostTimers {
-  graceMs: number;
+  /** Set by the operator; undefined: the host's break-even idle time (policies/break-even.ts). */
+  graceMs: number | undefined;
   minUptimeMs: number;
   bootTimeoutMs: number;
 }
 
+/** The minimum a cloud bills for a start (EC2 Windows bills per second with a 1-minute minimum). */
+export const BILLED_MINIMUM_MS = 60_000;
+
 export function hostTimers(host: HostConfig, policy: PolicyConfig): HostTimers {
+  const grace = host.idleGraceMinutes ?? policy.idleGraceMinutes;
+  const minUptime = host.minUptimeMinutes ?? policy.minUptimeMinutes;
   return {
-    graceMs: (host.idleGraceMinutes ?? policy.idleGraceMinutes) * 60_000,
-    minUptimeMs: (host.minUptimeMinutes ?? policy.minUptimeMinutes) * 60_000,
+    graceMs: grace === undefined ? undefined : grace * 60_000,
+    minUptimeMs: minUptime === undefined ? BILLED_MINIMUM_MS : minUptime * 60_000,
     bootTimeoutMs: policy.bootTimeoutMinutes * 60_000,
   };
 }

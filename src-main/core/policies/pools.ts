@@ -4,10 +4,12 @@ import { fleetOf } from '../fleet.js';
 import type { WorkingMemory } from '../memory.js';
 import { isCloudHost } from '../power-driver.js';
 import type { Snapshot } from '../snapshot.js';
+import { addExpected } from '../forecast/learned-demand.js';
 import { bootLeadOf } from './effective-policy.js';
 
 /**
- * Each runner's demand; with pre-warm, counted its host's boot lead ahead. Unassigned tasks go to the
+ * Each runner's demand; with pre-warm, counted its host's boot lead ahead, and the work its past
+ * says is coming (forecast/learned-demand.ts). Unassigned tasks go to the
  * free runners of their automation's pool, least loaded host first: on, starting, off with the
  * shortest learned boot lead; a failed or unknown host last.
  */
@@ -31,6 +33,17 @@ export function planDemand(snapshot: Snapshot, config: Config, memory: WorkingMe
     rankOf: (runner: { host: string }) => hostRank(runner.host),
   };
   const demand = computeDemand(snapshot.queue.tasks, input);
-  if (config.policy.prewarm) addScheduled(demand, snapshot.queue.upcoming, input);
+  if (config.policy.prewarm) {
+    addScheduled(demand, snapshot.queue.upcoming, input);
+    if (snapshot.queue.complete)
+      addExpected(demand, {
+        config,
+        memory,
+        now,
+        isUp: (hostId) => hostRank(hostId) <= 1,
+        rankOf: input.rankOf,
+        ...(snapshot.queue.pools ? { pools: snapshot.queue.pools } : {}),
+      });
+  }
   return demand;
 }

@@ -74,13 +74,13 @@ export function decideSessions(
   const needingDesktop = fleetHost.groups.filter((group) =>
     group.runnerIds.some((id) => runnerTypes[id] !== 'background'),
   );
-  const { host, timers } = fleetHost;
+  const { host } = fleetHost;
   const ready = situation.answering && situation.state === 'on';
   if (sessions.length === 0 && !ready) return [];
   const wants = new Map(
     needingDesktop.map((group) => [
       group.key,
-      wantOf(group, demand, memory, timers.graceMs, !!situation.window, now),
+      wantOf(group, demand, memory, situation.sessionGraceMs, !!situation.window, now),
     ]),
   );
   const actions: Action[] = [];
@@ -167,7 +167,7 @@ function wantOf(
     want.queued += rd.queued;
     want.priority = Math.max(want.priority, rd.maxPriority);
     want.oldest = Math.min(want.oldest, rd.oldestQueuedAt ?? Infinity);
-    if (rd.scheduledAt !== undefined) scheduled = true;
+    if (rd.scheduledAt !== undefined || rd.expected !== undefined) scheduled = true;
     const clock = memory.runners.get(id);
     const since = clock?.lastBusyAt ?? clock?.idleSince;
     if (since === undefined) continue;
@@ -203,7 +203,7 @@ function describeWant(want: Want, now: number): string {
     case 'queued':
       return `${who}: ${plural(want.queued, 'queued task')}${want.oldest !== Infinity ? `, oldest ${formatDuration(now - want.oldest)}` : ''}`;
     case 'scheduled':
-      return `${who}: a scheduled run is due (pre-warm)`;
+      return `${who}: a scheduled or expected run is due (pre-warm)`;
     case 'keep-warm':
       return `${who}: keep-warm window`;
     case 'grace':

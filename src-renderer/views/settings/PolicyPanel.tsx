@@ -1,11 +1,18 @@
-import { NumberInput, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
+import { NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { SettingsReply } from '../../../src-main/api/config-schemas.js';
 import { policySchema, type KeepWarmWindow } from '../../../src-main/config/schema.js';
 import { errorsOf, type FieldErrors } from '../../lib/validation.js';
 import { KeepWarmEditor } from './KeepWarmEditor.js';
 import { MonthlyBudgetEditor } from './MonthlyBudgetEditor.js';
-import { numericPolicies, policyDefaults, type NumericPolicy } from './policy-fields.js';
+import {
+  numericPolicies,
+  optionalPolicies,
+  policyDefaults,
+  strategyChoices,
+  type NumericPolicy,
+  type OptionalPolicy,
+} from './policy-fields.js';
 import { SectionFooter } from './SectionFooter.js';
 import { useSectionSave } from './use-section-save.js';
 
@@ -26,10 +33,23 @@ export function PolicyPanel(props: {
       : Object.fromEntries(Object.entries(errorsOf(result.error)).map(([k, v]) => [`policy.${k}`, v]));
     setErrors(found);
     if (Object.keys(found).length) return;
-    // Absent means "no budget": the patch says so with null (an absent key would keep the old one).
-    void save({ policy: { ...policy, monthlyBudget: policy.monthlyBudget ?? null } });
+    // Absent means "no budget" or "worked out per host": the patch says so with null (an absent key
+    // would keep the old one).
+    void save({
+      policy: {
+        ...policy,
+        monthlyBudget: policy.monthlyBudget ?? null,
+        idleGraceMinutes: policy.idleGraceMinutes ?? null,
+        minUptimeMinutes: policy.minUptimeMinutes ?? null,
+      },
+    });
   };
   const error = (key: string) => errors[`policy.${key}`] ?? apiErrors[`policy.${key}`];
+  const strategy = strategyChoices.find((choice) => choice.value === policy.strategy) ?? strategyChoices[1];
+  const setOptional = (key: OptionalPolicy, value: string | number) => {
+    const { [key]: _previous, ...rest } = policy;
+    setPolicy(value === '' ? rest : { ...rest, [key]: Number(value) });
+  };
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="policy-title">
@@ -37,7 +57,30 @@ export function PolicyPanel(props: {
         <Title order={3} size="h4" id="policy-title">
           Policies
         </Title>
+        <Select
+          label="Strategy"
+          description={strategy.help}
+          data={strategyChoices.map(({ value, label }) => ({ value, label }))}
+          value={policy.strategy}
+          allowDeselect={false}
+          onChange={(value) =>
+            value && setPolicy({ ...policy, strategy: value as (typeof strategyChoices)[number]['value'] })
+          }
+          error={error('strategy')}
+        />
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+          {optionalPolicies.map((field) => (
+            <NumberInput
+              key={field.key}
+              label={field.label}
+              description={field.help}
+              placeholder="worked out per host"
+              min={0}
+              value={policy[field.key] ?? ''}
+              onChange={(value) => setOptional(field.key, value)}
+              error={error(field.key)}
+            />
+          ))}
           {numericPolicies.map((field) => (
             <NumberInput
               key={field.key}
@@ -51,8 +94,8 @@ export function PolicyPanel(props: {
           ))}
         </SimpleGrid>
         <Switch
-          label="Start hosts ahead of scheduled work"
-          description={`Starts a host before a scheduled run or a future task, by the host's learned boot time. Default ${policyDefaults.prewarm ? 'on' : 'off'}.`}
+          label="Start hosts ahead of scheduled and expected work"
+          description={`Starts a host before a scheduled run, a future task, or work that has come at that time before (an hourly or nightly job), by the host's learned boot time. Default ${policyDefaults.prewarm ? 'on' : 'off'}.`}
           checked={policy.prewarm}
           onChange={(e) => setPolicy({ ...policy, prewarm: e.currentTarget.checked })}
         />

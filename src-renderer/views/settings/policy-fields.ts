@@ -4,17 +4,42 @@ import { policySchema } from '../../../src-main/config/schema.js';
 
 export const policyDefaults = policySchema.parse({});
 
-export const numericPolicies = [
+/** The strategies, each with what it means for the bots and the bill. */
+export const strategyChoices = [
+  {
+    value: 'cost',
+    label: 'Cost',
+    help: 'Fewest VM-hours: hosts stop as soon as a restart is cheaper than waiting, and start ahead only for near-certain work. A task may wait for its host to boot. (A waiting hour is worth a quarter of a VM-hour.)',
+  },
+  {
+    value: 'balanced',
+    label: 'Balanced',
+    help: 'A task waiting an hour costs as much as a VM on for an hour: hosts stay on through short gaps and start ahead of work that usually comes.',
+  },
+  {
+    value: 'speed',
+    label: 'Speed',
+    help: 'Tasks should not wait: hosts stay warm through working hours and start ahead of any work that has come at that time before. Costs more VM-hours. (A waiting hour is worth ten VM-hours.)',
+  },
+] as const;
+
+/** Empty means: worked out per host (break-even idle; the billed first minute). */
+export const optionalPolicies = [
   {
     key: 'idleGraceMinutes',
     label: 'Idle grace (minutes)',
-    help: 'How long a runner may have no queued or running task before its session closes and its host powers off.',
+    help: 'How long an idle host stays on before it stops. Empty: each host its own break-even time, from what a restart costs it and how soon its work usually comes back.',
   },
   {
     key: 'minUptimeMinutes',
     label: 'Minimum uptime (minutes)',
-    help: 'A started host stays on at least this long, so it does not flap on and off.',
+    help: 'A started host stays on at least this long. Empty: 1 minute, what a cloud bills for any start.',
   },
+] as const;
+
+export type OptionalPolicy = (typeof optionalPolicies)[number]['key'];
+
+export const numericPolicies = [
   {
     key: 'bootTimeoutMinutes',
     label: 'Boot timeout (minutes)',

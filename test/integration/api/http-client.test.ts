@@ -46,7 +46,8 @@ describe('the HTTP client', () => {
     expect(await client.listRunners()).toHaveLength(1);
     const settings = await client.updateSettings({ policy: { idleGraceMinutes: 5, keepWarm: [] } });
     expect(settings.policy.idleGraceMinutes).toBe(5);
-    expect(settings.policy.minUptimeMinutes).toBe(15);
+    // Unset: the billed first minute (docs/policies.md).
+    expect(settings.policy.minUptimeMinutes).toBeUndefined();
     expect((await client.getSettings()).api.bind).toBe('127.0.0.1');
     expect(await client.pause()).toEqual({ paused: true });
     expect(await client.resume()).toEqual({ paused: false });

@@ -63,12 +63,10 @@ describe('policy get | set', () => {
     const configPath = tempConfigPath();
     const cli = (argv: string[]) => runCli(argv, { configPath, secrets });
     const defaults = JSON.parse((await cli(['policy', 'get', '--json'])).stdout);
-    expect(defaults).toMatchObject({
-      idleGraceMinutes: 10,
-      minUptimeMinutes: 15,
-      maxHostsOn: 10,
-      prewarm: true,
-    });
+    expect(defaults).toMatchObject({ strategy: 'balanced', maxHostsOn: 10, prewarm: true });
+    // Unset: break-even idle and the billed first minute.
+    expect(defaults.idleGraceMinutes).toBeUndefined();
+    expect((await cli(['policy', 'get'])).stdout).toMatch(/^idleGraceMinutes\s+\(not set\)$/m);
 
     const set = await cli(['policy', 'set', 'idleGraceMinutes', '5', 'prewarm', 'false', 'maxHostsOn', '3']);
     expect(set.code, set.stderr).toBe(0);
@@ -77,8 +75,14 @@ describe('policy get | set', () => {
       idleGraceMinutes: 5,
       prewarm: false,
       maxHostsOn: 3,
-      minUptimeMinutes: 15,
     });
+    const strategy = await cli(['policy', 'set', 'strategy', 'speed', 'idleGraceMinutes', 'null']);
+    expect(strategy.code, strategy.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(configPath, 'utf8')).policy).toMatchObject({ strategy: 'speed' });
+    expect(JSON.parse(readFileSync(configPath, 'utf8')).policy.idleGraceMinutes).toBeUndefined();
+    const badStrategy = await cli(['policy', 'set', 'strategy', 'fastest']);
+    expect(badStrategy.code).toBe(2);
+    expect(badStrategy.stderr).toContain('policy.strategy');
     expect((await cli(['policy', 'get', 'maxHostsOn'])).stdout.trim()).toMatch(/^maxHostsOn\s+3$/);
 
     const window = [{ days: ['mon'], from: '08:00', to: '09:00' }];

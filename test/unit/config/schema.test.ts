@@ -14,11 +14,14 @@ describe('config schema', () => {
   it('fills the documented defaults into an empty config', () => {
     const config = emptyConfig();
     expect(config.policy).toMatchObject({
-      idleGraceMinutes: 10,
-      minUptimeMinutes: 15,
+      strategy: 'balanced',
       bootTimeoutMinutes: 15,
       maxHostsOn: 10,
+      timeZone: 'UTC',
     });
+    // Unset: break-even idle and the billed minute (docs/policies.md).
+    expect(config.policy.idleGraceMinutes).toBeUndefined();
+    expect(config.policy.minUptimeMinutes).toBeUndefined();
     expect(config.api).toEqual({ bind: '127.0.0.1', port: 7870 });
     expect(config.hosts).toEqual([]);
   });

@@ -354,7 +354,12 @@ describe('minimum uptime', () => {
       },
       { 'fin-01': { lastBusyAt: T0 - 11 * MIN } },
     );
-    const result = planWithView(snapshot({ power: power({ 'bot-01': 'on' }) }), oneHost, memory, T0);
+    const config = makeConfig({
+      hosts: [host('bot-01')],
+      runners: [runner('fin-01', 'bot-01')],
+      policy: { minUptimeMinutes: 15 },
+    });
+    const result = planWithView(snapshot({ power: power({ 'bot-01': 'on' }) }), config, memory, T0);
     expect(result.actions.some((a) => a.kind === 'powerOff')).toBe(stops);
     if (!stops) expect(result.view.hosts[0]!.reason).toContain('minimum uptime');
   });
