@@ -36,7 +36,7 @@ function expGap(random: () => number, meanMs: number): number {
 }
 
 function fleet(random: () => number, count: number) {
-  const hosts = Array.from({ length: count }, (_, i) => ({
+  const hosts: Trace['hosts'] = Array.from({ length: count }, (_, i) => ({
     id: `bot-${String(i + 1).padStart(2, '0')}`,
     bootMs: between(random, 90, 240) * 1000,
   }));
@@ -216,10 +216,12 @@ function hourly(seed: number): Trace {
       });
     }
   });
+  // The first host is an EC2 instance set up for hibernation: after its first boot it resumes in 45 s.
+  hosts[0] = { ...hosts[0]!, resumeMs: 45_000 };
   return {
     name: 'hourly-integration',
     description:
-      'Unannounced hourly jobs at :00 or :30 (one hour in ten skipped), one runner on weekdays 07-19 only; 3 hosts, 7 days',
+      'Unannounced hourly jobs at :00 or :30 (one hour in ten skipped), one runner on weekdays 07-19 only; 3 hosts (one hibernates), 7 days',
     seed,
     start: START,
     durationMs: 7 * DAY,

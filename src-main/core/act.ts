@@ -128,6 +128,13 @@ async function run(actors: Actors, action: HostAction, config: Config): Promise<
           `${starting ? 'starting' : 'stopping'} ${host.id}`,
         );
         if (!result.ok) return failed(actors, action, result.error, result.message, result.retryAfterMs);
+        if (result.hibernateRefused)
+          emit(actors, {
+            kind: 'host.hibernate-refused',
+            severity: 'warning',
+            hostId: host.id,
+            message: `${host.id} could not hibernate (${result.hibernateRefused}); it was stopped instead, so its Windows sessions end and its next start is a full boot`,
+          });
         emit(actors, {
           kind: starting ? 'host.started' : 'host.stopped',
           severity: 'info',
@@ -136,7 +143,7 @@ async function run(actors: Actors, action: HostAction, config: Config): Promise<
             ? `${host.id}: start accepted${result.detail ? ` (${result.detail})` : ''}`
             : `${host.id}: stop accepted${result.detail ? ` (${result.detail})` : ''}`,
         });
-        return { action, ok: true, at: actors.clock.now() };
+        return { action, ok: true, at: actors.clock.now(), ...(result.hibernated && { hibernated: true }) };
       }
       case 'openSession': {
         emit(actors, {

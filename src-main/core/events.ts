@@ -8,6 +8,7 @@ export type EventKind =
   | 'host.ready'
   | 'host.stopping'
   | 'host.stopped'
+  | 'host.hibernate-refused'
   | 'host.failed'
   | 'host.drain'
   | 'host.cloud-error'

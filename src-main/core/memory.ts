@@ -14,6 +14,10 @@ export interface HostMemory {
   readyAt?: number;
   /** Learned start → session-ready time, ms (moving average over boots). */
   bootLeadMs?: number;
+  /** The last stop hibernated it: its next start resumes (learned apart as `resumeLeadMs`). */
+  hibernated?: boolean;
+  /** Learned start → session-ready time of a resume from hibernation, ms. */
+  resumeLeadMs?: number;
   /** Set once the current boot's session-ready time has been learned. */
   leadLearned?: boolean;
   /** Failed start attempts in a row (power errors and boot timeouts). */
@@ -166,6 +170,8 @@ export function clearFailures(memory: PlanMemory, hostId: string, now: number): 
       drainCount: host.drainCount,
       drainSince: host.drainSince,
       bootLeadMs: host.bootLeadMs,
+      hibernated: host.hibernated,
+      resumeLeadMs: host.resumeLeadMs,
       unwantedSince: host.unwantedSince,
       idleGaps: host.idleGaps,
       wakeTasks: host.wakeTasks,
@@ -198,6 +204,8 @@ const hostMemorySchema = z.object({
   startedAt: z.number().optional(),
   readyAt: z.number().optional(),
   bootLeadMs: z.number().nonnegative().optional(),
+  hibernated: z.boolean().optional(),
+  resumeLeadMs: z.number().nonnegative().optional(),
   leadLearned: z.boolean().optional(),
   attempts: z.number().int().nonnegative(),
   retryAt: z.number().optional(),

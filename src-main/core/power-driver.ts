@@ -37,7 +37,14 @@ export const POWER_ERROR_KINDS = [
 export type PowerErrorKind = (typeof POWER_ERROR_KINDS)[number];
 
 export type PowerResult =
-  | { ok: true; detail?: string }
+  | {
+      ok: true;
+      detail?: string;
+      /** The stop hibernated the host: it resumes with its memory and its Windows sessions. */
+      hibernated?: boolean;
+      /** The host is set up to hibernate, but the cloud refused (the cloud's words): it was stopped instead. */
+      hibernateRefused?: string;
+    }
   | { ok: false; error: PowerErrorKind; message: string; retryAfterMs?: number };
 
 export interface PowerObservation {
@@ -59,7 +66,11 @@ export interface PowerDriver {
   observe(hosts: readonly HostConfig[]): Promise<PowerObservation>;
   /** Powers the host on and tags it as managed. */
   start(host: HostConfig): Promise<PowerResult>;
-  /** Powers the host off (Azure: deallocate). Refuses an unmanaged host unless host.powerOffUnmanaged. */
+  /**
+   * Powers the host off (Azure: deallocate), hibernating it when the cloud says it is set up for that
+   * (EC2 HibernationOptions.Configured, Azure hibernationEnabled); a refused hibernation falls back to
+   * a normal stop. Refuses an unmanaged host unless host.powerOffUnmanaged.
+   */
   stop(host: HostConfig): Promise<PowerResult>;
 }
 

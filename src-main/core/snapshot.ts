@@ -5,7 +5,13 @@ import type { SessionStatus } from './session-driver.js';
 
 /** How an action of the previous tick ended, fed back to `plan` so it can count failures and back off. */
 export type ActionOutcome =
-  | { action: Action; ok: true; at: number }
+  | {
+      action: Action;
+      ok: true;
+      at: number;
+      /** A stop that hibernated the host (its next start is a resume). */
+      hibernated?: boolean;
+    }
   | {
       action: Action;
       ok: false;

@@ -27,8 +27,10 @@ export interface HostView {
   bootStartedAt?: number;
   /** Epoch ms at which the host will be powered off if it stays idle. */
   idleDeadline?: number;
-  /** Learned start → session-ready time, ms. */
+  /** Learned start → session-ready time of its next start, ms (a resume when it is hibernated). */
   bootLeadMs?: number;
+  /** Its last stop hibernated it: it resumes with its memory and its Windows sessions. */
+  hibernated?: boolean;
   failed: boolean;
   lastError?: string;
   /** Why the power state cannot be read: the cloud's error, its kind, and what to do about it. */

@@ -69,7 +69,8 @@ export function viewOf(
       runners: [...runnerIds],
       bootStartedAt: hm?.startedAt,
       idleDeadline: decided?.idleDeadline,
-      bootLeadMs: hm?.bootLeadMs,
+      bootLeadMs: hm?.hibernated ? (hm.resumeLeadMs ?? hm.bootLeadMs) : hm?.bootLeadMs,
+      ...(hm?.hibernated && { hibernated: true }),
       lastError:
         hm?.failed?.reason ??
         power.error?.message ??

@@ -71,9 +71,10 @@ export function simulateOfflineOptimum(
           if (start < trace.durationMs) runs.push([start, Math.min(end, trace.durationMs)]);
     const busy = merge(runs);
     if (busy.length === 0) continue;
-    const lead = host.bootMs + sessionOpenMs;
     starts++;
-    billed += lead; // the optimum boots before time zero if it must: the lead is paid either way
+    billed += host.bootMs + sessionOpenMs; // it boots before time zero if it must: paid either way
+    // Every later start is a resume for a host that hibernates.
+    const lead = (host.resumeMs ?? host.bootMs) + sessionOpenMs;
     for (let i = 0; i < busy.length; i++) {
       const [start, end] = busy[i]!;
       billed += end - start;

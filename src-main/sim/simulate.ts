@@ -43,6 +43,10 @@ export interface SimTick {
 interface SimHost {
   id: string;
   bootMs: number;
+  /** Set for a host that hibernates: a start after a stop takes this long. */
+  resumeMs?: number;
+  /** Its last stop hibernated it. */
+  hibernated: boolean;
   state: 'off' | 'starting' | 'on' | 'stopping';
   /** Epoch ms of the last transition. */
   since: number;
@@ -97,7 +101,16 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
   const hosts = new Map<string, SimHost>(
     trace.hosts.map((host) => [
       host.id,
-      { id: host.id, bootMs: host.bootMs, state: 'off', since: trace.start, billedMs: 0, starts: 0 },
+      {
+        id: host.id,
+        bootMs: host.bootMs,
+        ...(host.resumeMs !== undefined && { resumeMs: host.resumeMs }),
+        hibernated: false,
+        state: 'off',
+        since: trace.start,
+        billedMs: 0,
+        starts: 0,
+      },
     ]),
   );
   const queues = new Map<string, RunnerQueue>();
@@ -126,9 +139,10 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
 
   // Host state after boot/stop delays have passed at `t`; bills the time it was up.
   const advanceHost = (host: SimHost, t: number) => {
-    if (host.state === 'starting' && t >= host.since + host.bootMs) {
+    const startMs = host.hibernated ? host.resumeMs! : host.bootMs;
+    if (host.state === 'starting' && t >= host.since + startMs) {
       host.state = 'on';
-      host.since += host.bootMs;
+      host.since += startMs;
     }
     if (host.state === 'stopping' && t >= host.since + stopMs) {
       host.billedMs += stopMs;
@@ -269,8 +283,9 @@ export function simulatePolicy(trace: Trace, options: SimOptions = {}): SimResul
           upBill.delete(host.id);
           host.state = 'stopping';
           host.since = now;
+          host.hibernated = host.resumeMs !== undefined;
         }
-        results.push({ action, ok: true, at: now });
+        results.push({ action, ok: true, at: now, ...(host.hibernated && { hibernated: true }) });
       } else if (action.kind === 'openSession') {
         const openAt = now + sessionOpenMs;
         sessions.set(action.spec.key, {

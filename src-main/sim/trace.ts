@@ -26,7 +26,12 @@ export const traceSchema = z.object({
   /** Epoch ms of the trace's start (for keep-warm windows and the calendar). */
   start: z.number(),
   durationMs: z.number().positive(),
-  hosts: z.array(z.object({ id: z.string(), bootMs: z.number().positive() })).min(1),
+  /** `resumeMs`: the host hibernates when stopped, and resumes in this time instead of booting. */
+  hosts: z
+    .array(
+      z.object({ id: z.string(), bootMs: z.number().positive(), resumeMs: z.number().positive().optional() }),
+    )
+    .min(1),
   /** `activities`: the automations whose unassigned tasks the runner may take (its pools). */
   runners: z
     .array(z.object({ id: z.string(), host: z.string(), activities: z.array(z.string()).optional() }))

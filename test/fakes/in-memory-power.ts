@@ -46,6 +46,8 @@ export class InMemoryPowerDriver implements PowerDriver {
   private readonly now: () => number;
   private readonly bootDelayMs: number;
   private readonly stopDelayMs: number;
+  private readonly hibernation = new Map<string, { resumeDelayMs: number; refuse: boolean }>();
+  private readonly hibernated = new Set<string>();
 
   constructor(options: InMemoryPowerOptions) {
     this.protocol = options.protocol ?? 'aws-ec2';
@@ -57,6 +59,11 @@ export class InMemoryPowerDriver implements PowerDriver {
   /** Puts a host in a state, as if found so in the cloud. */
   seed(hostId: string, state: PowerState, managed = true, address?: string): void {
     this.hosts.set(hostId, { state, managed, since: this.now(), ...(address ? { address } : {}) });
+  }
+
+  /** The host is set up to hibernate: it resumes in `resumeDelayMs`; with `refuse`, the cloud refuses to. */
+  hibernates(hostId: string, resumeDelayMs: number, refuse = false): void {
+    this.hibernation.set(hostId, { resumeDelayMs, refuse });
   }
 
   /** The host's state now (after the delays), without recording a call. */
@@ -139,7 +146,14 @@ export class InMemoryPowerDriver implements PowerDriver {
         retryAfterMs: this.bootDelayMs,
       };
     this.hosts.set(host.id, { ...fake, state: 'stopping', since: this.now() });
-    return { ok: true };
+    const hibernation = this.hibernation.get(host.id);
+    if (!hibernation) return { ok: true };
+    if (hibernation.refuse) {
+      this.hibernated.delete(host.id);
+      return { ok: true, hibernateRefused: 'UnsupportedOperation: not ready to hibernate yet' };
+    }
+    this.hibernated.add(host.id);
+    return { ok: true, hibernated: true };
   }
 
   private takeFailure(op: PowerCall['op']): PowerResult | Error | undefined {
@@ -152,8 +166,11 @@ export class InMemoryPowerDriver implements PowerDriver {
     const fake = this.hosts.get(hostId) ?? { state: 'off' as const, managed: false, since: this.now() };
     const now = this.now();
     let next = fake;
-    if (fake.state === 'starting' && now - fake.since >= this.bootDelayMs)
-      next = { ...fake, state: 'on', since: fake.since + this.bootDelayMs };
+    const startMs = this.hibernated.has(hostId)
+      ? this.hibernation.get(hostId)!.resumeDelayMs
+      : this.bootDelayMs;
+    if (fake.state === 'starting' && now - fake.since >= startMs)
+      next = { ...fake, state: 'on', since: fake.since + startMs };
     else if (fake.state === 'stopping' && now - fake.since >= this.stopDelayMs)
       next = { ...fake, state: 'off', since: fake.since + this.stopDelayMs };
     this.hosts.set(hostId, next);

@@ -4,7 +4,7 @@ import type { HostMemory } from '../memory.js';
 import type { PowerState } from '../power-driver.js';
 import { formatDuration, plural } from '../words.js';
 import { backoffDelay } from './backoff.js';
-import { learnBootLead } from './effective-policy.js';
+import { learnLead } from './effective-policy.js';
 import { failHost } from './failures.js';
 
 /**
@@ -75,7 +75,7 @@ export function followBoot(
       reason: `${hostId} answers after ${formatDuration(took)}`,
     });
     if (boot.learnsLeadOnReady && !memory.leadLearned) {
-      memory.bootLeadMs = learnBootLead(memory.bootLeadMs, took);
+      learnLead(memory, took);
       memory.leadLearned = true;
     }
   }

@@ -25,12 +25,24 @@ export function hostTimers(host: HostConfig, policy: PolicyConfig): HostTimers {
 /** Boot lead assumed before a host's first measured boot. */
 const DEFAULT_BOOT_LEAD_MS = 4 * 60_000;
 
-/** The lead to start a host by: the one learned from its boots, else the default. */
-export function bootLeadOf(memory: Readonly<Pick<HostMemory, 'bootLeadMs'>> | undefined): number {
-  return memory?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS;
+type LeadMemory = Pick<HostMemory, 'bootLeadMs' | 'hibernated' | 'resumeLeadMs'>;
+
+/**
+ * The lead to start a host by: learned from its boots (from its resumes when it was hibernated: a
+ * first resume is assumed to take a boot), else the default.
+ */
+export function bootLeadOf(memory: Readonly<LeadMemory> | undefined): number {
+  const boot = memory?.bootLeadMs ?? DEFAULT_BOOT_LEAD_MS;
+  return memory?.hibernated ? (memory.resumeLeadMs ?? boot) : boot;
 }
 
 /** Learned boot lead: moving average weighting the latest boot by half. */
 export function learnBootLead(previous: number | undefined, measured: number): number {
   return previous === undefined ? measured : Math.round((previous + measured) / 2);
+}
+
+/** Learns what a start took: a resume from hibernation apart from a boot. */
+export function learnLead(memory: LeadMemory, measured: number): void {
+  if (memory.hibernated) memory.resumeLeadMs = learnBootLead(memory.resumeLeadMs, measured);
+  else memory.bootLeadMs = learnBootLead(memory.bootLeadMs, measured);
 }

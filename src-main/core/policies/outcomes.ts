@@ -8,7 +8,7 @@ import { AUTH_ERRORS, UNCONFIRMED_LOGON_RETRY_MS } from '../session-driver.js';
 import type { ActionOutcome } from '../snapshot.js';
 import { formatDuration, plural } from '../words.js';
 import { backoffDelay } from './backoff.js';
-import { learnBootLead } from './effective-policy.js';
+import { learnLead } from './effective-policy.js';
 
 /** Session errors that only the operator can fix: retrying with the same credentials would not help. */
 export const NEEDS_OPERATOR: ReadonlySet<string> = new Set<SessionErrorKind>([
@@ -62,6 +62,7 @@ export function foldOutcomes(
       const hm = mem.hosts.get(action.hostId)!;
       hm.startedAt = undefined;
       hm.readyAt = undefined;
+      hm.hibernated = outcome.hibernated === true ? true : undefined;
     } else if (action.kind === 'powerOff' && !outcome.ok && outcome.canceled) {
       // New demand appeared between plan and act: the drain starts over.
       const hm = mem.hosts.get(action.hostId)!;
@@ -78,7 +79,7 @@ export function foldOutcomes(
         sm.lastError = undefined;
         const hm = mem.hosts.get(action.hostId)!;
         if (hm.startedAt !== undefined && !hm.leadLearned && outcome.at >= hm.startedAt) {
-          hm.bootLeadMs = learnBootLead(hm.bootLeadMs, outcome.at - hm.startedAt);
+          learnLead(hm, outcome.at - hm.startedAt);
           hm.leadLearned = true;
         }
         continue;

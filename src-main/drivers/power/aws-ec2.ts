@@ -40,6 +40,18 @@ export interface Ec2DriverOptions {
  */
 const DESCRIBE_CHUNK = 1000;
 
+/**
+ * StopInstances with Hibernate refused for the hibernation itself: the agent is not ready yet (soon
+ * after launch), the instance or its configuration does not support it. The host is stopped instead.
+ */
+const HIBERNATE_REFUSALS = new Set([
+  'UnsupportedHibernationConfiguration',
+  'UnsupportedOperation',
+  'IncorrectInstanceState',
+  'IncorrectState',
+  'InvalidParameterCombination',
+]);
+
 /** What we read of an EC2 instance; the SDK's output is validated before use. */
 const instanceSchema = z.object({
   InstanceId: z.string(),
@@ -47,6 +59,7 @@ const instanceSchema = z.object({
   PublicIpAddress: z.string().optional(),
   PrivateIpAddress: z.string().optional(),
   Tags: z.array(z.object({ Key: z.string().optional(), Value: z.string().optional() })).optional(),
+  HibernationOptions: z.object({ Configured: z.boolean().optional() }).optional(),
 });
 type Instance = z.infer<typeof instanceSchema>;
 const describeOutputSchema = z.object({
@@ -308,9 +321,21 @@ export class Ec2PowerDriver implements PowerDriver {
         'not-managed',
         `instance ${aws.instanceId} has no ${MANAGED_TAG}=true tag: Session Manager did not start it, so it will not stop it (set powerOffUnmanaged on host ${host.id} to allow)`,
       );
+    let refused: string | undefined;
+    if (instance.HibernationOptions?.Configured) {
+      try {
+        await client.send(new StopInstancesCommand({ InstanceIds: [aws.instanceId], Hibernate: true }));
+        return { ok: true, detail: 'hibernating', hibernated: true };
+      } catch (error) {
+        // Only a refusal of hibernation itself falls back (not ready yet, unsupported); a throttled,
+        // denied or unreachable call is a failure like any other.
+        if (!HIBERNATE_REFUSALS.has(ec2ErrorCode(error))) return this.failure(error);
+        refused = `${ec2ErrorCode(error)}: ${messageOf(error)}`;
+      }
+    }
     try {
       await client.send(new StopInstancesCommand({ InstanceIds: [aws.instanceId] }));
-      return ok('stopping');
+      return { ok: true, detail: 'stopping', ...(refused && { hibernateRefused: refused }) };
     } catch (error) {
       return this.failure(error);
     }

@@ -32,11 +32,18 @@ export interface AzureDriverOptions {
   throttledRetryAfterMs?: number;
 }
 
+/**
+ * A hibernating deallocate that Azure refused for the hibernation itself (not enabled on the VM, the
+ * OS not ready, an operation that conflicts): the VM is deallocated instead.
+ */
+const HIBERNATE_REFUSALS = new Set(['incorrect-state', 'other']);
+
 /** What we read of a VM; every ARM answer is validated before use. */
 const vmSchema = z.object({
   id: z.string().optional(),
   name: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
+  additionalCapabilities: z.object({ hibernationEnabled: z.boolean().optional() }).optional(),
   instanceView: z
     .object({ statuses: z.array(z.object({ code: z.string().optional() })).optional() })
     .optional(),
@@ -296,16 +303,30 @@ export class AzureVmPowerDriver implements PowerDriver {
           'not-managed',
           `VM ${azure.vmName} has no ${MANAGED_TAG}=true tag: Session Manager did not start it, so it will not stop it (set powerOffUnmanaged on host ${host.id} to allow)`,
         );
-      const poller = await client.compute.virtualMachines.beginDeallocate(
-        azure.resourceGroup,
-        azure.vmName,
-        this.lroOptions(),
-      );
-      await poller.pollUntilDone({ abortSignal: AbortSignal.timeout(this.timeoutMs()) });
-      return ok('deallocated');
+      let refused: string | undefined;
+      if (vm.additionalCapabilities?.hibernationEnabled) {
+        try {
+          await this.deallocate(client, azure, true);
+          return { ok: true, detail: 'hibernated', hibernated: true };
+        } catch (error) {
+          // Only a refusal of hibernation itself falls back; throttling, auth or network fail the stop.
+          if (!HIBERNATE_REFUSALS.has(azureErrorKind(error))) throw error;
+          refused = `${azureErrorCode(error)}: ${messageOf(error)}`;
+        }
+      }
+      await this.deallocate(client, azure, false);
+      return { ok: true, detail: 'deallocated', ...(refused && { hibernateRefused: refused }) };
     } catch (error) {
       return this.failure(error, 'stop');
     }
+  }
+
+  private async deallocate(client: ArmClient, azure: AzureSettings, hibernate: boolean): Promise<void> {
+    const poller = await client.compute.virtualMachines.beginDeallocate(azure.resourceGroup, azure.vmName, {
+      ...this.lroOptions(),
+      ...(hibernate && { hibernate: true }),
+    });
+    await poller.pollUntilDone({ abortSignal: AbortSignal.timeout(this.timeoutMs()) });
   }
 
   /** The VM with tags and instance view; undefined when ARM says it does not exist. */

@@ -33,7 +33,9 @@ export function HostCard({ host, state, now }: { host: HostView; state: ManagerS
 
   const elapsed =
     host.bootStartedAt === undefined
-      ? '—'
+      ? host.hibernated && host.power === 'off'
+        ? `hibernated${host.bootLeadMs ? `: resumes in about ${duration(host.bootLeadMs)}` : ''}`
+        : '—'
       : progress.booting
         ? `booting for ${duration(now - host.bootStartedAt)}${host.bootLeadMs ? ` (usually ${duration(host.bootLeadMs)})` : ''}`
         : host.power === 'on'

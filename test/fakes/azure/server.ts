@@ -320,7 +320,7 @@ export class AzureFakeServer {
         return { status: 200, body: this.vmJson(vm, false) };
       }
       if (method === 'POST' && (action === 'start' || action === 'deallocate'))
-        return this.beginOperation(vm, action);
+        return this.beginOperation(vm, action, url.searchParams.get('hibernate') === 'true');
     }
     match = operationPath.exec(path);
     if (match && method === 'GET') {
@@ -366,7 +366,14 @@ export class AzureFakeServer {
   private beginOperation(
     vm: FakeVm,
     kind: 'start' | 'deallocate',
+    hibernate = false,
   ): { status: number; headers: Record<string, string> } {
+    if (hibernate && !vm.hibernationEnabled)
+      throw new ArmError(
+        409,
+        'OperationNotAllowed',
+        `Hibernation is not enabled on VM '${vm.name}': it cannot be hibernated.`,
+      );
     const transitional = ['starting', 'stopping', 'deallocating'];
     if (
       transitional.includes(vm.power) &&
@@ -383,6 +390,7 @@ export class AzureFakeServer {
       id: randomUUID(),
       vm,
       kind,
+      ...(hibernate && { hibernate: true }),
       doneAt: this.world.clock.now() + (this.world.operationMs ?? this.world.transitionMs),
       ...(failure ? { error: { code: failure.code, message: failure.message ?? failure.code } } : {}),
       ...(this.world.hangOperations ? { hang: true } : {}),
@@ -400,8 +408,10 @@ export class AzureFakeServer {
     if (operation.hang || this.world.clock.now() < operation.doneAt) return 'InProgress';
     if (operation.error) return 'Failed';
     const final = operation.kind === 'start' ? 'running' : 'deallocated';
-    if (operation.vm.power !== final && ['starting', 'deallocating'].includes(operation.vm.power))
+    if (operation.vm.power !== final && ['starting', 'deallocating'].includes(operation.vm.power)) {
       this.world.setPower(operation.vm, final);
+      if (operation.kind === 'deallocate') operation.vm.hibernated = operation.hibernate === true;
+    }
     return 'Succeeded';
   }
 
@@ -434,6 +444,9 @@ export class AzureFakeServer {
           displayStatus: transitioning ? 'Updating' : 'Provisioning succeeded',
         },
         { code: `PowerState/${vm.power}`, level: 'Info', displayStatus: powerDisplay[vm.power] },
+        ...(vm.power === 'deallocated' && vm.hibernated
+          ? [{ code: 'HibernationState/Hibernated', level: 'Info', displayStatus: 'VM hibernated' }]
+          : []),
       ],
     };
   }
@@ -460,6 +473,7 @@ export class AzureFakeServer {
         vmId: randomUUID(),
         provisioningState: 'Succeeded',
         hardwareProfile: { vmSize: 'Standard_B2s' },
+        ...(vm.hibernationEnabled ? { additionalCapabilities: { hibernationEnabled: true } } : {}),
         ...(withInstanceView ? { instanceView: this.instanceView(vm) } : {}),
       },
     };
@@ -510,6 +524,7 @@ const controlBody = z.object({
         location: z.string().optional(),
         power: z.enum(['starting', 'running', 'stopping', 'stopped', 'deallocating', 'deallocated']),
         tags: z.record(z.string(), z.string()).optional(),
+        hibernationEnabled: z.boolean().optional(),
       }),
     )
     .optional(),

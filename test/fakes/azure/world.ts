@@ -12,12 +12,18 @@ export interface FakeVm {
   power: AzurePower;
   tags: Record<string, string>;
   settlesAt?: number;
+  /** additionalCapabilities.hibernationEnabled: a deallocate may hibernate it. */
+  hibernationEnabled?: boolean;
+  /** Its last deallocate hibernated it. */
+  hibernated?: boolean;
 }
 
 export interface FakeOperation {
   id: string;
   vm: FakeVm;
   kind: 'start' | 'deallocate';
+  /** A deallocate with hibernate=true. */
+  hibernate?: boolean;
   doneAt: number;
   /** Set when the operation ends in failure (e.g. AllocationFailed). */
   error?: { code: string; message: string };

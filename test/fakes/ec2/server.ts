@@ -112,7 +112,13 @@ export class Ec2FakeServer {
     const form = new URLSearchParams(body);
     const action = form.get('Action') ?? '';
     const requestId = randomUUID();
-    const record = { action, at: this.world.clock.now(), keyId: '', instanceIds: [] as string[] };
+    const record = {
+      action,
+      at: this.world.clock.now(),
+      keyId: '',
+      instanceIds: [] as string[],
+      ...(form.get('Hibernate') === 'true' && { hibernate: true }),
+    };
     try {
       record.keyId = this.authenticate(request, body);
       record.instanceIds = [...indexed(form, 'InstanceId'), ...indexed(form, 'ResourceId')];
@@ -253,7 +259,7 @@ export class Ec2FakeServer {
     const items = instances
       .map(
         (instance) =>
-          `<item>${el('reservationId', `r-${instance.id.slice(2)}`)}${el('ownerId', '123456789012')}<groupSet/><instancesSet><item>${el('instanceId', instance.id)}${el('imageId', 'ami-0123456789abcdef0')}${stateXml('instanceState', instance.state)}${el('instanceType', 't3.medium')}${instance.privateIp ? el('privateIpAddress', instance.privateIp) : ''}${instance.publicIp ? el('ipAddress', instance.publicIp) : ''}${tagSet(instance.tags)}</item></instancesSet></item>`,
+          `<item>${el('reservationId', `r-${instance.id.slice(2)}`)}${el('ownerId', '123456789012')}<groupSet/><instancesSet><item>${el('instanceId', instance.id)}${el('imageId', 'ami-0123456789abcdef0')}${stateXml('instanceState', instance.state)}${el('instanceType', 't3.medium')}${instance.privateIp ? el('privateIpAddress', instance.privateIp) : ''}${instance.publicIp ? el('ipAddress', instance.publicIp) : ''}${tagSet(instance.tags)}${instance.hibernationConfigured ? `<hibernationOptions>${el('configured', 'true')}</hibernationOptions>` : ''}</item></instancesSet></item>`,
       )
       .join('');
     return `<reservationSet>${items}</reservationSet>${nextToken ? el('nextToken', nextToken) : ''}`;
@@ -261,6 +267,13 @@ export class Ec2FakeServer {
 
   private changeState(form: URLSearchParams, verb: 'start' | 'stop'): string {
     const instances = this.existing(indexed(form, 'InstanceId'));
+    const hibernate = verb === 'stop' && form.get('Hibernate') === 'true';
+    for (const instance of instances)
+      if (hibernate && !instance.hibernationConfigured)
+        throw new Ec2Error(
+          'UnsupportedHibernationConfiguration',
+          `The instance '${instance.id}' is not enabled for hibernation.`,
+        );
     // EC2 checks every instance before changing any.
     for (const instance of instances) {
       const allowed =
@@ -276,7 +289,10 @@ export class Ec2FakeServer {
     const items = instances.map((instance) => {
       const previous = instance.state;
       if (verb === 'start' && previous === 'stopped') this.world.transition(instance, 'pending');
-      if (verb === 'stop' && previous === 'running') this.world.transition(instance, 'stopping');
+      if (verb === 'stop' && previous === 'running') {
+        this.world.transition(instance, 'stopping');
+        instance.hibernated = hibernate;
+      }
       return `<item>${el('instanceId', instance.id)}${stateXml('currentState', instance.state)}${stateXml('previousState', previous)}</item>`;
     });
     return `<instancesSet>${items.join('')}</instancesSet>`;
@@ -341,6 +357,7 @@ const controlBody = z.object({
         tags: z.record(z.string(), z.string()).optional(),
         publicIp: z.string().optional(),
         privateIp: z.string().optional(),
+        hibernationConfigured: z.boolean().optional(),
       }),
     )
     .optional(),

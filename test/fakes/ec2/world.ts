@@ -19,6 +19,10 @@ export interface FakeInstance {
   privateIp?: string;
   /** When the current transitional state (pending, stopping, shutting-down) ends, in clock ms. */
   settlesAt?: number;
+  /** Launched with HibernationOptions.Configured: StopInstances may hibernate it. */
+  hibernationConfigured?: boolean;
+  /** Its last stop hibernated it. */
+  hibernated?: boolean;
 }
 
 export interface InjectedFailure {
@@ -32,6 +36,8 @@ export interface InjectedFailure {
 
 export interface CallRecord {
   action: string;
+  /** StopInstances asked to hibernate. */
+  hibernate?: boolean;
   at: number;
   keyId: string;
   instanceIds: string[];

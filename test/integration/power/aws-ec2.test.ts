@@ -135,6 +135,41 @@ describe('EC2 driver', () => {
     expect(world.callCount('StopInstances')).toBe(1);
   });
 
+  it('hibernates an instance configured for it, and stops it normally when EC2 refuses the hibernation', async () => {
+    const managed = { 'session-manager:managed': 'true' };
+    world.addInstance({ id: instanceId(1), state: 'running', tags: managed, hibernationConfigured: true });
+    world.addInstance({ id: instanceId(2), state: 'running', tags: managed });
+    expect(await driver.stop(ec2Host(1))).toEqual({ ok: true, detail: 'hibernating', hibernated: true });
+    expect(world.get(instanceId(1))).toMatchObject({ state: 'stopping', hibernated: true });
+    // Not configured: a plain stop, never a Hibernate the instance would refuse.
+    expect(await driver.stop(ec2Host(2))).toEqual({ ok: true, detail: 'stopping' });
+    expect(
+      world.calls.filter((call) => call.action === 'StopInstances').map((call) => call.hibernate),
+    ).toEqual([true, undefined]);
+
+    // Soon after launch the hibernation agent is not ready: EC2 refuses; the host is stopped instead.
+    world.addInstance({ id: instanceId(3), state: 'running', tags: managed, hibernationConfigured: true });
+    world.fail(
+      'StopInstances',
+      'UnsupportedOperation',
+      1,
+      'Instance is not ready to hibernate yet, please try again later.',
+    );
+    expect(await driver.stop(ec2Host(3))).toEqual({
+      ok: true,
+      detail: 'stopping',
+      hibernateRefused:
+        'UnsupportedOperation: Instance is not ready to hibernate yet, please try again later.',
+    });
+    expect(world.get(instanceId(3))).toMatchObject({ state: 'stopping', hibernated: false });
+
+    // A throttled hibernation is not a refusal: the stop fails and is retried after the back-off.
+    world.addInstance({ id: instanceId(4), state: 'running', tags: managed, hibernationConfigured: true });
+    world.fail('StopInstances', 'RequestLimitExceeded', 2);
+    expect(await driver.stop(ec2Host(4))).toMatchObject({ ok: false, error: 'throttled' });
+    expect(world.get(instanceId(4))?.state).toBe('running');
+  });
+
   it('maps a throttling storm to throttled after a bounded number of calls', async () => {
     world.addInstance({ id: instanceId(1), state: 'stopped' });
     world.fail('*', 'RequestLimitExceeded', Infinity);

@@ -175,6 +175,35 @@ describe('Azure VM driver', () => {
     expect(world.callCount('poweroff')).toBe(0);
   });
 
+  it('hibernates a VM with hibernation enabled, and deallocates it when Azure refuses the hibernation', async () => {
+    const managed = { 'session-manager:managed': 'true' };
+    world.transitionMs = 0;
+    addVm(1, 'running', managed).hibernationEnabled = true;
+    addVm(2, 'running', managed);
+    expect(await driver.stop(azureHost(1))).toEqual({ ok: true, detail: 'hibernated', hibernated: true });
+    expect(world.get(SUB, 'rpa-bots', 'bot-1')).toMatchObject({ power: 'deallocated', hibernated: true });
+    // Its state reads as off; the instance view says hibernated.
+    expect((await driver.observe([azureHost(1)])).hosts.get('vm-1')?.state).toBe('off');
+    // Not enabled: a plain deallocate, never a hibernate the VM would refuse.
+    expect(await driver.stop(azureHost(2))).toEqual({ ok: true, detail: 'deallocated' });
+    expect(world.get(SUB, 'rpa-bots', 'bot-2')).toMatchObject({ power: 'deallocated', hibernated: false });
+
+    // The guest is not ready to hibernate: the operation fails; the VM is deallocated instead.
+    addVm(3, 'running', managed).hibernationEnabled = true;
+    world.fail({
+      operation: 'deallocate',
+      status: 0,
+      code: 'OperationNotAllowed',
+      message: 'Hibernation failed: the guest OS is not ready to hibernate.',
+    });
+    expect(await driver.stop(azureHost(3))).toEqual({
+      ok: true,
+      detail: 'deallocated',
+      hibernateRefused: expect.stringContaining('OperationNotAllowed'),
+    });
+    expect(world.get(SUB, 'rpa-bots', 'bot-3')).toMatchObject({ power: 'deallocated', hibernated: false });
+  });
+
   it('maps 429 with Retry-After to throttled after a bounded number of requests', async () => {
     addVm(1, 'deallocated');
     world.fail({ operation: '*', status: 429, code: 'TooManyRequests', times: Infinity, retryAfterMs: 20 });

@@ -359,3 +359,60 @@ describe('Reconciler without an orchestrator', () => {
     expect(reconciler.state().orchestrator).toEqual({ status: 'unconfigured' });
   });
 });
+
+describe('Reconciler with hibernation', () => {
+  const idleHost = makeConfig({
+    hosts: [host('bot-01')],
+    runners: [runner('fin-01', 'bot-01')],
+    policy: { idleGraceMinutes: 1, minUptimeMinutes: 0, drainObservations: 2 },
+  });
+
+  /** Runs ticks 15 s apart until the host has been stopped (or gives up). */
+  async function untilStopped(loop: Awaited<ReturnType<typeof makeLoop>>): Promise<void> {
+    for (let i = 0; i < 40 && loop.power.callsOf('stop').length === 0; i++) {
+      await loop.reconciler.tickNow();
+      loop.clock.advance(15_000);
+    }
+    expect(loop.power.callsOf('stop')).toHaveLength(1);
+    // The next tick folds the stop's outcome into the memory.
+    await loop.reconciler.tickNow();
+  }
+
+  it('a hibernated host resumes, and its resume lead is learned apart from its boot lead', async () => {
+    const loop = await makeLoop(idleHost);
+    loop.power.seed('bot-01', 'on');
+    loop.power.hibernates('bot-01', 20_000);
+    loop.orchestrator.tasks = [task({ runnerId: 'fin-01', state: 'busy', createdAt: loop.clock.now() })];
+    await loop.reconciler.tickNow();
+    loop.orchestrator.tasks = [];
+    await untilStopped(loop);
+    expect(loop.reconciler.getMemory().hosts.get('bot-01')).toMatchObject({ hibernated: true });
+    expect(loop.events.list().filter((e) => e.kind === 'host.hibernate-refused')).toEqual([]);
+
+    loop.clock.advance(60_000);
+    loop.orchestrator.tasks = [task({ runnerId: 'fin-01', createdAt: loop.clock.now() })];
+    for (let i = 0; i < 8; i++) {
+      await loop.reconciler.tickNow();
+      loop.clock.advance(15_000);
+    }
+    const memory = loop.reconciler.getMemory().hosts.get('bot-01')!;
+    expect(memory.resumeLeadMs).toBeGreaterThanOrEqual(20_000);
+    expect(memory.resumeLeadMs).toBeLessThanOrEqual(45_000);
+    expect(memory.bootLeadMs).toBeUndefined();
+  });
+
+  it('a refused hibernation is a normal stop, said once as a warning with what it means', async () => {
+    const loop = await makeLoop(idleHost);
+    loop.power.seed('bot-01', 'on');
+    loop.power.hibernates('bot-01', 20_000, true);
+    loop.orchestrator.tasks = [task({ runnerId: 'fin-01', state: 'busy', createdAt: loop.clock.now() })];
+    await loop.reconciler.tickNow();
+    loop.orchestrator.tasks = [];
+    await untilStopped(loop);
+    const refused = loop.events.list().filter((e) => e.kind === 'host.hibernate-refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ severity: 'warning', hostId: 'bot-01' });
+    expect(refused[0]!.message).toContain('its next start is a full boot');
+    expect(loop.reconciler.getMemory().hosts.get('bot-01')?.hibernated).toBeUndefined();
+  });
+});

@@ -25,6 +25,38 @@ const twoTasks: Trace = {
 };
 
 describe('simulator', () => {
+  it('a host that hibernates resumes in its resume time, and plan learns that lead apart from its boot', () => {
+    const irregular: Trace = {
+      ...twoTasks,
+      durationMs: 12 * 60 * MIN,
+      hosts: [{ id: 'h', bootMs: 3 * MIN }],
+      // Work at irregular times: nothing to pre-warm for, every start waits.
+      tasks: [20, 95, 230, 300, 410, 555, 610].map((minute, i) => ({
+        id: `t${i}`,
+        runner: 'r',
+        arriveAt: minute * MIN,
+        durationMs: 5 * MIN,
+        priority: 5,
+      })),
+    };
+    const hibernating: Trace = { ...irregular, hosts: [{ id: 'h', bootMs: 3 * MIN, resumeMs: 30_000 }] };
+    let resumeLeadMs: number | undefined;
+    const resumed = simulatePolicy(hibernating, {
+      onTick: (tick) => (resumeLeadMs = tick.result.memory.hosts.get('h')?.resumeLeadMs),
+    });
+    const booted = simulatePolicy(irregular);
+    expect(resumed.interruptions).toBe(0);
+    expect(resumed.meanWaitS).toBeLessThan(booted.meanWaitS - 60);
+    expect(resumed.vmHours).toBeLessThan(booted.vmHours);
+    // Session ready 30 s resume + 10 s logon after the start request, seen at the next 15 s poll.
+    expect(resumeLeadMs).toBeGreaterThanOrEqual(40_000);
+    expect(resumeLeadMs).toBeLessThanOrEqual(60_000);
+    // The optimum resumes too: it is measured against the same cloud.
+    expect(simulateOfflineOptimum(hibernating).vmHours).toBeLessThan(
+      simulateOfflineOptimum(irregular).vmHours,
+    );
+  });
+
   it('always-on: every host billed the whole trace, no waits', () => {
     expect(simulateAlwaysOn(twoTasks)).toMatchObject({
       vmHours: 4,
