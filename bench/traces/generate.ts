@@ -44,6 +44,17 @@ function fleet(random: () => number, count: number) {
   return { hosts, runners };
 }
 
+/** A trace starting on Monday 5 January 2026 and lasting `days` days. */
+function traceOf(
+  fields: Omit<Trace, 'start' | 'durationMs' | 'schedules'> & {
+    days: number;
+    schedules?: Trace['schedules'];
+  },
+): Trace {
+  const { days, schedules = [], ...rest } = fields;
+  return { ...rest, start: START, durationMs: days * DAY, schedules };
+}
+
 /** Weekdays 08:00-18:00: bursts of a few tasks every 30-90 min per runner; quiet nights and weekend. */
 function officeHours(seed: number): Trace {
   const random = prng(seed);
@@ -66,17 +77,15 @@ function officeHours(seed: number): Trace {
       }
     }
   }
-  return {
+  return traceOf({
     name: 'office-hours',
     description: 'Weekday bursts 08:00-18:00 UTC on 4 hosts; quiet nights and weekend (7 days)',
     seed,
-    start: START,
-    durationMs: 7 * DAY,
+    days: 7,
     hosts,
     runners,
     tasks,
-    schedules: [],
-  };
+  });
 }
 
 /** Around the clock: one short task every 40 min on average per runner (Poisson arrivals). */
@@ -97,17 +106,15 @@ function trickle(seed: number): Trace {
       t += expGap(random, 40 * MIN);
     }
   }
-  return {
+  return traceOf({
     name: 'trickle-24-7',
     description: 'A task every 40 min on average per runner, day and night, on 3 hosts (2 days)',
     seed,
-    start: START,
-    durationMs: 2 * DAY,
+    days: 2,
     hosts,
     runners,
     tasks,
-    schedules: [],
-  };
+  });
 }
 
 /** Scheduled nightly batches: a schedule fires at 02:00 (known ahead) and queues 5-15 tasks per runner. */
@@ -140,18 +147,17 @@ function nightly(seed: number): Trace {
       });
     }
   }
-  return {
+  return traceOf({
     name: 'nightly-batches',
     description:
       'A 02:00 schedule per runner queues 5-15 tasks; one evening task with a 05:00 minExecutionDate; 4 hosts, 7 days',
     seed,
-    start: START,
-    durationMs: 7 * DAY,
+    days: 7,
     hosts,
     runners,
     tasks,
     schedules,
-  };
+  });
 }
 
 /**
@@ -178,18 +184,16 @@ function pooled(seed: number): Trace {
       t += expGap(random, 50 * MIN);
     }
   }
-  return {
+  return traceOf({
     name: 'pooled-invoices',
     description:
       'Unassigned tasks of one automation linked to 5 runners on 5 hosts, weekday bursts of 1-6 (7 days)',
     seed,
-    start: START,
-    durationMs: 7 * DAY,
+    days: 7,
     hosts,
     runners: pool,
     tasks,
-    schedules: [],
-  };
+  });
 }
 
 /**
@@ -218,18 +222,16 @@ function hourly(seed: number): Trace {
   });
   // The first host is an EC2 instance set up for hibernation: after its first boot it resumes in 45 s.
   hosts[0] = { ...hosts[0]!, resumeMs: 45_000 };
-  return {
+  return traceOf({
     name: 'hourly-integration',
     description:
       'Unannounced hourly jobs at :00 or :30 (one hour in ten skipped), one runner on weekdays 07-19 only; 3 hosts (one hibernates), 7 days',
     seed,
-    start: START,
-    durationMs: 7 * DAY,
+    days: 7,
     hosts,
     runners,
     tasks,
-    schedules: [],
-  };
+  });
 }
 
 /**
@@ -256,18 +258,16 @@ function chatty(seed: number): Trace {
       t += expGap(random, working ? 2 * MIN : 60 * MIN);
     }
   }
-  return {
+  return traceOf({
     name: 'chatty-short',
     description:
       'Tasks of 20-90 s every 2 min on average 09:00-17:00, hourly otherwise, on 3 hosts (5 weekdays)',
     seed,
-    start: START,
-    durationMs: 5 * DAY,
+    days: 5,
     hosts,
     runners,
     tasks,
-    schedules: [],
-  };
+  });
 }
 
 /** Nightly batches started by a job the orchestrator does not announce: 5-20 tasks at about 01:00. */
@@ -288,17 +288,15 @@ function nightlyUnannounced(seed: number): Trace {
           priority: 5,
         });
     }
-  return {
+  return traceOf({
     name: 'nightly-unannounced',
     description: 'Batches of 5-20 tasks at about 01:00 every night, not announced ahead; 3 hosts, 7 days',
     seed,
-    start: START,
-    durationMs: 7 * DAY,
+    days: 7,
     hosts,
     runners,
     tasks,
-    schedules: [],
-  };
+  });
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
