@@ -20,12 +20,6 @@ export function recordArrival(log: readonly number[], at: number, now: number): 
   return from > 0 ? next.slice(from) : next;
 }
 
-/** Whether the log has an arrival in [from, to] (epoch ms). */
-export function hasArrivalBetween(log: readonly number[], from: number, to: number): boolean {
-  const index = lowerBound(log, Math.ceil(from / MINUTE));
-  return index < log.length && log[index]! * MINUTE <= to;
-}
-
 /** The arrivals in [from, to] (epoch ms), oldest first. */
 export function arrivalsBetween(log: readonly number[], from: number, to: number): number[] {
   const out: number[] = [];

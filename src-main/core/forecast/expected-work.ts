@@ -1,5 +1,5 @@
 import { localTime } from '../policies/keep-warm.js';
-import { arrivalsBetween, firstArrival, hasArrivalBetween } from './arrival-log.js';
+import { arrivalsBetween, firstArrival } from './arrival-log.js';
 
 /**
  * Work the orchestrator has not announced but a runner's past says is coming: a task at about the
@@ -43,6 +43,8 @@ const MAX_CANDIDATES = 6;
 export interface Expectation {
   /** Epoch ms the work is expected. */
   at: number;
+  /** When the host should be ready: where the work came in this window before, `readyShare` of the way. */
+  readyAt: number;
   /** "About": this far either side of `at`. */
   toleranceMs: number;
   period: Pattern['period'];
@@ -53,9 +55,11 @@ export interface Expectation {
 }
 
 /**
- * The earliest work expected within `horizonMs` with enough confidence, if any. Work expected "at about"
- * a time stays expected until that time's tolerance has passed, so a host pre-warmed for it waits the
- * whole window the confidence was counted over: `minConfidence` is asked for each pattern's
+ * The earliest work expected with enough confidence that the host should be ready for within
+ * `horizonMs`, if any. Work "at about" a time may come anywhere in its window: the host should be
+ * ready `readyShare` of the way into it (0: at its start, for when waiting is dear; 1: at its end),
+ * and the work stays expected until the window has passed, so a host pre-warmed for it waits the
+ * whole window the confidence was counted over. `minConfidence` is asked for each pattern's
  * tolerance, since a wider window costs more VM time when the work does not come. `timeZone` says
  * which days are weekend days.
  */
@@ -65,6 +69,7 @@ export function expectWork(
   horizonMs: number,
   minConfidence: (toleranceMs: number) => number,
   timeZone: string,
+  readyShare = 0.5,
 ): Expectation | undefined {
   const first = firstArrival(log);
   if (first === undefined) return undefined;
@@ -72,15 +77,23 @@ export function expectWork(
   for (const pattern of PATTERNS) {
     const needed = minConfidence(pattern.toleranceMs);
     if (needed >= 1) continue;
-    const from = now - pattern.toleranceMs;
-    for (const at of candidates(log, pattern, from, horizonMs + pattern.toleranceMs, first, timeZone)) {
+    const tolerance = pattern.toleranceMs;
+    const from = now - tolerance;
+    for (const at of candidates(log, pattern, from, horizonMs + 2 * tolerance, first, timeZone)) {
       if (best && at >= best.at) break;
-      const { hits, of } = support(log, pattern, at, first, timeZone);
+      // Not yet even at the window's start: later candidates neither.
+      if (at - tolerance > now + horizonMs) break;
+      const { hits, of, offsets } = support(log, pattern, at, first, timeZone);
       const confidence = hits / (of + 1);
-      if (hits >= pattern.minHits && confidence >= needed) {
-        best = { at, toleranceMs: pattern.toleranceMs, period: pattern.period, hits, of, confidence };
-        break;
-      }
+      if (hits < pattern.minHits || confidence < needed) continue;
+      // Ready by the share of the window's past arrivals, widened by what few of them can say (the
+      // next may come a little earlier or later than any so far): not yet if that is beyond the horizon.
+      const spread = tolerance / hits;
+      const widened = [offsets[0]! - spread, ...offsets, offsets.at(-1)! + spread];
+      const readyAt = at + widened[Math.floor(readyShare * (widened.length - 1))]!;
+      if (readyAt > now + horizonMs) continue;
+      best = { at, readyAt, toleranceMs: tolerance, period: pattern.period, hits, of, confidence };
+      break;
     }
   }
   return best;
@@ -110,15 +123,16 @@ function support(
   at: number,
   first: number,
   timeZone: string,
-): { hits: number; of: number } {
-  let hits = 0;
+): { hits: number; of: number; offsets: number[] } {
   let of = 0;
+  const offsets: number[] = [];
   for (const k of comparablePeriods(pattern, at, first, timeZone)) {
     const then = at - k * pattern.ms;
     of++;
-    if (hasArrivalBetween(log, then - pattern.toleranceMs, then + pattern.toleranceMs)) hits++;
+    const earliest = arrivalsBetween(log, then - pattern.toleranceMs, then + pattern.toleranceMs)[0];
+    if (earliest !== undefined) offsets.push(earliest - then);
   }
-  return { hits, of };
+  return { hits: offsets.length, of, offsets: offsets.sort((a, b) => a - b) };
 }
 
 /**

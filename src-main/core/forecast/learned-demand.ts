@@ -75,14 +75,18 @@ export function addExpected(demand: Demand, input: LearnedDemandInput): void {
     if (!log || log.length === 0) return undefined;
     const hostMemory = memory.hosts.get(hostId);
     const lead = bootLeadOf(hostMemory);
-    const saved = price * lead * (hostMemory?.wakeTasks ?? 1);
+    const wake = hostMemory?.wakeTasks ?? 1;
+    const saved = price * lead * wake;
     // A pre-warm for nothing: the boot, the window of "about", the idle checks and the stop.
     const minConfidence = (toleranceMs: number) => {
       const wasted = lead + 2 * toleranceMs + policy.drainObservations * pollMs + STOP_MS;
       return wasted / (wasted + saved);
     };
     const horizon = lead + pollMs + (input.isUp(hostId) ? STOP_MS : 0);
-    return expectWork(log, now, horizon, minConfidence, policy.timeZone);
+    // Ready where a minute of waiting (every task that comes, at the price) costs as much as a minute
+    // of idle: early in the window when waiting is dear, later when VM time is.
+    const readyShare = 1 / (1 + price * wake);
+    return expectWork(log, now, horizon, minConfidence, policy.timeZone, readyShare);
   };
   const isFree = (rd: RunnerDemand) =>
     rd.queued === 0 && rd.running === 0 && rd.scheduledAt === undefined && rd.expected === undefined;

@@ -85,6 +85,16 @@ describe('expected work', () => {
     expect(expectWork(log, now, 5 * MIN, () => 0.51, 'UTC')).toBeUndefined();
   });
 
+  it('is ready early in the window when waiting is dear, late when VM time is', () => {
+    // A nightly job at 01:00, 01:04 and 00:58.
+    const nights = [0, 4, -2].map((minutes, d) => MONDAY + d * DAY + HOUR + minutes * MIN);
+    const now = MONDAY + 3 * DAY + 50 * MIN;
+    const log = logOf(nights, now);
+    // Ready by 00:55 at the latest: only the early end of the window (00:58 less the spread) is that soon.
+    expect(expectWork(log, now, 5 * MIN, always, 'UTC', 0)).toMatchObject({ period: 'day', hits: 3 });
+    expect(expectWork(log, now, 5 * MIN, () => 0.5, 'UTC', 1)).toBeUndefined();
+  });
+
   it('says the time in the policy time zone', () => {
     const nights = [0, 1].map((d) => MONDAY + d * DAY + HOUR);
     const now = MONDAY + 2 * DAY + 57 * MIN;

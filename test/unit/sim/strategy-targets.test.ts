@@ -13,7 +13,7 @@ const traceDir = new URL('../../../bench/traces/', import.meta.url);
 const traces = readdirSync(traceDir)
   .filter((file) => file.endsWith('.json'))
   .map((file) => traceSchema.parse(JSON.parse(readFileSync(new URL(file, traceDir), 'utf8'))));
-const predictable = new Set(['office-hours', 'hourly-integration', 'nightly-batches']);
+const predictable = new Set(['office-hours', 'hourly-integration', 'nightly-batches', 'nightly-unannounced']);
 
 describe('the policy near the offline optimum', () => {
   it('has the shipped traces', () => {
