@@ -6,7 +6,8 @@ import { arrivalsBetween, firstArrival } from './arrival-log.js';
  * same minute of every hour, the same time of every weekday (or weekend day), or the same time of
  * the week. Each pattern is checked on the recent periods of the log: the confidence that work comes
  * at `at` is the share of those periods that had work at about that time, counted as hits / (periods
- * + 1), so two hits out of two is not yet certainty.
+ * + 2), so two hits out of two is not yet certainty: every tick looks at many candidate times, and
+ * some match a random past by chance.
  */
 
 const MINUTE = 60_000;
@@ -84,7 +85,7 @@ export function expectWork(
       // Not yet even at the window's start: later candidates neither.
       if (at - tolerance > now + horizonMs) break;
       const { hits, of, offsets } = support(log, pattern, at, first, timeZone);
-      const confidence = hits / (of + 1);
+      const confidence = hits / (of + 2);
       if (hits < pattern.minHits || confidence < needed) continue;
       // Ready by the share of the window's past arrivals, widened by what few of them can say (the
       // next may come a little earlier or later than any so far): not yet if that is beyond the horizon.

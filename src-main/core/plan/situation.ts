@@ -155,6 +155,9 @@ function learnIdleGaps(
       memory.foreseen = undefined;
       memory.waking = { since: tick.now, peak: demand.queued + demand.running };
     }
+    // The first work ever seen is a return of work too: learn from it before any gap was measured.
+    if (memory.wakeTasks === undefined && !memory.waking)
+      memory.waking = { since: tick.now, peak: demand.queued + demand.running };
     return;
   }
   // Foreseen: started (or starting) for an expectation or a window; a host kept on by its idle hold

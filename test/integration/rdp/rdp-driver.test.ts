@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionSpec, SessionStatus } from '../../../src-main/core/session-driver.js';
@@ -191,6 +192,34 @@ describe('RDP driver against xrdp (TLS only)', { timeout: 90_000 }, () => {
     expect([info.width, info.height]).toEqual([1280, 800]);
     await eventually(() => xrdp.log().includes(`login successful for user ${TEST_USER}`), 'xrdp login log');
     await driver.close('xrdp/ok');
+  });
+
+  it('finds the same desktop again when a closed session is opened again (as after a hibernation)', async () => {
+    // Session Manager closes a host's sessions before it stops or hibernates it; the server keeps the
+    // user's logged-on session, and opening one again as the same user reconnects to it.
+    const programs = () => {
+      try {
+        return execFileSync('pgrep', ['-u', TEST_USER, '-x', 'xterm'], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .sort();
+      } catch {
+        return [];
+      }
+    };
+    const { driver } = track(setup());
+    const frames = async (key: string) =>
+      eventually(() => (driver.framebufferInfo(key)?.updates ?? 0) > 0 || undefined, `frames of ${key}`);
+    expect(await driver.open(spec('xrdp/resume', xrdp.port))).toMatchObject({ ok: true });
+    await frames('xrdp/resume');
+    const before = await eventually(() => (programs().length > 0 ? programs() : undefined), 'the xterm');
+    await driver.close('xrdp/resume');
+    expect(programs()).toEqual(before);
+    expect(await driver.open(spec('xrdp/resume', xrdp.port))).toMatchObject({ ok: true });
+    await frames('xrdp/resume');
+    expect(programs()).toEqual(before);
+    await driver.close('xrdp/resume');
   });
 
   it('takes xrdp showing its login window after a wrong password as a logon failure, not a session', async () => {

@@ -80,9 +80,9 @@ describe('expected work', () => {
     const days = [0, 2].map((d) => MONDAY + d * DAY + 8 * HOUR);
     const now = MONDAY + 3 * DAY + 7 * HOUR + 57 * MIN;
     const log = logOf(days, now);
-    // 2 of 3 weekdays: confidence 2 / 4.
-    expect(expectWork(log, now, 5 * MIN, () => 0.5, 'UTC')).toMatchObject({ hits: 2, of: 3 });
-    expect(expectWork(log, now, 5 * MIN, () => 0.51, 'UTC')).toBeUndefined();
+    // 2 of 3 weekdays: confidence 2 / 5.
+    expect(expectWork(log, now, 5 * MIN, () => 0.4, 'UTC')).toMatchObject({ hits: 2, of: 3 });
+    expect(expectWork(log, now, 5 * MIN, () => 0.41, 'UTC')).toBeUndefined();
   });
 
   it('is ready early in the window when waiting is dear, late when VM time is', () => {

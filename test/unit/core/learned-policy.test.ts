@@ -36,7 +36,7 @@ describe('learned pre-warm', () => {
   });
 
   it('the cost strategy asks for more evidence than balanced before it pays for a pre-warm', () => {
-    const memory = hourlyMemory(3, at);
+    const memory = hourlyMemory(6, at);
     const off = snapshot({ power: power({ 'bot-01': 'off' }), now: at });
     expect(kinds(plan(off, config({ strategy: 'balanced' }), memory, at))).toEqual(['powerOn bot-01']);
     expect(kinds(plan(off, config({ strategy: 'cost' }), memory, at))).toEqual([]);
