@@ -18,6 +18,10 @@ export interface HostMemory {
   hibernated?: boolean;
   /** Learned start → session-ready time of a resume from hibernation, ms. */
   resumeLeadMs?: number;
+  /** Epoch ms our last stop was accepted, until the host is seen off. */
+  stoppingAt?: number;
+  /** Learned stop → off time, ms (billed: a restart's cost counts it). */
+  stopMs?: number;
   /** Set once the current boot's session-ready time has been learned. */
   leadLearned?: boolean;
   /** Failed start attempts in a row (power errors and boot timeouts). */
@@ -172,6 +176,7 @@ export function clearFailures(memory: PlanMemory, hostId: string, now: number): 
       bootLeadMs: host.bootLeadMs,
       hibernated: host.hibernated,
       resumeLeadMs: host.resumeLeadMs,
+      stopMs: host.stopMs,
       unwantedSince: host.unwantedSince,
       idleGaps: host.idleGaps,
       wakeTasks: host.wakeTasks,
@@ -206,6 +211,8 @@ const hostMemorySchema = z.object({
   bootLeadMs: z.number().nonnegative().optional(),
   hibernated: z.boolean().optional(),
   resumeLeadMs: z.number().nonnegative().optional(),
+  stoppingAt: z.number().optional(),
+  stopMs: z.number().nonnegative().optional(),
   leadLearned: z.boolean().optional(),
   attempts: z.number().int().nonnegative(),
   retryAt: z.number().optional(),

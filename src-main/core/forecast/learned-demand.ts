@@ -2,7 +2,7 @@ import type { Config, RunnerConfig } from '../../config/schema.js';
 import { poolsOf, type Demand, type RunnerDemand } from '../demand.js';
 import type { WorkingMemory } from '../memory.js';
 import { bootLeadOf } from '../policies/effective-policy.js';
-import { STOP_MS, WAIT_PRICE } from '../policies/strategy.js';
+import { stopTimeOf, WAIT_PRICE } from '../policies/strategy.js';
 import type { Snapshot } from '../snapshot.js';
 import { formatDuration } from '../words.js';
 import { recordArrival } from './arrival-log.js';
@@ -79,10 +79,10 @@ export function addExpected(demand: Demand, input: LearnedDemandInput): void {
     const saved = price * lead * wake;
     // A pre-warm for nothing: the boot, the window of "about", the idle checks and the stop.
     const minConfidence = (toleranceMs: number) => {
-      const wasted = lead + 2 * toleranceMs + policy.drainObservations * pollMs + STOP_MS;
+      const wasted = lead + 2 * toleranceMs + policy.drainObservations * pollMs + stopTimeOf(hostMemory);
       return wasted / (wasted + saved);
     };
-    const horizon = lead + pollMs + (input.isUp(hostId) ? STOP_MS : 0);
+    const horizon = lead + pollMs + (input.isUp(hostId) ? stopTimeOf(hostMemory) : 0);
     // Ready where a minute of waiting (every task that comes, at the price) costs as much as a minute
     // of idle: early in the window when waiting is dear, later when VM time is.
     const readyShare = 1 / (1 + price * wake);

@@ -7,7 +7,7 @@ import { bootLeadOf } from '../policies/effective-policy.js';
 import { isPendingStart } from '../policies/boot.js';
 import { breakEvenHoldMs, withGap } from '../policies/break-even.js';
 import { readRunners } from '../policies/idle-grace.js';
-import { restartCostMs, WAIT_PRICE } from '../policies/strategy.js';
+import { restartCostMs, stopTimeOf, WAIT_PRICE } from '../policies/strategy.js';
 import { stopsHeld } from '../policies/outage.js';
 import type { KeepWarmCalendar } from '../policies/keep-warm.js';
 import type { HostPower, PowerState } from '../power-driver.js';
@@ -84,6 +84,7 @@ export function situationOf(fleetHost: FleetHost, tick: TickView): HostSituation
   const pending = power.state === 'off' && isPendingStart(memory, fleetHost.timers.bootTimeoutMs, tick.now);
   const window = tick.calendar.windowFor(fleetHost.keepWarm, tick.policy.prewarm ? bootLeadOf(memory) : 0);
   const state = pending ? 'starting' : power.state;
+  learnStopTime(memory, power.state, tick.now);
   const idle = idleTimers(fleetHost, memory, state, tick);
   const { demand, idleDeadline } = readRunners(fleetHost, tick, window !== undefined, idle.graceMs);
   learnIdleGaps(fleetHost, memory, demand, window !== undefined, state, tick);
@@ -122,7 +123,12 @@ function idleTimers(
   if (graceMs !== undefined) return { graceMs, sessionGraceMs: graceMs };
   // The tasks that come back wait for the restart, unless something foresaw their return.
   const waiting = (memory.wakeTasks ?? 1) * (memory.unforeseenShare ?? 1);
-  const restartMs = restartCostMs(bootLeadOf(memory), WAIT_PRICE[tick.policy.strategy], waiting);
+  const restartMs = restartCostMs(
+    bootLeadOf(memory),
+    WAIT_PRICE[tick.policy.strategy],
+    waiting,
+    stopTimeOf(memory),
+  );
   if (state !== 'on' && state !== 'starting') return { graceMs: 0, sessionGraceMs: restartMs };
   const idleSince = memory.unwantedSince ?? memory.drainSince ?? tick.now;
   const holdMs = breakEvenHoldMs(memory.idleGaps ?? [], tick.now - idleSince, restartMs, tick.now);
@@ -187,4 +193,14 @@ function learnWakeTasks(memory: HostMemory, tasks: number, now: number): void {
 /** A moving average that weighs the latest value by `weight`. */
 function learnAverage(previous: number | undefined, value: number, weight: number): number {
   return previous === undefined ? value : previous * (1 - weight) + value * weight;
+}
+
+/** Learns how long the host takes to stop: from our accepted stop to the first look that sees it off. */
+function learnStopTime(memory: HostMemory, state: PowerState, now: number): void {
+  if (memory.stoppingAt === undefined) return;
+  if (state === 'off') {
+    const took = now - memory.stoppingAt;
+    memory.stopMs = memory.stopMs === undefined ? took : Math.round((memory.stopMs + took) / 2);
+  }
+  if (state === 'off' || state === 'starting' || state === 'gone') memory.stoppingAt = undefined;
 }

@@ -63,6 +63,7 @@ export function foldOutcomes(
       hm.startedAt = undefined;
       hm.readyAt = undefined;
       hm.hibernated = outcome.hibernated === true ? true : undefined;
+      hm.stoppingAt = outcome.at;
     } else if (action.kind === 'powerOff' && !outcome.ok && outcome.canceled) {
       // New demand appeared between plan and act: the drain starts over.
       const hm = mem.hosts.get(action.hostId)!;

@@ -12,13 +12,18 @@ export const WAIT_PRICE: Record<PolicyConfig['strategy'], number> = {
   speed: 10,
 };
 
-/** What a stopped host costs while it stops (billed until stopped); Windows on EC2 or Azure takes about a minute. */
+/** How long a stop takes (billed until stopped) before one was measured: Windows on EC2 or Azure, about a minute. */
 export const STOP_MS = 60_000;
+
+/** The host's learned stop time, else the default. */
+export function stopTimeOf(memory: { stopMs?: number } | undefined): number {
+  return memory?.stopMs ?? STOP_MS;
+}
 
 /**
  * The cost, in ms of VM time, of stopping now and starting again for the next task: the stop, the
  * boot, and the boot again as the waiting of the tasks that arrive meanwhile, at the strategy's price.
  */
-export function restartCostMs(leadMs: number, price: number, tasksPerWake = 1): number {
-  return STOP_MS + leadMs + price * leadMs * tasksPerWake;
+export function restartCostMs(leadMs: number, price: number, tasksPerWake = 1, stopMs = STOP_MS): number {
+  return stopMs + leadMs + price * leadMs * tasksPerWake;
 }

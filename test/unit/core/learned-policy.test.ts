@@ -119,6 +119,17 @@ describe('break-even idle', () => {
     expect(kinds(result)).toEqual([]);
   });
 
+  it('learns how long the host takes to stop, for what a restart costs', () => {
+    const scenario = new Scenario(config());
+    scenario.memory = idleMemory([50, 60, 70, 80, 90]);
+    expect(kinds(scenario.tick({ power: power({ 'bot-01': 'on' }) }))).toEqual(['powerOff bot-01']);
+    // The next look folds in the accepted stop.
+    scenario.tick({ power: power({ 'bot-01': 'stopping' }) }, 75_000);
+    expect(scenario.memory.hosts.get('bot-01')!.stoppingAt).toBe(T0);
+    scenario.tick({ power: power({ 'bot-01': 'off' }) });
+    expect(scenario.memory.hosts.get('bot-01')).toMatchObject({ stopMs: 90_000, stoppingAt: undefined });
+  });
+
   it('learns the gap when work comes back', () => {
     const scenario = new Scenario(config());
     const busy = queue([task({ runnerId: 'int-01' })]);
