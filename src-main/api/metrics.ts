@@ -1,4 +1,4 @@
-import { SESSION_STATES } from '../core/session-driver.js';
+import { SESSION_HEALTH_STATES, SESSION_STATES } from '../core/session-driver.js';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { HOST_STAGES, type HostStage } from '../core/state.js';
 import type { ManagerPort } from './manager-port.js';
@@ -98,6 +98,18 @@ export function createMetrics(port: ManagerPort): Metrics {
       for (const session of port.state().sessions)
         counts.set(session.state, (counts.get(session.state) ?? 0) + 1);
       for (const [state, count] of counts) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: `${prefix}session_health`,
+    help: 'Open sessions by the health of their desktop (ok, login-screen, blank, wrong-size, frozen, runner-offline).',
+    labelNames: ['health'],
+    registers,
+    collect() {
+      const counts = new Map<string, number>(SESSION_HEALTH_STATES.map((health) => [health, 0]));
+      for (const session of port.state().sessions)
+        if (session.health) counts.set(session.health.state, (counts.get(session.health.state) ?? 0) + 1);
+      for (const [health, count] of counts) this.set({ health }, count);
     },
   });
   new Gauge({

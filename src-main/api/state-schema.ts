@@ -1,4 +1,4 @@
-import { SESSION_STATES } from '../core/session-driver.js';
+import { SESSION_HEALTH_STATES, SESSION_STATES } from '../core/session-driver.js';
 import { z } from 'zod';
 import type { EventKind, ManagerEvent } from '../core/events.js';
 import { POWER_ERROR_KINDS } from '../core/power-driver.js';
@@ -66,6 +66,17 @@ const sessionViewSchema = z.object({
   height: z.number(),
   error: z.string().optional(),
   blocked: z.string().optional(),
+  screen: z
+    .object({
+      width: z.number(),
+      height: z.number(),
+      reading: z.enum(['blank', 'login-screen', 'desktop']),
+      changedAt: z.number(),
+    })
+    .optional(),
+  health: z
+    .object({ state: z.enum(SESSION_HEALTH_STATES), reason: z.string(), since: z.number() })
+    .optional(),
 });
 
 export const managerStateSchema = z.object({
@@ -118,6 +129,8 @@ export const eventKinds = [
   'session.lost',
   'session.restored',
   'session.failed',
+  'session.unhealthy',
+  'session.healthy',
   'orchestrator.unreachable',
   'orchestrator.restored',
   'budget.reached',

@@ -19,6 +19,8 @@ export type EventKind =
   | 'session.lost'
   | 'session.restored'
   | 'session.failed'
+  | 'session.unhealthy'
+  | 'session.healthy'
   | 'orchestrator.unreachable'
   | 'orchestrator.restored'
   | 'budget.reached'

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Fleet } from './fleet.js';
 import type { IdleGap } from './policies/break-even.js';
+import { SESSION_HEALTH_STATES, type SessionHealthState } from './session-driver.js';
 
 /**
  * What `plan` remembers between ticks, in Maps keyed by id (`memoryToJson` / `memoryFromJson` persist
@@ -74,6 +75,10 @@ export interface SessionMemory {
   /** Epoch ms the block was lifted: failures the driver reported before it are about old credentials. */
   unblockedAt?: number;
   lastError?: string;
+  /** Whether its desktop is usable (policies/session-health.ts), and since when. */
+  health?: { state: SessionHealthState; reason: string; since: number };
+  /** Epoch ms all its runners were last seen online. */
+  runnersOnlineAt?: number;
 }
 
 export interface PlanMemory {
@@ -244,6 +249,10 @@ const sessionMemorySchema = z.object({
     .optional(),
   unblockedAt: z.number().optional(),
   lastError: z.string().optional(),
+  health: z
+    .object({ state: z.enum(SESSION_HEALTH_STATES), reason: z.string(), since: z.number() })
+    .optional(),
+  runnersOnlineAt: z.number().optional(),
 });
 const memoryJsonSchema = z.object({
   version: z.literal(MEMORY_VERSION),

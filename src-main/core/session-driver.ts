@@ -72,6 +72,28 @@ export interface SessionError {
   presentedFingerprint?: string;
 }
 
+/** Whether a session's desktop is usable by its bot (core/policies/session-health.ts), problems in order. */
+export const SESSION_HEALTH_STATES = [
+  'ok',
+  'login-screen',
+  'blank',
+  'wrong-size',
+  'frozen',
+  'runner-offline',
+] as const;
+export type SessionHealthState = (typeof SESSION_HEALTH_STATES)[number];
+
+/** What the session's screen shows, from the frames the driver already receives (no extra connection). */
+export interface ScreenFacts {
+  /** The desktop's real size (a server may ignore the size asked for). */
+  width: number;
+  height: number;
+  /** Uniform (black), a login or lock window, or a desktop. */
+  reading: 'blank' | 'login-screen' | 'desktop';
+  /** Epoch ms the picture last changed (a region drawn), or the session opened. */
+  changedAt: number;
+}
+
 export interface SessionStatus {
   key: string;
   hostId: string;
@@ -85,6 +107,8 @@ export interface SessionStatus {
   width: number;
   height: number;
   error?: SessionError;
+  /** For an open session whose frames have arrived. */
+  screen?: ScreenFacts;
 }
 
 export type OpenResult =

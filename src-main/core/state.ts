@@ -1,5 +1,5 @@
 import type { PowerErrorKind, PowerState } from './power-driver.js';
-import type { SessionStatus } from './session-driver.js';
+import type { SessionHealthState, SessionStatus } from './session-driver.js';
 
 /** The current state of everything, as one object: served by the API, IPC, the UI and the tray. */
 
@@ -67,6 +67,8 @@ export interface SessionView extends Omit<SessionStatus, 'error'> {
   error?: string;
   /** Set when the session waits for the operator (authentication failure, changed certificate...). */
   blocked?: string;
+  /** Whether its desktop is usable, why not, and since when (epoch ms). */
+  health?: { state: SessionHealthState; reason: string; since: number };
 }
 
 export interface MonthlyBudgetView {

@@ -184,8 +184,10 @@ function sessionView(session: SessionStatus, memory: PlanMemory): SessionView {
   };
   if (session.connectedAt !== undefined) view.connectedAt = session.connectedAt;
   if (session.error) view.error = session.error.message;
-  const blocked = memory.sessions.get(session.key)?.blocked;
-  if (blocked) view.blocked = blocked.reason;
+  const sm = memory.sessions.get(session.key);
+  if (sm?.blocked) view.blocked = sm.blocked.reason;
+  if (session.screen) view.screen = session.screen;
+  if (sm?.health && session.state === 'open') view.health = sm.health;
   return view;
 }
 

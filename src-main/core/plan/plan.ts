@@ -11,6 +11,7 @@ import { budgetUse, guardMonthlyBudget } from '../policies/monthly-budget.js';
 import { foldOutcomes } from '../policies/outcomes.js';
 import { announceOrchestrator } from '../policies/outage.js';
 import { planDemand } from '../policies/pools.js';
+import { watchSessionHealth } from '../policies/session-health.js';
 import { blockFailedSessions, decideSessions } from '../policies/sessions.js';
 import { isCloudHost, type HostPower, type PowerState } from '../power-driver.js';
 import type { SessionStatus } from '../session-driver.js';
@@ -121,6 +122,11 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
       idleDeadline: decision.idleDeadline,
     });
   }
+
+  if (complete)
+    notes.push(
+      ...watchSessionHealth(snapshot.sessions, fleet.groupByKey, tick.demand, tick.online, work, now),
+    );
 
   const use = budgetUse(snapshot.spend, policy.monthlyBudget);
   const monthly = guardMonthlyBudget(candidates, use, policy.monthlyBudget, work, config.history.currency);

@@ -71,7 +71,19 @@ function SessionCard({ session, now, onEnlarge }: { session: SessionView; now: n
         <Text fw={600} truncate="end">
           {session.user} @ {session.hostId}
         </Text>
-        <Badge color={stateColor[session.state]}>{session.state}</Badge>
+        <Group gap={4} wrap="nowrap">
+          {session.health && (
+            <Badge
+              color={session.health.state === 'ok' ? 'green' : 'orange'}
+              variant="light"
+              title={session.health.reason}
+              data-testid={`session-health-${session.key}`}
+            >
+              {session.health.state === 'ok' ? 'usable' : session.health.state}
+            </Badge>
+          )}
+          <Badge color={stateColor[session.state]}>{session.state}</Badge>
+        </Group>
       </Group>
       <Stack gap={0} mt={4}>
         <Text size="sm" className="tabular">
@@ -83,8 +95,19 @@ function SessionCard({ session, now, onEnlarge }: { session: SessionView; now: n
             : `Since ${dateTime(session.since)}`}
         </Text>
         <Text size="sm">Reconnects: {session.reconnects}</Text>
-        <Text size="sm" c={session.error || session.blocked ? 'red' : 'dimmed'} lineClamp={2} h={40}>
-          {session.blocked ?? session.error ?? ' '}
+        <Text
+          size="sm"
+          c={
+            session.error || session.blocked || (session.health && session.health.state !== 'ok')
+              ? 'red'
+              : 'dimmed'
+          }
+          lineClamp={2}
+          h={40}
+        >
+          {session.blocked ??
+            session.error ??
+            (session.health && session.health.state !== 'ok' ? session.health.reason : ' ')}
         </Text>
       </Stack>
     </Card>

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
+import { BLANK_AFTER_MS, sessionHealth } from '../../../src-main/core/policies/session-health.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionSpec, SessionStatus } from '../../../src-main/core/session-driver.js';
 import { connectRdp, type Connector } from '../../../src-main/drivers/session/rdp/rdp-connection.js';
@@ -85,6 +86,43 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
     await driver.close('nla/ok');
     await driver.close('nla/ok'); // idempotent
     expect(driver.list()).toEqual([]);
+  });
+
+  it('sees the screen the bot gets: its real size (the server ignores the size asked for), blank when its program dies', async () => {
+    const shadow = await server(startShadowServer({ width: 800, height: 600 }));
+    const { driver } = track(setup());
+    expect(await driver.open(spec('nla/health', shadow.port))).toMatchObject({ ok: true });
+    const screen = () => driver.list().find((session) => session.key === 'nla/health')?.screen;
+    const reading = (what: 'blank' | 'desktop') =>
+      eventually(() => (screen()?.reading === what ? screen() : undefined), `a ${what} screen`);
+    const group = {
+      key: 'nla/health',
+      hostId: 'nla/health',
+      user: TEST_USER,
+      passwordRef: 'host-password:test',
+      width: 1024,
+      height: 768,
+      runnerIds: ['r1'],
+      credentials: '',
+    };
+    const facts = { running: [], online: new Set(['r1']), lastOnlineAt: () => undefined };
+    const session = () => driver.list().find((s) => s.key === 'nla/health')!;
+
+    // A program on the display: a desktop, at the screen's own size, not the one asked for.
+    const program = shadow.runOnDisplay('xterm', ['-geometry', '80x24+10+10']);
+    expect(await reading('desktop')).toMatchObject({ width: 800, height: 600 });
+    expect(sessionHealth(session(), group, { ...facts, now: Date.now() })).toMatchObject({
+      state: 'wrong-size',
+      reason: 'the screen is 800×600, not the 1024×768 configured',
+    });
+
+    // The program killed: nothing but the black root window is left, blank once it stays so.
+    program.kill();
+    const blank = await reading('blank');
+    expect(sessionHealth(session(), group, { ...facts, now: blank.changedAt + BLANK_AFTER_MS })?.state).toBe(
+      'blank',
+    );
+    await driver.close('nla/health');
   });
 
   it('takes a wrong password the host answers by closing NLA as a logon failure after one more try', async () => {
@@ -190,6 +228,12 @@ describe('RDP driver against xrdp (TLS only)', { timeout: 90_000 }, () => {
       return fb && fb.updates > 0 ? fb : undefined;
     }, 'frames');
     expect([info.width, info.height]).toEqual([1280, 800]);
+    // The desktop at the size asked for: a usable screen.
+    expect(await eventually(() => driver.list()[0]?.screen, 'the screen')).toMatchObject({
+      width: 1280,
+      height: 800,
+      reading: 'desktop',
+    });
     await eventually(() => xrdp.log().includes(`login successful for user ${TEST_USER}`), 'xrdp login log');
     await driver.close('xrdp/ok');
   });

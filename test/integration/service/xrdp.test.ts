@@ -104,8 +104,25 @@ describe('run local: queued work powers a host on, opens its session, and powers
         expect(open).toMatchObject({ user: USER, width: 1280, height: 800 });
         await until(() => xrdp.log().includes(`login successful for user ${USER}`), 'the xrdp login log');
 
+        // Its desktop is usable: xrdp's Xorg at the size configured, a picture that is not a login window.
+        const healthy = await until(
+          async () => {
+            const state = await service.api.getState();
+            const session = state.sessions.find((s) => s.hostId === HOST && s.state === 'open');
+            return session?.health ? session : undefined;
+          },
+          'the session health',
+          60_000,
+        );
+        expect(healthy.screen).toMatchObject({ width: 1280, height: 800, reading: 'desktop' });
+        expect(healthy.health?.state).toMatch(/^(ok|runner-offline)$/);
+
         const busy = await service.metrics();
         expect(busy.get('session_manager_sessions{state="open"}')).toBe(1);
+        expect(
+          (busy.get('session_manager_session_health{health="ok"}') ?? 0) +
+            (busy.get('session_manager_session_health{health="runner-offline"}') ?? 0),
+        ).toBe(1);
         expect(busy.get('session_manager_hosts_on')).toBe(1);
         expect(
           (busy.get('session_manager_hosts{state="logged-in"}') ?? 0) +

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   UNCONFIRMED_LOGON_RETRY_MS,
   type OpenResult,
+  type ScreenFacts,
   type SessionDriver,
   type SessionError,
   type SessionSpec,
@@ -11,6 +12,8 @@ import type { SecretStore } from '../../../secrets/secret-store.js';
 import { backoffDelay, defaultBackoff, realTimers, type BackoffPolicy, type Timers } from './backoff.js';
 import { connectRdp, type Connector, type RdpConnection } from './rdp-connection.js';
 import { isAuthKind, isOperatorKind, SessionFailure } from './session-errors.js';
+import type { Framebuffer } from './framebuffer.js';
+import { readScreen } from './screen-reading.js';
 import { encodeThumbnail } from './thumbnail.js';
 
 export interface RdpDriverOptions {
@@ -58,6 +61,8 @@ interface Entry {
   retry?: unknown;
   attempt: number;
   closing: boolean;
+  /** The last reading of the screen, and the update count it was read at (a still screen is not read again). */
+  screen?: { facts: ScreenFacts; framebuffer: Framebuffer; updates: number };
   opening?: Promise<OpenResult>;
 }
 
@@ -254,7 +259,26 @@ export class RdpSessionDriver implements SessionDriver {
   }
 
   list(): SessionStatus[] {
-    return [...this.entries.values()].map((entry) => ({ ...entry.status }));
+    return [...this.entries.values()].map((entry) => {
+      const screen = entry.status.state === 'open' ? this.screenOf(entry) : undefined;
+      return { ...entry.status, ...(screen && { screen }) };
+    });
+  }
+
+  /** The screen's facts, read again only when frames arrived since the last reading. */
+  private screenOf(entry: Entry): ScreenFacts | undefined {
+    const framebuffer = entry.connection?.framebuffer;
+    if (!framebuffer || framebuffer.updates === 0) return undefined;
+    if (entry.screen?.framebuffer === framebuffer && entry.screen.updates === framebuffer.updates)
+      return entry.screen.facts;
+    const facts: ScreenFacts = {
+      width: framebuffer.width,
+      height: framebuffer.height,
+      reading: readScreen(framebuffer),
+      changedAt: this.now(),
+    };
+    entry.screen = { facts, framebuffer, updates: framebuffer.updates };
+    return facts;
   }
 
   async thumbnail(key: string, maxWidth: number): Promise<Uint8Array | undefined> {

@@ -31,9 +31,10 @@ export function readScreen(framebuffer: Framebuffer): ScreenReading {
   return showsXrdpWindow(framebuffer) ? 'login-screen' : 'desktop';
 }
 
+/** One colour all over, give or take what lossy codecs (RemoteFX tiles, 16-bit colour) add. */
 function isUniform(data: Uint8Array): boolean {
-  for (let i = 4; i < data.length; i += 4)
-    if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) return false;
+  const first = { r: data[0]!, g: data[1]!, b: data[2]! };
+  for (let i = 4; i < data.length; i += 4) if (!near(data, i, first)) return false;
   return true;
 }
 

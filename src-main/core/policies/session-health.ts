@@ -1,0 +1,125 @@
+import type { NoteAction } from '../actions.js';
+import type { Demand } from '../demand.js';
+import type { SessionGroup } from '../fleet.js';
+import { sessionMemoryOf, type WorkingMemory } from '../memory.js';
+import type { SessionHealthState, SessionStatus } from '../session-driver.js';
+import { formatDuration } from '../words.js';
+
+/**
+ * Whether an open session's desktop is usable by its bot, from what the session driver already sees
+ * (the screen's size and picture) and what the orchestrator says of its runners. The first problem
+ * found, in this order, names the state; its reason carries the evidence and what to change.
+ */
+
+export interface SessionHealth {
+  state: SessionHealthState;
+  /** The evidence, in words ("the screen is 1024×768, not the 1280×800 configured"). */
+  reason: string;
+}
+
+/** A screen that stays uniformly one colour this long is blank, not a desktop still drawing. */
+export const BLANK_AFTER_MS = 60_000;
+/** A screen that does not change this long while a task runs is frozen. */
+export const FROZEN_AFTER_MS = 5 * 60_000;
+/** A runner that stays offline this long after its session opened did not start in it. */
+export const RUNNER_OFFLINE_AFTER_MS = 5 * 60_000;
+
+export interface HealthFacts {
+  /** Runners of the session's group that have a running task. */
+  running: readonly string[];
+  /** Runners of the group the orchestrator calls online. */
+  online: ReadonlySet<string>;
+  /** When each runner of the group was last seen online (epoch ms). */
+  lastOnlineAt: (runnerId: string) => number | undefined;
+  now: number;
+}
+
+/** The health of an open session; undefined when it is not open or its screen has not been seen yet. */
+export function sessionHealth(
+  session: SessionStatus,
+  group: SessionGroup,
+  facts: HealthFacts,
+): SessionHealth | undefined {
+  const { screen } = session;
+  if (session.state !== 'open' || !screen) return undefined;
+  const { now } = facts;
+  const still = now - screen.changedAt;
+  if (screen.reading === 'login-screen')
+    return {
+      state: 'login-screen',
+      reason: `the screen shows a login or lock window, not ${group.user}'s desktop`,
+    };
+  if (screen.reading === 'blank' && still >= BLANK_AFTER_MS)
+    return {
+      state: 'blank',
+      reason: `the screen has been uniformly one colour for ${formatDuration(still)}`,
+    };
+  if (screen.width !== group.width || screen.height !== group.height)
+    return {
+      state: 'wrong-size',
+      reason: `the screen is ${screen.width}×${screen.height}, not the ${group.width}×${group.height} configured`,
+    };
+  if (facts.running.length > 0 && still >= FROZEN_AFTER_MS)
+    return {
+      state: 'frozen',
+      reason: `the screen has not changed for ${formatDuration(still)} while ${facts.running.join(', ')} runs a task`,
+    };
+  const connectedAt = session.connectedAt ?? session.since;
+  for (const runnerId of group.runnerIds) {
+    if (facts.online.has(runnerId)) continue;
+    const offlineFor = now - Math.max(connectedAt, facts.lastOnlineAt(runnerId) ?? -Infinity);
+    if (offlineFor >= RUNNER_OFFLINE_AFTER_MS)
+      return {
+        state: 'runner-offline',
+        reason: `runner ${runnerId} has been offline ${formatDuration(offlineFor)} while its session is open: set the BotCity Runner to start at logon of ${group.user}`,
+      };
+  }
+  return { state: 'ok', reason: 'the desktop is usable' };
+}
+
+/**
+ * Each open session's health this tick, kept in its memory (with when its runners were last all
+ * online); a change to a problem is said once as a warning, the return to health once as info.
+ */
+export function watchSessionHealth(
+  sessions: readonly SessionStatus[],
+  groupByKey: ReadonlyMap<string, SessionGroup>,
+  demand: Demand,
+  online: ReadonlySet<string>,
+  memory: WorkingMemory,
+  now: number,
+): NoteAction[] {
+  const notes: NoteAction[] = [];
+  for (const session of sessions) {
+    const group = groupByKey.get(session.key);
+    if (!group || session.state !== 'open') continue;
+    const sm = sessionMemoryOf(memory, session.key);
+    if (group.runnerIds.every((id) => online.has(id))) sm.runnersOnlineAt = now;
+    const health = sessionHealth(session, group, {
+      running: group.runnerIds.filter((id) => (demand.byRunner.get(id)?.running ?? 0) > 0),
+      online,
+      lastOnlineAt: () => sm.runnersOnlineAt,
+      now,
+    });
+    if (!health) continue;
+    const before = sm.health?.state ?? 'ok';
+    if (health.state !== before)
+      notes.push({
+        kind: 'note',
+        event: health.state === 'ok' ? 'session.healthy' : 'session.unhealthy',
+        severity: health.state === 'ok' ? 'info' : 'warning',
+        hostId: session.hostId,
+        sessionKey: session.key,
+        reason:
+          health.state === 'ok'
+            ? `Session ${session.key} is usable again`
+            : `Session ${session.key} is not usable (${health.state}): ${health.reason}`,
+      });
+    sm.health = {
+      state: health.state,
+      reason: health.reason,
+      since: health.state !== before ? now : (sm.health?.since ?? now),
+    };
+  }
+  return notes;
+}
