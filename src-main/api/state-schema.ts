@@ -131,6 +131,7 @@ export const eventKinds = [
   'session.failed',
   'session.unhealthy',
   'session.healthy',
+  'session.repair-failed',
   'orchestrator.unreachable',
   'orchestrator.restored',
   'budget.reached',

@@ -10,6 +10,7 @@ import type { PlanMemory } from './memory.js';
 import { observeQueue } from './observe.js';
 import type { Orchestrator, QueueObservation } from './orchestrator.js';
 import { bootLeadOf } from './policies/effective-policy.js';
+import { isUnusable } from './policies/session-health.js';
 import type { PowerDriver } from './power-driver.js';
 import type { SessionDriver } from './session-driver.js';
 import type { ActionOutcome } from './snapshot.js';
@@ -90,6 +91,7 @@ function cancelReason(
   memory: PlanMemory,
   now: number,
 ): string | undefined {
+  if (action.kind === 'closeSession' && action.forRepair && isUnusable(action.forRepair)) return undefined;
   if (!queue.complete)
     return `the fresh orchestrator observation is incomplete (${queue.problem ?? 'unknown'})`;
   const runners = fleetOf(config).runners.filter((runner) => action.runnerIds.includes(runner.id));
@@ -101,7 +103,8 @@ function cancelReason(
   const cause = action.kind === 'powerOff' ? action.cause : (action.forStop ?? 'idle');
   for (const [runnerId, rd] of demand.byRunner) {
     if (rd.running > 0) return `runner ${runnerId} is running a task now`;
-    if (cause === 'idle' && rd.queued > 0) return `runner ${runnerId} has new queued work`;
+    const repair = action.kind === 'closeSession' && action.forRepair !== undefined;
+    if (cause === 'idle' && !repair && rd.queued > 0) return `runner ${runnerId} has new queued work`;
   }
   return undefined;
 }

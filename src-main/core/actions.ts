@@ -1,5 +1,5 @@
 import type { EventKind, Severity } from './events.js';
-import type { SessionSpec } from './session-driver.js';
+import type { SessionHealthState, SessionSpec } from './session-driver.js';
 
 /**
  * What `plan` asks the reconciler to do. Every action says why in words the operator reads
@@ -45,6 +45,11 @@ export interface CloseSessionAction extends ActionBase {
   runnerIds: string[];
   /** Set when the close is part of stopping the host: it is then re-checked like that stop. */
   forStop?: PowerOffCause;
+  /**
+   * Set when the close repairs an unhealthy desktop (it is opened again at the next look): re-checked
+   * for a running task unless the screen is unusable anyway (a login window, a blank screen).
+   */
+  forRepair?: SessionHealthState;
 }
 
 /** The host (or one of its sessions) is given up on until the operator retries. */

@@ -21,6 +21,7 @@ export type EventKind =
   | 'session.failed'
   | 'session.unhealthy'
   | 'session.healthy'
+  | 'session.repair-failed'
   | 'orchestrator.unreachable'
   | 'orchestrator.restored'
   | 'budget.reached'

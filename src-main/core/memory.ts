@@ -76,7 +76,15 @@ export interface SessionMemory {
   unblockedAt?: number;
   lastError?: string;
   /** Whether its desktop is usable (policies/session-health.ts), and since when. */
-  health?: { state: SessionHealthState; reason: string; since: number };
+  health?: {
+    state: SessionHealthState;
+    reason: string;
+    since: number;
+    /** This spell's one repair (a reconnect) was made. */
+    repaired?: boolean;
+    /** The operator was told the repair did not help. */
+    alerted?: boolean;
+  };
   /** Epoch ms all its runners were last seen online. */
   runnersOnlineAt?: number;
 }
@@ -250,7 +258,13 @@ const sessionMemorySchema = z.object({
   unblockedAt: z.number().optional(),
   lastError: z.string().optional(),
   health: z
-    .object({ state: z.enum(SESSION_HEALTH_STATES), reason: z.string(), since: z.number() })
+    .object({
+      state: z.enum(SESSION_HEALTH_STATES),
+      reason: z.string(),
+      since: z.number(),
+      repaired: z.boolean().optional(),
+      alerted: z.boolean().optional(),
+    })
     .optional(),
   runnersOnlineAt: z.number().optional(),
 });

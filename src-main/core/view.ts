@@ -187,7 +187,10 @@ function sessionView(session: SessionStatus, memory: PlanMemory): SessionView {
   const sm = memory.sessions.get(session.key);
   if (sm?.blocked) view.blocked = sm.blocked.reason;
   if (session.screen) view.screen = session.screen;
-  if (sm?.health && session.state === 'open') view.health = sm.health;
+  if (sm?.health && session.state === 'open') {
+    const { state, reason, since } = sm.health;
+    view.health = { state, reason, since };
+  }
   return view;
 }
 

@@ -69,7 +69,8 @@ describe('web console over the real service and the fakes', () => {
   beforeAll(async () => {
     const staticDir = await buildRendererOnce();
     ports = await tcpPorts();
-    rdp = await startShadowServer({ user: 'botuser', password: hostPassword });
+    // The screen of the size the runner is configured with (1920×1080 by default): a usable desktop.
+    rdp = await startShadowServer({ user: 'botuser', password: hostPassword, width: 1920, height: 1080 });
     botcity = new FakeBotCity({ login, key: workspaceKey });
     await botcity.listen(0);
     ec2 = new Ec2FakeServer({

@@ -1,4 +1,4 @@
-import type { NoteAction } from '../actions.js';
+import type { Action } from '../actions.js';
 import type { Demand } from '../demand.js';
 import type { SessionGroup } from '../fleet.js';
 import { sessionMemoryOf, type WorkingMemory } from '../memory.js';
@@ -77,9 +77,27 @@ export function sessionHealth(
   return { state: 'ok', reason: 'the desktop is usable' };
 }
 
+/** A login window or a blank screen: no bot can work on it, so repairing it can cut nothing off. */
+export function isUnusable(state: SessionHealthState): boolean {
+  return state === 'login-screen' || state === 'blank';
+}
+
+/** What a reconnect can put right, and what to change when it did not. */
+const REPAIRS: Partial<Record<SessionHealthState, string>> = {
+  'wrong-size':
+    "make the host's display match the runner's size (a console session has the size of the VM's display; set the runner's width and height to it, or the display's resolution in Windows)",
+  'login-screen':
+    "log on as the user by hand once: check the user's password, and that no lock screen, legal notice or password change waits at logon",
+  blank:
+    "check that the user's desktop starts at logon (explorer.exe or the session's program), and the host's display driver",
+};
+
 /**
  * Each open session's health this tick, kept in its memory (with when its runners were last all
- * online); a change to a problem is said once as a warning, the return to health once as info.
+ * online); a change to a problem is said once as a warning, the return to health once as info. A
+ * session whose screen a reconnect can put right (wrong size, login window, blank) is closed once
+ * per spell, to be opened again at the next look: never while a task runs on a usable screen. When
+ * the same problem is back after that, the operator is alerted once with what to change.
  */
 export function watchSessionHealth(
   sessions: readonly SessionStatus[],
@@ -88,23 +106,25 @@ export function watchSessionHealth(
   online: ReadonlySet<string>,
   memory: WorkingMemory,
   now: number,
-): NoteAction[] {
-  const notes: NoteAction[] = [];
+): Action[] {
+  const actions: Action[] = [];
   for (const session of sessions) {
     const group = groupByKey.get(session.key);
     if (!group || session.state !== 'open') continue;
     const sm = sessionMemoryOf(memory, session.key);
     if (group.runnerIds.every((id) => online.has(id))) sm.runnersOnlineAt = now;
+    const running = group.runnerIds.filter((id) => (demand.byRunner.get(id)?.running ?? 0) > 0);
     const health = sessionHealth(session, group, {
-      running: group.runnerIds.filter((id) => (demand.byRunner.get(id)?.running ?? 0) > 0),
+      running,
       online,
       lastOnlineAt: () => sm.runnersOnlineAt,
       now,
     });
     if (!health) continue;
-    const before = sm.health?.state ?? 'ok';
-    if (health.state !== before)
-      notes.push({
+    const before = sm.health;
+    const changed = health.state !== (before?.state ?? 'ok');
+    if (changed)
+      actions.push({
         kind: 'note',
         event: health.state === 'ok' ? 'session.healthy' : 'session.unhealthy',
         severity: health.state === 'ok' ? 'info' : 'warning',
@@ -115,11 +135,39 @@ export function watchSessionHealth(
             ? `Session ${session.key} is usable again`
             : `Session ${session.key} is not usable (${health.state}): ${health.reason}`,
       });
-    sm.health = {
-      state: health.state,
-      reason: health.reason,
-      since: health.state !== before ? now : (sm.health?.since ?? now),
-    };
+    const spell = changed
+      ? { since: now }
+      : { since: before?.since ?? now, repaired: before?.repaired, alerted: before?.alerted };
+    sm.health = { state: health.state, reason: health.reason, ...spell };
+    const advice = REPAIRS[health.state];
+    if (!advice) continue;
+    if (!sm.health.repaired) {
+      if (running.length > 0 && !isUnusable(health.state)) continue;
+      sm.health.repaired = true;
+      actions.push({
+        kind: 'closeSession',
+        hostId: session.hostId,
+        key: session.key,
+        runnerIds: [...group.runnerIds],
+        forRepair: health.state,
+        reason: `Reconnecting ${session.key} at ${group.width}×${group.height}: ${health.reason}`,
+      });
+    } else if (
+      !sm.health.alerted &&
+      session.connectedAt !== undefined &&
+      session.connectedAt >= sm.health.since
+    ) {
+      sm.health.alerted = true;
+      actions.push({
+        kind: 'alert',
+        event: 'session.repair-failed',
+        severity: 'warning',
+        title: `Session ${session.key} is still not usable`,
+        hostId: session.hostId,
+        sessionKey: session.key,
+        reason: `Reconnecting did not help ${session.key} (${health.state}: ${health.reason}); ${advice}`,
+      });
+    }
   }
-  return notes;
+  return actions;
 }

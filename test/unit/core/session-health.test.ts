@@ -114,4 +114,80 @@ describe('session health', () => {
     ).toMatchObject([{ event: 'session.healthy', severity: 'info' }]);
     expect(memory.sessions.get(key.key)?.health?.state).toBe('ok');
   });
+
+  describe('repair', () => {
+    const config = makeConfig({ hosts: [host('bot-01')], runners: [runner('fin-01', 'bot-01')] });
+    const fleet = fleetOf(config);
+    const group = [...fleet.groupByKey.values()][0]!;
+    const demandOf = (running: boolean) =>
+      computeDemand(running ? [task({ runnerId: 'fin-01', state: 'busy' })] : [], {
+        runners: fleet.runners,
+        leadFor: () => 0,
+        now: T0,
+      });
+    const session = (screen: Partial<ScreenFacts>, connectedAt = T0 - 10 * MIN): SessionStatus => ({
+      ...withScreen({ width: group.width, height: group.height, ...screen }, connectedAt),
+      key: group.key,
+    });
+    const kindsOf = (actions: { kind: string; event?: string }[]) =>
+      actions.map((action) => (action.event ? `${action.kind} ${action.event}` : action.kind));
+
+    it('reconnects once at the configured size, then alerts once with what to change if it did not help', () => {
+      const memory = workingCopy(emptyMemory(), fleet);
+      const watch = (s: SessionStatus, now = T0) =>
+        watchSessionHealth([s], fleet.groupByKey, demandOf(false), new Set(['fin-01']), memory, now);
+      const small = session({ width: 800, height: 600 });
+      const first = watch(small);
+      expect(kindsOf(first)).toEqual(['note session.unhealthy', 'closeSession']);
+      expect(first[1]).toMatchObject({
+        kind: 'closeSession',
+        forRepair: 'wrong-size',
+        reason: `Reconnecting ${group.key} at ${group.width}×${group.height}: the screen is 800×600, not the ${group.width}×${group.height} configured`,
+      });
+      // Opened again, and still too small: the operator is told once what to change.
+      const reopened = session({ width: 800, height: 600 }, T0 + 30_000);
+      const second = watch(reopened, T0 + 45_000);
+      expect(kindsOf(second)).toEqual(['alert session.repair-failed']);
+      expect(second[0]).toMatchObject({ severity: 'warning' });
+      expect((second[0] as { reason: string }).reason).toContain("make the host's display match");
+      expect(watch(reopened, T0 + 60_000)).toEqual([]);
+    });
+
+    it('waits for a running task on a usable screen, but not on a login window', () => {
+      const memory = workingCopy(emptyMemory(), fleet);
+      const busy = demandOf(true);
+      const small = watchSessionHealth(
+        [session({ width: 800, height: 600 })],
+        fleet.groupByKey,
+        busy,
+        new Set(['fin-01']),
+        memory,
+        T0,
+      );
+      expect(kindsOf(small)).toEqual(['note session.unhealthy']);
+      const locked = watchSessionHealth(
+        [session({ reading: 'login-screen' })],
+        fleet.groupByKey,
+        busy,
+        new Set(['fin-01']),
+        memory,
+        T0 + 15_000,
+      );
+      expect(kindsOf(locked)).toEqual(['note session.unhealthy', 'closeSession']);
+    });
+
+    it('a frozen screen or an offline runner is said, never repaired', () => {
+      const memory = workingCopy(emptyMemory(), fleet);
+      const frozen = watchSessionHealth(
+        [session({ changedAt: T0 - FROZEN_AFTER_MS })],
+        fleet.groupByKey,
+        demandOf(true),
+        new Set(['fin-01']),
+        memory,
+        T0,
+      );
+      expect(kindsOf(frozen)).toEqual(['note session.unhealthy']);
+      expect(memory.sessions.get(group.key)?.health?.state).toBe('frozen');
+    });
+  });
 });
