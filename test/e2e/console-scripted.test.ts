@@ -263,8 +263,44 @@ describe('web console over a scripted manager', () => {
     await page().keyboard.press('Escape');
     await page().getByRole('dialog').waitFor({ state: 'detached' });
 
-    // Tasks finish: idle countdown, then stopping, then off.
+    // The desktop's health: a badge with its reason here, and a line on the host card.
+    const offline =
+      'runner fin-01 has been offline 5 min while its session is open: set the BotCity Runner to start at logon of botuser';
+    manager.sessions.set('bot-01/botuser', {
+      ...manager.sessions.get('bot-01/botuser')!,
+      health: { state: 'runner-offline', reason: offline, since: manager.now },
+    });
+    manager.emit({
+      kind: 'session.unhealthy',
+      severity: 'warning',
+      hostId: 'bot-01',
+      sessionKey: 'bot-01/botuser',
+      message: `Session bot-01/botuser is not usable (runner-offline): ${offline}`,
+    });
+    await session
+      .getByTestId('session-health-bot-01/botuser')
+      .filter({ hasText: 'runner-offline' })
+      .waitFor();
+    await session.getByText(offline).waitFor();
     await go(href('overview'), 'Overview');
+    await card()
+      .getByTestId('desktop-health-bot-01/botuser')
+      .filter({ hasText: 'Desktop of botuser: runner-offline.' })
+      .waitFor();
+    manager.sessions.set('bot-01/botuser', {
+      ...manager.sessions.get('bot-01/botuser')!,
+      health: { state: 'ok', reason: 'the desktop is usable', since: manager.now },
+    });
+    manager.emit({
+      kind: 'session.healthy',
+      severity: 'info',
+      hostId: 'bot-01',
+      sessionKey: 'bot-01/botuser',
+      message: 'Session bot-01/botuser is usable again',
+    });
+    await card().getByTestId('desktop-health-bot-01/botuser').waitFor({ state: 'detached' });
+
+    // Tasks finish: idle countdown, then stopping, then off.
     manager.advance(600_000);
     manager.demand.set('fin-01', { queued: 0, running: 0 });
     manager.setHost('bot-01', { idleDeadline: manager.now + 10 * 60_000, reason: 'idle since 09:12' });

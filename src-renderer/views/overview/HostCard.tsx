@@ -168,6 +168,22 @@ export function HostCard({ host, state, now }: { host: HostView; state: ManagerS
         >
           {host.lastError ? `Last error: ${host.lastError}` : 'No error'}
         </Text>
+        {sessions
+          .filter((s) => s.health && s.health.state !== 'ok')
+          .map((s) => (
+            <Text
+              key={s.key}
+              size="sm"
+              c="orange"
+              style={{ overflowWrap: 'anywhere' }}
+              data-testid={`desktop-health-${s.key}`}
+            >
+              <b>
+                Desktop of {s.user}: {s.health!.state}.
+              </b>{' '}
+              {s.health!.reason}
+            </Text>
+          ))}
         {host.cloudError && (
           <Text size="sm" style={{ overflowWrap: 'anywhere' }} data-testid="cloud-error-hint">
             <b>{cloudErrorTitle[host.cloudError.kind]}.</b> {host.cloudError.hint}
