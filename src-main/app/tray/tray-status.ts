@@ -6,8 +6,8 @@ import { plural } from '../../core/words.js';
  * - error: the service could not start, a host is marked failed, or a session waits for the operator
  *   (refused certificate, rejected credentials);
  * - attention: paused, no orchestrator configured, the orchestrator cannot be read (unknown is not
- *   idle), stops held because task records could not be read, or queued work waits because the
- *   budget cap binds;
+ *   idle), stops held because task records could not be read, a session's desktop is not usable
+ *   (session health), or queued work waits because the budget cap binds;
  * - active: something is powered on, starting, stopping, connected, or work is queued;
  * - idle: nothing to do and nothing running.
  */
@@ -51,6 +51,14 @@ export function traySummary(state: ManagerState | undefined, problem?: string): 
     return {
       status: 'attention',
       headline: `Stops held: ${plural(skippedTasks, 'task record')} from the orchestrator could not be read`,
+    };
+  const unusable = state.sessions.filter(
+    (session) => session.health !== undefined && session.health.state !== 'ok',
+  );
+  if (unusable.length > 0)
+    return {
+      status: 'attention',
+      headline: `${plural(unusable.length, 'desktop')} not usable: ${unusable[0]!.key} (${unusable[0]!.health!.state})`,
     };
   const counted = state.hostsOn + state.hostsUnknown;
   if (state.queueDepth > 0 && state.maxHostsOn > 0 && counted >= state.maxHostsOn)

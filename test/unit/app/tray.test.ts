@@ -89,6 +89,24 @@ const cases: [string, ManagerState | undefined, string, RegExp][] = [
     /^Stops held: 2 task records from the orchestrator could not be read$/,
   ],
   [
+    'a desktop not usable',
+    baseState({
+      hosts: [host({ power: 'on', stage: 'logged-in' })],
+      sessions: [session({ health: { state: 'wrong-size', reason: 'the screen is 800×600', since: 0 } })],
+    }),
+    'attention',
+    /^1 desktop not usable: bot-01\/bot \(wrong-size\)$/,
+  ],
+  [
+    'a usable desktop is just active',
+    baseState({
+      hosts: [host({ power: 'on', stage: 'logged-in' })],
+      sessions: [session({ health: { state: 'ok', reason: 'the desktop is usable', since: 0 } })],
+    }),
+    'active',
+    /1 host on, 1 session/,
+  ],
+  [
     'budget binding',
     baseState({ hostsOn: 2, maxHostsOn: 2, queueDepth: 4, hosts: [host({ power: 'on' })] }),
     'attention',
