@@ -3,6 +3,7 @@ import { poolsOf, type Demand, type RunnerDemand } from '../demand.js';
 import type { WorkingMemory } from '../memory.js';
 import { bootLeadOf } from '../policies/effective-policy.js';
 import { stopTimeOf, WAIT_PRICE } from '../policies/strategy.js';
+import type { ObservedTask } from '../orchestrator.js';
 import type { Snapshot } from '../snapshot.js';
 import { formatDuration } from '../words.js';
 import { recordArrival } from './arrival-log.js';
@@ -25,14 +26,7 @@ export function recordArrivals(snapshot: Snapshot, config: Config, memory: Worki
   if (!snapshot.queue.complete) return;
   const runners = new Set(config.runners.map((runner) => runner.id));
   for (const task of snapshot.queue.tasks) {
-    const key =
-      task.runnerId !== undefined
-        ? runners.has(task.runnerId)
-          ? task.runnerId
-          : undefined
-        : task.activity !== undefined
-          ? poolKey(task.activity)
-          : undefined;
+    const key = arrivalKey(task, runners);
     if (key === undefined) continue;
     const at = Math.max(task.createdAt, task.notBefore ?? 0);
     if (at > now) continue;
@@ -43,6 +37,12 @@ export function recordArrivals(snapshot: Snapshot, config: Config, memory: Worki
     const next = recordArrival(log, at, now);
     if (next !== log) memory.arrivals.set(key, next);
   }
+}
+
+/** The log a task's arrival goes to: its runner's (a configured one), or its automation's pool's. */
+function arrivalKey(task: ObservedTask, runners: ReadonlySet<string>): string | undefined {
+  if (task.runnerId !== undefined) return runners.has(task.runnerId) ? task.runnerId : undefined;
+  return task.activity !== undefined ? poolKey(task.activity) : undefined;
 }
 
 /** What the planner needs about each runner's host to weigh a pre-warm. */

@@ -3,7 +3,7 @@ import type { KeepWarmWindow, PolicyConfig } from '../../config/schema.js';
 import type { Demand } from '../demand.js';
 import type { FleetHost } from '../fleet.js';
 import type { HostMemory, WorkingMemory } from '../memory.js';
-import { bootLeadOf } from '../policies/effective-policy.js';
+import { bootLeadOf, learnDuration } from '../policies/effective-policy.js';
 import { isPendingStart } from '../policies/boot.js';
 import { breakEvenHoldMs, withGap } from '../policies/break-even.js';
 import { readRunners } from '../policies/idle-grace.js';
@@ -198,9 +198,6 @@ function learnAverage(previous: number | undefined, value: number, weight: numbe
 /** Learns how long the host takes to stop: from our accepted stop to the first look that sees it off. */
 function learnStopTime(memory: HostMemory, state: PowerState, now: number): void {
   if (memory.stoppingAt === undefined) return;
-  if (state === 'off') {
-    const took = now - memory.stoppingAt;
-    memory.stopMs = memory.stopMs === undefined ? took : Math.round((memory.stopMs + took) / 2);
-  }
+  if (state === 'off') memory.stopMs = learnDuration(memory.stopMs, now - memory.stoppingAt);
   if (state === 'off' || state === 'starting' || state === 'gone') memory.stoppingAt = undefined;
 }

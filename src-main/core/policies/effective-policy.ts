@@ -36,13 +36,13 @@ export function bootLeadOf(memory: Readonly<LeadMemory> | undefined): number {
   return memory?.hibernated ? (memory.resumeLeadMs ?? boot) : boot;
 }
 
-/** Learned boot lead: moving average weighting the latest boot by half. */
-export function learnBootLead(previous: number | undefined, measured: number): number {
+/** A learned duration (boot, resume, stop): moving average weighting the latest measure by half. */
+export function learnDuration(previous: number | undefined, measured: number): number {
   return previous === undefined ? measured : Math.round((previous + measured) / 2);
 }
 
 /** Learns what a start took: a resume from hibernation apart from a boot. */
 export function learnLead(memory: LeadMemory, measured: number): void {
-  if (memory.hibernated) memory.resumeLeadMs = learnBootLead(memory.resumeLeadMs, measured);
-  else memory.bootLeadMs = learnBootLead(memory.bootLeadMs, measured);
+  if (memory.hibernated) memory.resumeLeadMs = learnDuration(memory.resumeLeadMs, measured);
+  else memory.bootLeadMs = learnDuration(memory.bootLeadMs, measured);
 }
