@@ -47,11 +47,20 @@ export class PlanMemoryFile {
     return afterRestart(read.memory);
   }
 
-  /** Saves the memory if it changed since the last save. */
+  /**
+   * Saves the memory if it changed since the last save. Never throws: a failed write (a full disk, or
+   * the process exiting while its temporary file is written) is reported, and the next tick saves again.
+   */
   async save(memory: PlanMemory): Promise<void> {
     const text = JSON.stringify(memoryToJson(memory));
     if (text === this.saved) return;
-    await writeFile(this.file, text, { mode: 0o600 });
-    this.saved = text;
+    try {
+      await writeFile(this.file, text, { mode: 0o600 });
+      this.saved = text;
+    } catch (error) {
+      this.report(
+        `The plan memory ${this.file} could not be saved (${(error as Error).message}); it is saved again at the next tick`,
+      );
+    }
   }
 }

@@ -170,7 +170,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     },
     ...(memory ? { memory } : {}),
     onTick: async (tick) => {
-      memoryFile.save(tick.memory);
+      // Awaited: a save still running when the process stops would fail unseen and crash it.
+      await memoryFile.save(tick.memory);
       await history.recordTick({ now: tick.at, snapshot: tick.snapshot, actions: tick.actions });
     },
     secretVersions: (refs) => secretVersions(secrets, refs),

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,23 @@ describe('the plan memory file', () => {
     writeFileSync(memoryFile.file, 'tampered');
     await memoryFile.save(learned);
     expect(readFileSync(memoryFile.file, 'utf8')).toBe('tampered');
+  });
+
+  it('reports a save that fails instead of throwing, and saves it at the next try', async () => {
+    const config = configIn();
+    const problems: string[] = [];
+    const memoryFile = new PlanMemoryFile(config, (p) => problems.push(p));
+    // Where the file should go, a plain file stands in for the folder: the write fails.
+    rmSync(path.dirname(config), { recursive: true });
+    writeFileSync(path.dirname(config), 'not a folder');
+    await expect(memoryFile.save(learned)).resolves.toBeUndefined();
+    expect(problems).toEqual([
+      expect.stringMatching(/could not be saved \(.+\); it is saved again at the next tick$/),
+    ]);
+    rmSync(path.dirname(config));
+    mkdirSync(path.dirname(config));
+    await memoryFile.save(learned);
+    expect(JSON.parse(readFileSync(memoryFile.file, 'utf8')).hosts['bot-01'].bootLeadMs).toBe(95_000);
   });
 
   it('reports and ignores a missing, malformed or newer-version file, never failing the start', () => {
