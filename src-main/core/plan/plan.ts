@@ -123,9 +123,19 @@ export function plan(snapshot: Snapshot, config: Config, memory: PlanMemory, now
     });
   }
 
+  // Sessions this tick closes or whose host it stops are left alone: a repair there would be spent.
+  const stopping = new Set(actions.filter((a) => a.kind === 'powerOff').map((a) => a.hostId));
+  const closing = new Set(actions.flatMap((a) => (a.kind === 'closeSession' ? [a.key] : [])));
   if (complete)
-    notes.push(
-      ...watchSessionHealth(snapshot.sessions, fleet.groupByKey, tick.demand, tick.online, work, now),
+    actions.push(
+      ...watchSessionHealth(
+        snapshot.sessions.filter((s) => !stopping.has(s.hostId) && !closing.has(s.key)),
+        fleet.groupByKey,
+        tick.demand,
+        tick.online,
+        work,
+        now,
+      ),
     );
 
   const use = budgetUse(snapshot.spend, policy.monthlyBudget);

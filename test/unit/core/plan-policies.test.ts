@@ -260,6 +260,21 @@ describe('drain before stop', () => {
     expect(result.actions[1]!.reason).toMatch(/^Stopping bot-01: idle for 30 min/);
   });
 
+  it('a session on a host it stops is not also repaired (the repair would be spent on the stop)', () => {
+    const small = {
+      ...openSession('bot-01'),
+      screen: { width: 800, height: 600, reading: 'desktop' as const, changedAt: T0 - MIN },
+    };
+    const result = plan(
+      snapshot({ power: power({ 'bot-01': 'on' }), sessions: [small], readiness: answering('bot-01') }),
+      oneHost,
+      drained,
+      T0,
+    );
+    expect(kinds(result)).toEqual(['closeSession bot-01', 'powerOff bot-01']);
+    expect(result.memory.sessions.get('bot-01/bot')?.health).toBeUndefined();
+  });
+
   it('a power-off canceled by the re-check restarts the drain', () => {
     const off = {
       kind: 'powerOff' as const,
