@@ -102,7 +102,7 @@ export function createMetrics(port: ManagerPort): Metrics {
   });
   new Gauge({
     name: `${prefix}session_health`,
-    help: 'Open sessions by the health of their desktop (ok, login-screen, blank, wrong-size, frozen, runner-offline).',
+    help: 'Open sessions by the health of their desktop (ok, login-screen, lock-screen, blank, wrong-size, frozen, runner-offline).',
     labelNames: ['health'],
     registers,
     collect() {

@@ -1,4 +1,4 @@
-import { SESSION_HEALTH_STATES, SESSION_STATES } from '../core/session-driver.js';
+import { SCREEN_READINGS, SESSION_HEALTH_STATES, SESSION_STATES } from '../core/session-driver.js';
 import { z } from 'zod';
 import type { EventKind, ManagerEvent } from '../core/events.js';
 import { POWER_ERROR_KINDS } from '../core/power-driver.js';
@@ -70,7 +70,8 @@ const sessionViewSchema = z.object({
     .object({
       width: z.number(),
       height: z.number(),
-      reading: z.enum(['blank', 'login-screen', 'desktop']),
+      reading: z.enum(SCREEN_READINGS),
+      readingSince: z.number(),
       changedAt: z.number(),
     })
     .optional(),

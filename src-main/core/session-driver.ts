@@ -76,6 +76,7 @@ export interface SessionError {
 export const SESSION_HEALTH_STATES = [
   'ok',
   'login-screen',
+  'lock-screen',
   'blank',
   'wrong-size',
   'frozen',
@@ -83,15 +84,20 @@ export const SESSION_HEALTH_STATES = [
 ] as const;
 export type SessionHealthState = (typeof SESSION_HEALTH_STATES)[number];
 
+export const SCREEN_READINGS = ['blank', 'login-screen', 'lock-screen', 'desktop'] as const;
+export type ScreenReading = (typeof SCREEN_READINGS)[number];
+
 /** What the session's screen shows, from the frames the driver already receives (no extra connection). */
 export interface ScreenFacts {
   /** The desktop's real size (a server may ignore the size asked for). */
   width: number;
   height: number;
-  /** Uniform (black), a login or lock window, or a desktop. */
-  reading: 'blank' | 'login-screen' | 'desktop';
+  /** Uniform (black), a login window (xrdp's, Windows' sign-in), Windows' lock screen, or a desktop. */
+  reading: ScreenReading;
   /** Epoch ms the picture last changed (a region drawn), or the session opened. */
   changedAt: number;
+  /** Epoch ms the picture was first read as it reads now (a lock screen's clock changes it every minute). */
+  readingSince: number;
 }
 
 export interface SessionStatus {

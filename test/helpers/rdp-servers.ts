@@ -221,6 +221,8 @@ export interface ShadowServer {
   start(configDir?: string): Promise<void>;
   /** Runs an X client on the shared display (e.g. something that keeps the screen changing). */
   runOnDisplay(command: string, args: string[]): ChildProcess;
+  /** Shows a local HTML page full-screen on the display (Chromium in kiosk mode), until stopped. */
+  showPage(file: string): { stop(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -313,6 +315,33 @@ export async function startShadowServer(
       });
       clients.push(client);
       return client;
+    },
+    showPage(file) {
+      const profile = mkdtempSync(path.join(dir, 'chromium-'));
+      const { width = 1024, height = 768 } = options;
+      const browser = server.runOnDisplay(requireBinary('chromium'), [
+        '--no-sandbox',
+        '--test-type', // no bar warning of --no-sandbox over the page
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--password-store=basic',
+        `--user-data-dir=${profile}`,
+        '--window-position=0,0',
+        `--window-size=${width},${height}`,
+        '--kiosk',
+        `file://${file}`,
+      ]);
+      return {
+        async stop() {
+          // Chromium's renderer and helper processes are its children: stop them by PID too.
+          const helpers = browser.pid === undefined ? [] : descendants(browser.pid);
+          await stopProcess(browser);
+          killPids(helpers, 'SIGKILL');
+        },
+      };
     },
     async stop() {
       await Promise.all(clients.map((client) => stopProcess(client)));

@@ -17,6 +17,11 @@ export interface SessionHealth {
   reason: string;
 }
 
+/**
+ * A login or lock screen shown this long is where the session is, not a step of a logon or an unlock
+ * still going on (Windows shows its sign-in window briefly while it logs on).
+ */
+export const LOGIN_AFTER_MS = 20_000;
 /** A screen that stays uniformly one colour this long is blank, not a desktop still drawing. */
 export const BLANK_AFTER_MS = 60_000;
 /** A screen that does not change this long while a task runs is frozen. */
@@ -44,10 +49,16 @@ export function sessionHealth(
   if (session.state !== 'open' || !screen) return undefined;
   const { now } = facts;
   const still = now - screen.changedAt;
-  if (screen.reading === 'login-screen')
+  const shown = now - screen.readingSince;
+  if (screen.reading === 'login-screen' && shown >= LOGIN_AFTER_MS)
     return {
       state: 'login-screen',
-      reason: `the screen shows a login or lock window, not ${group.user}'s desktop`,
+      reason: `the screen has shown a login window for ${formatDuration(shown)}, not ${group.user}'s desktop`,
+    };
+  if (screen.reading === 'lock-screen' && shown >= LOGIN_AFTER_MS)
+    return {
+      state: 'lock-screen',
+      reason: `the screen has shown Windows' lock screen for ${formatDuration(shown)}: ${group.user}'s session is locked`,
     };
   if (screen.reading === 'blank' && still >= BLANK_AFTER_MS)
     return {
@@ -77,9 +88,9 @@ export function sessionHealth(
   return { state: 'ok', reason: 'the desktop is usable' };
 }
 
-/** A login window or a blank screen: no bot can work on it, so repairing it can cut nothing off. */
+/** A login or lock window or a blank screen: no bot can work on it, so repairing it cuts nothing off. */
 export function isUnusable(state: SessionHealthState): boolean {
-  return state === 'login-screen' || state === 'blank';
+  return state === 'login-screen' || state === 'lock-screen' || state === 'blank';
 }
 
 /** What a reconnect can put right, and what to change when it did not. */
@@ -87,7 +98,9 @@ const REPAIRS: Partial<Record<SessionHealthState, string>> = {
   'wrong-size':
     "make the host's display match the runner's size (a console session has the size of the VM's display; set the runner's width and height to it, or the display's resolution in Windows)",
   'login-screen':
-    "log on as the user by hand once: check the user's password, and that no lock screen, legal notice or password change waits at logon",
+    "log on as the user by hand once: check the user's password, and that no legal notice or password change waits at logon",
+  'lock-screen':
+    "stop the user's session from locking: no screen saver that locks on resume, no 'Interactive logon: Machine inactivity limit' policy, and no 'Always prompt for password upon connection' (it keeps a reconnect from unlocking)",
   blank:
     "check that the user's desktop starts at logon (explorer.exe or the session's program), and the host's display driver",
 };
@@ -150,7 +163,10 @@ export function watchSessionHealth(
         key: session.key,
         runnerIds: [...group.runnerIds],
         forRepair: health.state,
-        reason: `Reconnecting ${session.key} at ${group.width}×${group.height}: ${health.reason}`,
+        reason:
+          health.state === 'login-screen' || health.state === 'lock-screen'
+            ? `Logging ${session.key} on again (a reconnect with ${group.user}'s password logs on or unlocks): ${health.reason}`
+            : `Reconnecting ${session.key} at ${group.width}×${group.height}: ${health.reason}`,
       });
     } else if (
       !sm.health.alerted &&

@@ -1,6 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
-import { BLANK_AFTER_MS, sessionHealth } from '../../../src-main/core/policies/session-health.js';
+import path from 'node:path';
+import {
+  BLANK_AFTER_MS,
+  LOGIN_AFTER_MS,
+  sessionHealth,
+} from '../../../src-main/core/policies/session-health.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionSpec, SessionStatus } from '../../../src-main/core/session-driver.js';
 import { connectRdp, type Connector } from '../../../src-main/drivers/session/rdp/rdp-connection.js';
@@ -16,6 +21,7 @@ import {
 import { eventually } from '../../helpers/eventually.js';
 import { MemorySecrets } from '../../helpers/memory-secrets.js';
 
+const screens = path.resolve(import.meta.dirname, '../../fixtures/screens');
 const fastReconnect = { backoff: { initialMs: 200, maxMs: 1_000, factor: 2, jitter: 0 } };
 
 function spec(key: string, port: number, extra: Partial<SessionSpec> = {}): SessionSpec {
@@ -123,6 +129,44 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
       'blank',
     );
     await driver.close('nla/health');
+  });
+
+  it("reads Windows' lock and sign-in screens on the session's screen, by their layout", async () => {
+    const shadow = await server(startShadowServer());
+    const { driver } = track(setup());
+    expect(await driver.open(spec('nla/windows', shadow.port))).toMatchObject({ ok: true });
+    const screen = () => driver.list().find((session) => session.key === 'nla/windows')?.screen;
+    const group = {
+      key: 'nla/windows',
+      hostId: 'nla/windows',
+      user: TEST_USER,
+      passwordRef: 'host-password:test',
+      width: 1024,
+      height: 768,
+      runnerIds: ['r1'],
+      credentials: '',
+    };
+    const facts = { running: [], online: new Set(['r1']), lastOnlineAt: () => undefined };
+    for (const [page, reading] of [
+      ['windows-10-lock.html', 'lock-screen'],
+      ['windows-10-sign-in.html', 'login-screen'],
+    ] as const) {
+      const shown = shadow.showPage(path.join(screens, page));
+      try {
+        const seen = await eventually(
+          () => (screen()?.reading === reading ? screen() : undefined),
+          `${reading} on the session's screen`,
+          30_000,
+        );
+        const session = driver.list().find((s) => s.key === 'nla/windows')!;
+        expect(
+          sessionHealth(session, group, { ...facts, now: seen.readingSince + LOGIN_AFTER_MS })?.state,
+        ).toBe(reading);
+      } finally {
+        await shown.stop();
+      }
+    }
+    await driver.close('nla/windows');
   });
 
   it('takes a wrong password the host answers by closing NLA as a logon failure after one more try', async () => {

@@ -263,7 +263,13 @@ describe('drain before stop', () => {
   it('a session on a host it stops is not also repaired (the repair would be spent on the stop)', () => {
     const small = {
       ...openSession('bot-01'),
-      screen: { width: 800, height: 600, reading: 'desktop' as const, changedAt: T0 - MIN },
+      screen: {
+        width: 800,
+        height: 600,
+        reading: 'desktop' as const,
+        changedAt: T0 - MIN,
+        readingSince: T0 - MIN,
+      },
     };
     const result = plan(
       snapshot({ power: power({ 'bot-01': 'on' }), sessions: [small], readiness: answering('bot-01') }),

@@ -6,6 +6,7 @@ import { computeDemand } from '../../../src-main/core/demand.js';
 import {
   BLANK_AFTER_MS,
   FROZEN_AFTER_MS,
+  LOGIN_AFTER_MS,
   RUNNER_OFFLINE_AFTER_MS,
   sessionHealth,
   watchSessionHealth,
@@ -27,7 +28,14 @@ const group: SessionGroup = {
 function withScreen(screen: Partial<ScreenFacts>, at = T0 - 10 * MIN): SessionStatus {
   return {
     ...openSession('bot-01', 'bot', at),
-    screen: { width: 1280, height: 800, reading: 'desktop', changedAt: T0 - 10_000, ...screen },
+    screen: {
+      width: 1280,
+      height: 800,
+      reading: 'desktop',
+      changedAt: T0 - 10_000,
+      readingSince: T0 - 10 * MIN,
+      ...screen,
+    },
   };
 }
 
@@ -36,7 +44,14 @@ const healthy = { running: [], online: new Set(['fin-01']), lastOnlineAt: () => 
 describe('session health', () => {
   it.each([
     ['a desktop at the configured size, runner online', {}, healthy, 'ok'],
-    ['a login or lock window', { reading: 'login-screen' as const }, healthy, 'login-screen'],
+    ['a login window', { reading: 'login-screen' as const }, healthy, 'login-screen'],
+    ["Windows' lock screen", { reading: 'lock-screen' as const }, healthy, 'lock-screen'],
+    [
+      'a login window shown only a moment (a logon going on): not yet',
+      { reading: 'login-screen' as const, readingSince: T0 - LOGIN_AFTER_MS + 1_000 },
+      healthy,
+      'ok',
+    ],
     [
       'a uniform screen for longer than the threshold',
       { reading: 'blank' as const, changedAt: T0 - BLANK_AFTER_MS },

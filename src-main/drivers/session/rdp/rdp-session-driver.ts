@@ -271,11 +271,15 @@ export class RdpSessionDriver implements SessionDriver {
     if (!framebuffer || framebuffer.updates === 0) return undefined;
     if (entry.screen?.framebuffer === framebuffer && entry.screen.updates === framebuffer.updates)
       return entry.screen.facts;
+    const now = this.now();
+    const reading = readScreen(framebuffer);
+    const before = entry.screen?.facts;
     const facts: ScreenFacts = {
       width: framebuffer.width,
       height: framebuffer.height,
-      reading: readScreen(framebuffer),
-      changedAt: this.now(),
+      reading,
+      changedAt: now,
+      readingSince: before?.reading === reading ? before.readingSince : now,
     };
     entry.screen = { facts, framebuffer, updates: framebuffer.updates };
     return facts;

@@ -1,13 +1,16 @@
+import type { ScreenReading } from '../../../core/session-driver.js';
 import type { Framebuffer } from './framebuffer.js';
+import { readWindowsScreen } from './windows-screens.js';
 
 /**
- * What the first frames of a TLS-only session show, for hosts that do not say whether the logon
- * worked. Windows sends a logon notification (or a logon error) and needs none of this; xrdp sends
+ * What a session's screen shows: blank, a login window, Windows' lock screen, or a desktop. Read for
+ * the session's health, and from the first frames of a TLS-only session, for hosts that do not say
+ * whether the logon worked: Windows sends a logon notification (or a logon error); xrdp sends
  * neither: after a refused logon it stays on its own screen and draws its login or "Connection Log"
  * window there. That window is recognised by xrdp's window colours: a title bar in `blue` directly
  * above a body in `grey` (xrdp.ini; 009cb5 and dedede unless the host's administrator changed them).
+ * Windows' sign-in and lock screens are recognised by their layout (windows-screens.ts).
  */
-export type ScreenReading = 'blank' | 'login-screen' | 'desktop';
 
 interface Rgb {
   r: number;
@@ -28,7 +31,10 @@ const MAX_GAP_ROWS = 6;
 export function readScreen(framebuffer: Framebuffer): ScreenReading {
   const { width, height, data } = framebuffer;
   if (width === 0 || height === 0 || framebuffer.updates === 0 || isUniform(data)) return 'blank';
-  return showsXrdpWindow(framebuffer) ? 'login-screen' : 'desktop';
+  if (showsXrdpWindow(framebuffer)) return 'login-screen';
+  const windows = readWindowsScreen(framebuffer);
+  if (windows === 'sign-in') return 'login-screen';
+  return windows === 'lock' ? 'lock-screen' : 'desktop';
 }
 
 /** One colour all over, give or take what lossy codecs (RemoteFX tiles, 16-bit colour) add. */
