@@ -90,6 +90,7 @@ export async function run(): Promise<BenchRow[]> {
     tickNow: async () => undefined,
     history: async () => emptyHistory(),
     thumbnail: async () => undefined,
+    eventScreen: async () => undefined,
     checkHost: async () => ({ rdp: { ok: true }, cloud: { ok: true } }),
     sendTestNotification: async () => [],
     trustCertificate: async () => {

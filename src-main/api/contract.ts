@@ -152,6 +152,11 @@ export const operations = {
     }),
     output: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'PNG bytes'),
   },
+  /** The session's screen kept with an event about its desktop's health (`data.screen`). */
+  eventScreen: {
+    input: z.strictObject({ eventId: z.number().int().positive() }),
+    output: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'PNG bytes'),
+  },
   trustCertificate: {
     input: z.strictObject({
       hostId: idSchema,

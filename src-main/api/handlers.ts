@@ -236,6 +236,13 @@ export function createSessionManagerApi(port: ManagerPort): SessionManagerApi {
       return png;
     },
 
+    async eventScreen(value) {
+      const { eventId } = input('eventScreen', value);
+      const png = await port.eventScreen(eventId);
+      if (!png) throw new ApiError('not-found', `no screen kept for event ${eventId}`);
+      return png;
+    },
+
     async trustCertificate(value) {
       const { hostId, fingerprint } = input('trustCertificate', value);
       return port.trustCertificate({ hostId, ...(fingerprint !== undefined ? { fingerprint } : {}) });

@@ -48,6 +48,7 @@ export const httpRoutes: Record<OperationName, HttpRoute> = {
   resume: { method: 'POST', path: '/api/resume' },
   tickNow: { method: 'POST', path: '/api/tick' },
   thumbnail: { method: 'GET', path: '/api/thumbnail', numericQuery: ['maxWidth'], png: true },
+  eventScreen: { method: 'GET', path: '/api/events/screen', numericQuery: ['eventId'], png: true },
 };
 
 /** Server-sent events: `?after=<id>` (or the Last-Event-ID header on reconnect). */

@@ -98,6 +98,8 @@ export interface ManagerPort {
 
   /** PNG of a live session's screen, at most maxWidth wide; undefined when there is no such session. */
   thumbnail(sessionKey: string, maxWidth: number): Promise<Uint8Array | undefined>;
+  /** PNG of the screen kept with an event about a desktop's health; undefined when none is kept. */
+  eventScreen(eventId: number): Promise<Uint8Array | undefined>;
   /**
    * Tests a host with secrets read from `secrets`: logs on over RDP as its user (and off again), and
    * reads its cloud instance with its credentials (e.g. DescribeInstances). Nothing is stored.

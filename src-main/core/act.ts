@@ -4,7 +4,7 @@ import { isDestructive } from './actions.js';
 import { runBounded } from './bounded.js';
 import { messageOf, TimeoutError, withTimeout, type Clock, type Timer } from './clock.js';
 import { computeDemand } from './demand.js';
-import type { NewEvent } from './events.js';
+import type { EventKind, ManagerEvent, NewEvent } from './events.js';
 import { fleetOf } from './fleet.js';
 import type { PlanMemory } from './memory.js';
 import { observeQueue } from './observe.js';
@@ -22,7 +22,12 @@ export interface Actors {
   sessions: SessionDriver;
   clock: Clock;
   timer: Timer;
-  emit: (event: NewEvent) => void;
+  emit: (event: NewEvent) => ManagerEvent | void;
+  /**
+   * Keeps the session's screen as the evidence of an event about its health (the event says
+   * `data.screen`); absent: no screen is kept.
+   */
+  keepScreen?: (eventId: number, png: Uint8Array) => Promise<void>;
   /** Host groups acted on at once. */
   concurrency: number;
   /** A driver call that takes longer fails with a timeout. */
@@ -232,27 +237,48 @@ function failed(
   };
 }
 
+/** Events about a desktop's health keep its screen as it was when they were said. */
+const SCREEN_EVIDENCE: ReadonlySet<EventKind> = new Set(['session.unhealthy', 'session.repair-failed']);
+/** Wide enough to read a dialog's title, small enough to keep a hundred. */
+export const EVIDENCE_WIDTH = 640;
+
 async function announce(
   actors: Actors,
   action: Extract<Action, { kind: 'alert' | 'note' | 'markFailed' }>,
 ): Promise<void> {
   if (action.kind === 'markFailed') return; // its alert, which plan sends with it, carries the event
-  emit(actors, {
+  const screen =
+    action.sessionKey && SCREEN_EVIDENCE.has(action.event)
+      ? await screenOf(actors, action.sessionKey)
+      : undefined;
+  const event = emit(actors, {
     kind: action.event,
     severity: action.severity,
     message: action.reason,
     ...(action.hostId ? { hostId: action.hostId } : {}),
     ...(action.runnerId ? { runnerId: action.runnerId } : {}),
     ...(action.sessionKey ? { sessionKey: action.sessionKey } : {}),
+    ...(screen ? { data: { screen: true } } : {}),
   });
+  if (screen && event) await actors.keepScreen!(event.id, screen);
   // The event is the one fact: notifications (the orchestrator's alerts among them) are raised from
   // it by the notification dispatcher, once per transition, never a second time from here.
+}
+
+/** The session's screen now, when screens are kept; a screen that cannot be had is no evidence. */
+async function screenOf(actors: Actors, sessionKey: string): Promise<Uint8Array | undefined> {
+  if (!actors.keepScreen) return undefined;
+  try {
+    return await bounded(actors, actors.sessions.thumbnail(sessionKey, EVIDENCE_WIDTH), 'the screen');
+  } catch {
+    return undefined;
+  }
 }
 
 function bounded<T>(actors: Actors, promise: Promise<T>, what: string): Promise<T> {
   return withTimeout(promise, actors.actionTimeoutMs, what, actors.timer);
 }
 
-function emit(actors: Actors, event: Omit<NewEvent, 'at'>): void {
-  actors.emit({ at: actors.clock.now(), ...event } as NewEvent);
+function emit(actors: Actors, event: Omit<NewEvent, 'at'>): ManagerEvent | void {
+  return actors.emit({ at: actors.clock.now(), ...event } as NewEvent);
 }

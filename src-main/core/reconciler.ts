@@ -49,6 +49,8 @@ interface ReconcilerOptions {
   secretVersions?: (refs: readonly string[]) => Promise<ReadonlyMap<string, string>>;
   /** This month's spend so far (from the history), for the monthly budget; read once per tick. */
   spend?: () => MonthSpend | undefined;
+  /** Keeps a session's screen as the evidence of an event about its health (see act.ts). */
+  keepScreen?: (eventId: number, png: Uint8Array) => Promise<void>;
   /** Called after each tick that acted, with what it did and the memory it left (e.g. to save it). */
   onTick?: (report: TickReport) => Promise<void> | void;
 }
@@ -338,8 +340,8 @@ export class Reconciler {
   }
 
   /** Every event of the core passes here: it gets its time and the runners it concerns. */
-  private emit(event: NewEvent): void {
-    this.options.events.append(withConcern({ at: this.clock.now(), ...event }, fleetOf(this.config)));
+  private emit(event: NewEvent): ManagerEvent | void {
+    return this.options.events.append(withConcern({ at: this.clock.now(), ...event }, fleetOf(this.config)));
   }
 
   private describeConfig(): string {

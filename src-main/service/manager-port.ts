@@ -10,6 +10,7 @@ import type { SecretStore } from '../secrets/secret-store.js';
 import { apiTrustOperation, CertificateTrust } from './certificate-trust.js';
 import { checkHost } from './connection-checks.js';
 import type { Counters } from './counters.js';
+import type { ScreenEvidence } from './screen-evidence.js';
 
 interface ManagerPortParts {
   reconciler: Reconciler;
@@ -17,6 +18,7 @@ interface ManagerPortParts {
   events: EventLog;
   counters: Counters;
   sessions: SessionDriver;
+  screens: ScreenEvidence;
   secrets: SecretStore;
   store: ConfigStore;
   dispatcher: NotificationDispatcher;
@@ -56,6 +58,7 @@ export function createManagerPort(parts: ManagerPortParts): ManagerPort {
     },
     history: (from, to) => parts.history.read(from, to),
     thumbnail: (key, maxWidth) => parts.sessions.thumbnail(key, maxWidth),
+    eventScreen: (eventId) => parts.screens.read(eventId),
     checkHost: (host, secrets) => (parts.checkHost ?? checkHost)(host, secrets, parts.powerDeps),
     sendTestNotification: (sink?: NotificationSinkName) => parts.dispatcher.sendTest(sink),
     trustCertificate: apiTrustOperation(trust, () => parts.onConfigChanged()),

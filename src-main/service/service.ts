@@ -28,6 +28,7 @@ import { PlanMemoryFile } from './plan-memory-file.js';
 import { removeServiceFile, writeServiceFile } from './service-file.js';
 import { createManagerPort } from './manager-port.js';
 import { OrchestratorSlot } from './orchestrator-slot.js';
+import { ScreenEvidence } from './screen-evidence.js';
 
 interface ServiceOptions {
   /** The config file (resolveConfigPath()). */
@@ -161,8 +162,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       spend = new MonthSpendTracker(initial, pricesOf(config));
     })());
   if (config.policy.monthlyBudget) await startSpend();
+  // The screens kept with events about a desktop's health, beside the event log.
+  const screens = new ScreenEvidence(path.join(dataDir, 'screens'), (problem) =>
+    logger.error({ module: 'screens' }, problem),
+  );
   const reconciler = new Reconciler({
     config,
+    keepScreen: (eventId, png) => screens.save(eventId, png),
     spend: () => {
       if (!config.policy.monthlyBudget) return undefined;
       void startSpend(); // a budget set since the start: its spend counts from the next ticks
@@ -224,6 +230,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     events,
     counters,
     sessions,
+    screens,
     secrets,
     store,
     dispatcher,

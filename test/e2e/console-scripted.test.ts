@@ -276,6 +276,7 @@ describe('web console over a scripted manager', () => {
       hostId: 'bot-01',
       sessionKey: 'bot-01/botuser',
       message: `Session bot-01/botuser is not usable (runner-offline): ${offline}`,
+      data: { screen: true },
     });
     await session
       .getByTestId('session-health-bot-01/botuser')
@@ -287,6 +288,14 @@ describe('web console over a scripted manager', () => {
       .getByTestId('desktop-health-bot-01/botuser')
       .filter({ hasText: 'Desktop of botuser: runner-offline.' })
       .waitFor();
+    // The event keeps the screen as it was: shown in the event log when asked for.
+    await go(href('events'), 'Event log');
+    const said = page().getByTestId('event-row').filter({ hasText: 'is not usable (runner-offline)' });
+    await said.getByRole('button', { name: 'Show the screen' }).click();
+    const kept = said.getByRole('img', { name: 'The screen of bot-01/botuser when this was said' });
+    await kept.waitFor();
+    expect(await kept.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(640);
+    await go(href('overview'), 'Overview');
     manager.sessions.set('bot-01/botuser', {
       ...manager.sessions.get('bot-01/botuser')!,
       health: { state: 'ok', reason: 'the desktop is usable', since: manager.now },

@@ -19,6 +19,7 @@ import { useApi } from '../../api/ApiProvider.js';
 import { errorText } from '../../lib/errors.js';
 import { dateTime } from '../../lib/format.js';
 import { useLive } from '../../store/live-store.js';
+import { EventScreen } from './EventScreen.js';
 import { emptyForm, idsOf, kindsOf, queryOf, type EventForm } from './filter-events.js';
 
 /** The newest this many matches are shown (the export has every retained one). */
@@ -185,6 +186,7 @@ export function EventsView() {
                 <Table.Td>{runnersOf(event).join(', ')}</Table.Td>
                 <Table.Td>
                   <Text size="sm">{event.message}</Text>
+                  <EventScreen event={event} />
                 </Table.Td>
               </Table.Tr>
             ))}

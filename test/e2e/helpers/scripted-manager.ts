@@ -156,19 +156,14 @@ export class ScriptedManager implements ManagerPort {
   async thumbnail(sessionKey: string, maxWidth: number): Promise<Uint8Array | undefined> {
     const session = this.sessions.get(sessionKey);
     if (!session || session.state !== 'open') return undefined;
-    const width = Math.min(maxWidth, session.width);
-    const height = Math.round((width * session.height) / session.width);
-    const png = new PNG({ width, height });
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        const taskbar = y > height * 0.93;
-        png.data[i] = taskbar ? 30 : 0;
-        png.data[i + 1] = taskbar ? 30 : Math.round(90 + (80 * y) / height);
-        png.data[i + 2] = taskbar ? 40 : Math.round(150 + (100 * x) / width);
-        png.data[i + 3] = 255;
-      }
-    return new Uint8Array(PNG.sync.write(png));
+    return picture(session, maxWidth);
+  }
+
+  /** Events that say they keep a screen have one: the session's picture, as it is now. */
+  async eventScreen(eventId: number): Promise<Uint8Array | undefined> {
+    const event = this.log.find((e) => e.id === eventId && e.data?.screen === true);
+    const session = event?.sessionKey ? this.sessions.get(event.sessionKey) : undefined;
+    return session ? picture(session, 640) : undefined;
   }
 
   /** The logon passes when something answers on the host's port (this fake has no RDP servers). */
@@ -217,4 +212,21 @@ export class ScriptedManager implements ManagerPort {
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A desktop-like picture of the session's screen (a gradient and a taskbar), at most maxWidth wide. */
+function picture(session: { width: number; height: number }, maxWidth: number): Uint8Array {
+  const width = Math.min(maxWidth, session.width);
+  const height = Math.round((width * session.height) / session.width);
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const taskbar = y > height * 0.93;
+      png.data[i] = taskbar ? 30 : 0;
+      png.data[i + 1] = taskbar ? 30 : Math.round(90 + (80 * y) / height);
+      png.data[i + 2] = taskbar ? 40 : Math.round(150 + (100 * x) / width);
+      png.data[i + 3] = 255;
+    }
+  return new Uint8Array(PNG.sync.write(png));
 }

@@ -34,6 +34,8 @@ export class FakeManager implements ManagerPort {
     cloud: host.protocol === 'rdp' ? { ok: true, skipped: true } : { ok: true },
   });
   thumbnails = new Map<string, Uint8Array>();
+  /** The screens kept with events, by event id. */
+  eventScreens = new Map<number, Uint8Array>();
   /** What history() answers (every record, whatever the period: the API filters nothing itself). */
   historyRecords: HistoryRecords = emptyHistory();
   presented = new Map<string, string>();
@@ -109,6 +111,10 @@ export class FakeManager implements ManagerPort {
   async thumbnail(key: string, maxWidth: number) {
     this.calls.push(`thumbnail:${key}:${maxWidth}`);
     return this.thumbnails.get(key);
+  }
+  async eventScreen(eventId: number) {
+    this.calls.push(`eventScreen:${eventId}`);
+    return this.eventScreens.get(eventId);
   }
   checkHost(host: HostConfig, secrets: SecretReader) {
     return this.hostCheck(host, secrets);

@@ -43,6 +43,7 @@ export class FakeManager implements ManagerPort {
   readonly calls: string[] = [];
   current: ManagerState = baseState();
   thumbnails = new Map<string, Uint8Array>();
+  eventScreens = new Map<number, Uint8Array>();
   private readonly log: ManagerEvent[] = [];
   private readonly listeners = new Set<(event: ManagerEvent) => void>();
   private nextId = 1;
@@ -99,6 +100,10 @@ export class FakeManager implements ManagerPort {
   async thumbnail(key: string, maxWidth: number) {
     this.calls.push(`thumbnail:${key}:${maxWidth}`);
     return this.thumbnails.get(key);
+  }
+  async eventScreen(eventId: number) {
+    this.calls.push(`eventScreen:${eventId}`);
+    return this.eventScreens.get(eventId);
   }
   async checkHost(): Promise<HostCheck> {
     return { rdp: { ok: true, detail: 'logged on' }, cloud: { ok: true, detail: 'checked' } };

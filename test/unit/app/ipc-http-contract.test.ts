@@ -63,6 +63,9 @@ const steps: Step[] = [
   ['tickNow', (api) => api.tickNow()],
   ['thumbnail', (api) => api.thumbnail({ sessionKey: 'bot-01/bot', maxWidth: 64 })],
   ['thumbnail missing', (api) => api.thumbnail({ sessionKey: 'none' })],
+  ['eventScreen', (api) => api.eventScreen({ eventId: 7 })],
+  ['eventScreen missing', (api) => api.eventScreen({ eventId: 8 })],
+  ['eventScreen bad', (api) => api.eventScreen({ eventId: 0 })],
   ['sendTestNotification', (api) => api.sendTestNotification({ sink: 'desktop' })],
   ['testOrchestrator bad', (api) => api.testOrchestrator({ timeoutSeconds: -1 })],
   ['testOrchestrator', (api) => api.testOrchestrator({})],
@@ -93,6 +96,7 @@ function seed(manager: FakeManager) {
   });
   manager.emit({ kind: 'info', severity: 'info', message: 'hello' });
   manager.thumbnails.set('bot-01/bot', new Uint8Array([1, 2, 3]));
+  manager.eventScreens.set(7, new Uint8Array([4, 5, 6]));
 }
 
 describe('IPC-backed and HTTP-backed APIs', () => {
@@ -154,6 +158,9 @@ describe('IPC-backed and HTTP-backed APIs', () => {
     });
     expect(seen.get('thumbnail')).toEqual({ bytes: [1, 2, 3] });
     expect(seen.get('thumbnail missing')).toMatchObject({ code: 'not-found' });
+    expect(seen.get('eventScreen')).toEqual({ bytes: [4, 5, 6] });
+    expect(seen.get('eventScreen missing')).toMatchObject({ code: 'not-found' });
+    expect(seen.get('eventScreen bad')).toMatchObject({ code: 'bad-request' });
     expect(seen.get('removeHost again')).toMatchObject({ code: 'not-found' });
     expect(seen.get('listEvents')).toMatchObject([{ kind: 'host.failed' }]);
     // Every operation of the contract is exercised at least once.
@@ -178,8 +185,9 @@ describe('IPC-backed and HTTP-backed APIs', () => {
       fetch: async () =>
         new Response(JSON.stringify(bogus), { headers: { 'content-type': 'application/json' } }),
     });
-    // Not thumbnail or exportEvents: over HTTP their reply is the file itself (PNG bytes, text).
-    for (const name of operationNames.filter((name) => name !== 'thumbnail' && name !== 'exportEvents')) {
+    // Not the screens or exportEvents: over HTTP their reply is the file itself (PNG bytes, text).
+    const files = ['thumbnail', 'eventScreen', 'exportEvents'];
+    for (const name of operationNames.filter((name) => !files.includes(name))) {
       const input =
         name === 'removeHost' || name === 'editHost' || name === 'releaseRunner' || name === 'editRunner'
           ? { id: 'x' }
