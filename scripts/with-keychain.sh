@@ -14,6 +14,10 @@ done
 KEYRING_HOME=$(mktemp -d)
 export SM_REAL_HOME="${HOME:-}"
 export HOME="$KEYRING_HOME" XDG_DATA_HOME="$KEYRING_HOME/.local/share" XDG_CONFIG_HOME="$KEYRING_HOME/.config"
+# The keyring's control socket lives in the runtime dir: a private one keeps two runs side by side
+# (a developer's and CI's) from reaching each other's keyring.
+export XDG_RUNTIME_DIR="$KEYRING_HOME/run"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
 bus_pid=''
 keyring_pid=''
 child=''
