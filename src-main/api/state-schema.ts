@@ -78,6 +78,10 @@ const sessionViewSchema = z.object({
   health: z
     .object({ state: z.enum(SESSION_HEALTH_STATES), reason: z.string(), since: z.number() })
     .optional(),
+  /** While a task runs on the session: how often its screen changed between looks (the busy signal). */
+  busy: z
+    .object({ since: z.number(), looks: z.number(), changedLooks: z.number(), changedAt: z.number() })
+    .optional(),
 });
 
 export const managerStateSchema = z.object({

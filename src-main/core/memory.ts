@@ -87,6 +87,19 @@ export interface SessionMemory {
   };
   /** Epoch ms all its runners were last seen online. */
   runnersOnlineAt?: number;
+  /** While a runner of the session runs a task: how alive its screen is (policies/session-health.ts). */
+  busy?: ScreenActivity;
+}
+
+/** The busy signal: how often the screen changed between looks while a task ran. Never stops anything. */
+export interface ScreenActivity {
+  /** Epoch ms of the first look with a task running. */
+  since: number;
+  looks: number;
+  /** Looks at which the screen had changed since the look before. */
+  changedLooks: number;
+  /** Epoch ms the screen last changed, as of the last look. */
+  changedAt: number;
 }
 
 export interface PlanMemory {
@@ -267,6 +280,9 @@ const sessionMemorySchema = z.object({
     })
     .optional(),
   runnersOnlineAt: z.number().optional(),
+  busy: z
+    .object({ since: z.number(), looks: z.number(), changedLooks: z.number(), changedAt: z.number() })
+    .optional(),
 });
 const memoryJsonSchema = z.object({
   version: z.literal(MEMORY_VERSION),

@@ -1,4 +1,5 @@
 import type { PowerErrorKind, PowerState } from './power-driver.js';
+import type { ScreenActivity } from './memory.js';
 import type { SessionHealthState, SessionStatus } from './session-driver.js';
 
 /** The current state of everything, as one object: served by the API, IPC, the UI and the tray. */
@@ -69,6 +70,8 @@ export interface SessionView extends Omit<SessionStatus, 'error'> {
   blocked?: string;
   /** Whether its desktop is usable, why not, and since when (epoch ms). */
   health?: { state: SessionHealthState; reason: string; since: number };
+  /** While a task runs on it: how often its screen changed between looks (the busy signal). */
+  busy?: ScreenActivity;
 }
 
 export interface MonthlyBudgetView {

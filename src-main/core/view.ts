@@ -191,6 +191,7 @@ function sessionView(session: SessionStatus, memory: PlanMemory): SessionView {
     const { state, reason, since } = sm.health;
     view.health = { state, reason, since };
   }
+  if (sm?.busy && session.state === 'open') view.busy = { ...sm.busy };
   return view;
 }
 

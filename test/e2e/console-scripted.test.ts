@@ -269,6 +269,7 @@ describe('web console over a scripted manager', () => {
     manager.sessions.set('bot-01/botuser', {
       ...manager.sessions.get('bot-01/botuser')!,
       health: { state: 'runner-offline', reason: offline, since: manager.now },
+      busy: { since: manager.now - 12 * 60_000, looks: 48, changedLooks: 40, changedAt: manager.now - 3_000 },
     });
     manager.emit({
       kind: 'session.unhealthy',
@@ -283,6 +284,11 @@ describe('web console over a scripted manager', () => {
       .filter({ hasText: 'runner-offline' })
       .waitFor();
     await session.getByText(offline).waitFor();
+    // The busy signal: how alive the screen is while the task runs.
+    await session
+      .getByTestId('session-busy-bot-01/botuser')
+      .filter({ hasText: 'the screen changed at 40 of 48 looks' })
+      .waitFor();
     await go(href('overview'), 'Overview');
     await card()
       .getByTestId('desktop-health-bot-01/botuser')

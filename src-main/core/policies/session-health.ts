@@ -1,8 +1,8 @@
 import type { Action } from '../actions.js';
 import type { Demand } from '../demand.js';
 import type { SessionGroup } from '../fleet.js';
-import { sessionMemoryOf, type WorkingMemory } from '../memory.js';
-import type { SessionHealthState, SessionStatus } from '../session-driver.js';
+import { sessionMemoryOf, type ScreenActivity, type WorkingMemory } from '../memory.js';
+import type { ScreenFacts, SessionHealthState, SessionStatus } from '../session-driver.js';
 import { formatDuration } from '../words.js';
 
 /**
@@ -93,6 +93,18 @@ export function isUnusable(state: SessionHealthState): boolean {
   return state === 'login-screen' || state === 'lock-screen' || state === 'blank';
 }
 
+/** The busy signal after one more look at the screen while a task runs. */
+function lookAgain(busy: ScreenActivity | undefined, screen: ScreenFacts, now: number): ScreenActivity {
+  if (!busy) return { since: now, looks: 1, changedLooks: 0, changedAt: screen.changedAt };
+  const changed = screen.changedAt > busy.changedAt;
+  return {
+    since: busy.since,
+    looks: busy.looks + 1,
+    changedLooks: busy.changedLooks + (changed ? 1 : 0),
+    changedAt: screen.changedAt,
+  };
+}
+
 /** What a reconnect can put right, and what to change when it did not. */
 const REPAIRS: Partial<Record<SessionHealthState, string>> = {
   'wrong-size':
@@ -127,6 +139,7 @@ export function watchSessionHealth(
     const sm = sessionMemoryOf(memory, session.key);
     if (group.runnerIds.every((id) => online.has(id))) sm.runnersOnlineAt = now;
     const running = group.runnerIds.filter((id) => (demand.byRunner.get(id)?.running ?? 0) > 0);
+    sm.busy = session.screen && running.length > 0 ? lookAgain(sm.busy, session.screen, now) : undefined;
     const health = sessionHealth(session, group, {
       running,
       online,

@@ -95,6 +95,13 @@ function SessionCard({ session, now, onEnlarge }: { session: SessionView; now: n
             : `Since ${dateTime(session.since)}`}
         </Text>
         <Text size="sm">Reconnects: {session.reconnects}</Text>
+        {session.busy && (
+          <Text size="sm" className="tabular" data-testid={`session-busy-${session.key}`}>
+            Task running {duration(now - session.busy.since)}: the screen changed at{' '}
+            {session.busy.changedLooks} of {session.busy.looks} looks, last{' '}
+            {duration(Math.max(0, now - session.busy.changedAt))} ago
+          </Text>
+        )}
         <Text
           size="sm"
           c={

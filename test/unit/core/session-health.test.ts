@@ -191,6 +191,31 @@ describe('session health', () => {
       expect(kindsOf(locked)).toEqual(['note session.unhealthy', 'closeSession']);
     });
 
+    it('records how often the screen changes while a task runs (the busy signal), and forgets it after', () => {
+      const memory = workingCopy(emptyMemory(), fleet);
+      const look = (changedAt: number, now: number, running = true) =>
+        watchSessionHealth(
+          [session({ changedAt })],
+          fleet.groupByKey,
+          demandOf(running),
+          new Set(['fin-01']),
+          memory,
+          now,
+        );
+      look(T0 - 5_000, T0);
+      look(T0 + 10_000, T0 + 15_000); // changed
+      look(T0 + 10_000, T0 + 30_000); // still
+      look(T0 + 40_000, T0 + 45_000); // changed
+      expect(memory.sessions.get(group.key)?.busy).toEqual({
+        since: T0,
+        looks: 4,
+        changedLooks: 2,
+        changedAt: T0 + 40_000,
+      });
+      look(T0 + 40_000, T0 + 60_000, false);
+      expect(memory.sessions.get(group.key)?.busy).toBeUndefined();
+    });
+
     it('a frozen screen or an offline runner is said, never repaired', () => {
       const memory = workingCopy(emptyMemory(), fleet);
       const frozen = watchSessionHealth(
