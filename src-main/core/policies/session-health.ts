@@ -39,7 +39,11 @@ export interface HealthFacts {
   now: number;
 }
 
-/** The health of an open session; undefined when it is not open or its screen has not been seen yet. */
+/**
+ * The health of an open session; undefined when it is not open, its screen has not been seen yet, or
+ * what it shows is not settled (a login window or a blank screen shown only a moment): the health it
+ * had stands meanwhile, so a problem that is back after a reconnect is the same spell, not a new one.
+ */
 export function sessionHealth(
   session: SessionStatus,
   group: SessionGroup,
@@ -50,17 +54,21 @@ export function sessionHealth(
   const { now } = facts;
   const still = now - screen.changedAt;
   const shown = now - screen.readingSince;
-  if (screen.reading === 'login-screen' && shown >= LOGIN_AFTER_MS)
+  const settling =
+    ((screen.reading === 'login-screen' || screen.reading === 'lock-screen') && shown < LOGIN_AFTER_MS) ||
+    (screen.reading === 'blank' && still < BLANK_AFTER_MS);
+  if (settling) return undefined;
+  if (screen.reading === 'login-screen')
     return {
       state: 'login-screen',
       reason: `the screen has shown a login window for ${formatDuration(shown)}, not ${group.user}'s desktop`,
     };
-  if (screen.reading === 'lock-screen' && shown >= LOGIN_AFTER_MS)
+  if (screen.reading === 'lock-screen')
     return {
       state: 'lock-screen',
       reason: `the screen has shown Windows' lock screen for ${formatDuration(shown)}: ${group.user}'s session is locked`,
     };
-  if (screen.reading === 'blank' && still >= BLANK_AFTER_MS)
+  if (screen.reading === 'blank')
     return {
       state: 'blank',
       reason: `the screen has been uniformly one colour for ${formatDuration(still)}`,

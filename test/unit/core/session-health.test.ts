@@ -47,10 +47,10 @@ describe('session health', () => {
     ['a login window', { reading: 'login-screen' as const }, healthy, 'login-screen'],
     ["Windows' lock screen", { reading: 'lock-screen' as const }, healthy, 'lock-screen'],
     [
-      'a login window shown only a moment (a logon going on): not yet',
+      'a login window shown only a moment (a logon going on): not known yet',
       { reading: 'login-screen' as const, readingSince: T0 - LOGIN_AFTER_MS + 1_000 },
       healthy,
-      'ok',
+      undefined,
     ],
     [
       'a uniform screen for longer than the threshold',
@@ -59,10 +59,10 @@ describe('session health', () => {
       'blank',
     ],
     [
-      'a uniform screen just drawn: not yet',
+      'a uniform screen just drawn: not known yet',
       { reading: 'blank' as const, changedAt: T0 - 5_000 },
       healthy,
-      'ok',
+      undefined,
     ],
     ['a screen of another size than configured', { width: 1024, height: 768 }, healthy, 'wrong-size'],
     [
@@ -189,6 +189,21 @@ describe('session health', () => {
         T0 + 15_000,
       );
       expect(kindsOf(locked)).toEqual(['note session.unhealthy', 'closeSession']);
+    });
+
+    it('a login window back after the reconnect is the same spell: no return to health between, one alert', () => {
+      const memory = workingCopy(emptyMemory(), fleet);
+      const watch = (s: SessionStatus, now: number) =>
+        watchSessionHealth([s], fleet.groupByKey, demandOf(false), new Set(['fin-01']), memory, now);
+      const locked = session({ reading: 'lock-screen', readingSince: T0 - LOGIN_AFTER_MS });
+      expect(kindsOf(watch(locked, T0))).toEqual(['note session.unhealthy', 'closeSession']);
+      // Opened again at T0 + 10 s: the lock screen is back, but only a moment: nothing is said yet.
+      const again = (now: number) =>
+        watch(session({ reading: 'lock-screen', readingSince: T0 + 12_000 }, T0 + 10_000), now);
+      expect(again(T0 + 15_000)).toEqual([]);
+      expect(memory.sessions.get(group.key)?.health?.state).toBe('lock-screen');
+      expect(kindsOf(again(T0 + 12_000 + LOGIN_AFTER_MS))).toEqual(['alert session.repair-failed']);
+      expect(again(T0 + 60_000)).toEqual([]);
     });
 
     it('records how often the screen changes while a task runs (the busy signal), and forgets it after', () => {
