@@ -2,6 +2,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchRow } from './bench-row.js';
+import type { SessionGroup } from '../src-main/core/fleet.js';
+import { sessionHealth, type HealthFacts } from '../src-main/core/policies/session-health.js';
 import type { SessionSpec } from '../src-main/core/session-driver.js';
 import { createRdpSessionDriver } from '../src-main/drivers/session/rdp/index.js';
 import { loadIronRdp } from '../src-main/drivers/session/rdp/ironrdp-loader.js';
@@ -12,13 +14,36 @@ import { portAnswers, startXrdp } from '../test/helpers/rdp-servers.js';
  * Kept-alive sessions on xrdp through the product's session driver (TLS + autologon, the same code the
  * service runs): the time from the RDP port answering to the driver reporting the session logged in, and
  * the memory and CPU each idle kept session costs this process, with 10 sessions (10 Unix users: xrdp
- * gives each user one session). The sessions are measured in a process of their own, started for this:
+ * gives each user one session), their desktops' health looked at every 2 s as the service does. The sessions are measured in a process of their own, started for this:
  * memory figures taken in a process that other benches already grew would mean nothing.
  */
 const area = 'rdp:xrdp';
 const SESSIONS = 10;
 const PASSWORD = 'B3nch-Passw0rd!';
 const user = (n: number) => `smbench${n}`;
+/** The service looks every poll (15 s by default); more often here, to be on the safe side. */
+const LOOK_EVERY_MS = 2_000;
+
+/** The session group each bench session belongs to, at the size it asks for. */
+function groupOf(key: string): SessionGroup {
+  const name = key.slice('bench/'.length);
+  return {
+    key,
+    hostId: 'bench',
+    user: name,
+    passwordRef: 'host-password:bench',
+    width: 1280,
+    height: 800,
+    runnerIds: [`runner-${name}`],
+    credentials: '',
+  };
+}
+
+/** No task runs, and every runner is online (the bench has no orchestrator). */
+function healthFacts(): HealthFacts {
+  const online = new Set(Array.from({ length: SESSIONS }, (_, i) => `runner-${user(i + 1)}`));
+  return { running: [], online, lastOnlineAt: () => Date.now(), now: Date.now() };
+}
 
 function ensureUser(name: string): void {
   try {
@@ -95,9 +120,24 @@ async function measure(): Promise<BenchRow[]> {
       rssAfter.push(rssMb());
     }
     await sleep(2_000);
+    // As the service does every poll (more often here): list the sessions, which reads each screen
+    // that changed, and work out each desktop's health.
+    const healths = new Map<string, string>();
+    const look = () => {
+      for (const status of driver.list())
+        healths.set(
+          status.key,
+          sessionHealth(status, groupOf(status.key), healthFacts())?.state ?? 'unknown',
+        );
+    };
+    look();
+    const poller = setInterval(look, LOOK_EVERY_MS);
     const idleTen = await cpuShare(10_000);
+    clearInterval(poller);
     const open = driver.list().filter((status) => status.state === 'open').length;
     if (open !== SESSIONS) throw new Error(`${open} of ${SESSIONS} sessions stayed open`);
+    const unhealthy = [...healths].filter(([, state]) => state !== 'ok');
+    if (unhealthy.length > 0) throw new Error(`desktops not usable: ${JSON.stringify(unhealthy)}`);
     const perExtra = (rssAfter.at(-1)! - rssAfter[0]!) / (SESSIONS - 1);
     return [
       {
@@ -123,17 +163,17 @@ async function measure(): Promise<BenchRow[]> {
       },
       {
         area,
-        metric: `memory per idle kept session (${SESSIONS} sessions)`,
+        metric: `memory per idle kept session, health checked (${SESSIONS} sessions)`,
         value: perExtra,
         unit: 'MB',
         note: `RSS ${rssBase.toFixed(0)} → ${rssAfter.at(-1)!.toFixed(0)} MB`,
       },
       {
         area,
-        metric: `CPU per idle kept session (${SESSIONS} sessions)`,
+        metric: `CPU per idle kept session, health checked (${SESSIONS} sessions)`,
         value: Math.max(0, idleTen - idleBaseline) / SESSIONS,
         unit: '% core',
-        note: `${idleTen.toFixed(2)} % for all ${SESSIONS} over 10 s, baseline ${idleBaseline.toFixed(2)} %`,
+        note: `${idleTen.toFixed(2)} % for all ${SESSIONS} over 10 s with a health look every ${LOOK_EVERY_MS / 1000} s (all ok), baseline ${idleBaseline.toFixed(2)} %`,
       },
     ];
   } finally {

@@ -116,6 +116,48 @@ describe('session health, detected and repaired on a real server', { timeout: 12
     await reconciler.stop();
   });
 
+  it('a screen unchanged while a task runs: frozen, said once, never repaired, and clear once it moves', async () => {
+    shadow = await startShadowServer({ width: 1024, height: 768 });
+    shadow.runOnDisplay('xterm', ['-geometry', '80x24+10+10']);
+    let skew = 0;
+    const { reconciler, events, orchestrator } = await watched(shadow, 1024, 768, {
+      now: () => Date.now() + skew,
+    });
+    const said = (kind: EventKind) => events.list({}).filter((event) => event.kind === kind);
+    await eventually(
+      async () => {
+        await reconciler.tickNow();
+        return reconciler.state().sessions[0]?.health?.state === 'ok';
+      },
+      'the open session with a usable desktop',
+      60_000,
+    );
+    orchestrator.tasks = [task({ runnerId: 'fin-01', state: 'busy' })];
+    skew = 6 * 60_000; // the xterm draws nothing: six minutes without a change
+    await reconciler.tickNow();
+    await reconciler.tickNow();
+    expect(said('session.unhealthy')).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /\(frozen\): the screen has not changed for 6 min while fin-01 runs a task/,
+        ),
+      }),
+    ]);
+    expect(reconciler.state().sessions[0]?.busy).toMatchObject({ looks: 2, changedLooks: 0 });
+    expect(said('session.closed')).toEqual([]);
+    // Something moves on the screen: usable again, said once.
+    shadow.runOnDisplay('xterm', ['-geometry', '40x10+400+300']);
+    await eventually(
+      async () => {
+        await reconciler.tickNow();
+        return said('session.healthy').length === 1;
+      },
+      'the return to health',
+      30_000,
+    );
+    await reconciler.stop();
+  });
+
   it('a runner the orchestrator calls offline while its session is open: said once with what to change, never repaired', async () => {
     shadow = await startShadowServer({ width: 1024, height: 768 });
     shadow.runOnDisplay('xterm', ['-geometry', '80x24+10+10']);
