@@ -1,0 +1,228 @@
+import pg from 'pg';
+import { fairShare, preferenceOrder } from './fair-share.js';
+import {
+  CoordinationError,
+  type BeatInput,
+  type FleetLeases,
+  type Holding,
+  type LeaseBoard,
+} from './lease-board.js';
+
+export interface PostgresLeaseBoardOptions {
+  /** `postgres://user@host:port/db`; the password comes apart, from the secret store. */
+  url: string;
+  password?: string;
+  instanceId: string;
+  /** How long a lease and a heartbeat last without renewal (the database's clock). */
+  ttlMs: number;
+  /** Monotonic clock for `validUntil`; default performance.now. */
+  monotonic?: () => number;
+  /** A statement or connection that takes longer fails (then no lease is renewed). */
+  timeoutMs?: number;
+}
+
+/** Leases as rows with an expiry: `host_id` is the key, so one holder per host is the database's rule. */
+const SCHEMA = `
+create table if not exists sm_instances (
+  id text primary key,
+  heartbeat_at timestamptz not null,
+  sessions integer not null default 0
+);
+create table if not exists sm_leases (
+  host_id text primary key,
+  holder text not null,
+  expires_at timestamptz not null,
+  epoch bigint not null default 1
+);`;
+
+/**
+ * The lease board on PostgreSQL: every time is the database's (`now()`), so the instances' clocks may
+ * differ; a lease is claimed by one conditional upsert (free or expired only), which the row lock
+ * makes exclusive however many instances try at once. Why rows and not advisory locks, and the
+ * failure modes: docs/scale-out.md.
+ */
+export class PostgresLeaseBoard implements LeaseBoard {
+  readonly instanceId: string;
+  private readonly pool: pg.Pool;
+  private readonly ttlMs: number;
+  private readonly monotonic: () => number;
+  private schemaReady: Promise<void> | undefined;
+
+  constructor(options: PostgresLeaseBoardOptions) {
+    this.instanceId = options.instanceId;
+    this.ttlMs = options.ttlMs;
+    this.monotonic = options.monotonic ?? (() => performance.now());
+    const timeout = options.timeoutMs ?? Math.max(1_000, Math.floor(options.ttlMs / 4));
+    this.pool = new pg.Pool({
+      connectionString: withPassword(options.url, options.password),
+      max: 2,
+      connectionTimeoutMillis: timeout,
+      statement_timeout: timeout,
+      query_timeout: timeout,
+      idleTimeoutMillis: 30_000,
+    });
+    // A dropped idle connection (the server restarted) is not this process's crash: the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  async beat(input: BeatInput): Promise<Holding> {
+    const sentAt = this.monotonic();
+    const held = await this.transaction(async (client) => {
+      const me = this.instanceId;
+      const ttl = this.ttlMs;
+      await client.query(
+        `insert into sm_instances (id, heartbeat_at, sessions) values ($1, now(), $2)
+         on conflict (id) do update set heartbeat_at = now(), sessions = excluded.sessions`,
+        [me, input.sessions],
+      );
+      const live = await client.query<{ live: number }>(
+        `select count(*)::int as live from sm_instances where heartbeat_at > now() - $1 * interval '1 millisecond'`,
+        [ttl],
+      );
+      const instances = live.rows[0]?.live ?? 1;
+      // Hosts no longer configured are let go; the rest of ours renewed.
+      await client.query(`delete from sm_leases where holder = $1 and not (host_id = any($2))`, [
+        me,
+        input.hostIds,
+      ]);
+      const renewed = await client.query<{ host_id: string }>(
+        `update sm_leases set expires_at = now() + $2 * interval '1 millisecond'
+         where holder = $1 and expires_at > now() returning host_id`,
+        [me, ttl],
+      );
+      const mine = new Set(renewed.rows.map((row) => row.host_id));
+      const share = fairShare(input.hostIds.length, instances);
+      if (mine.size < share) await this.claim(client, input.hostIds, mine, share);
+      else if (mine.size > share) await this.letGo(client, input.idleHostIds, mine, share);
+      return { hosts: mine, instances };
+    });
+    return { ...held, validUntil: sentAt + this.ttlMs - this.marginMs() };
+  }
+
+  async fleet(): Promise<FleetLeases> {
+    return this.transaction(async (client) => {
+      const leases = await client.query<{ host_id: string; holder: string; expires_at: Date; epoch: string }>(
+        `select host_id, holder, expires_at, epoch from sm_leases where expires_at > now() order by host_id`,
+      );
+      const instances = await client.query<{ id: string; heartbeat_at: Date; sessions: number }>(
+        `select id, heartbeat_at, sessions from sm_instances
+         where heartbeat_at > now() - $1 * interval '1 millisecond' order by id`,
+        [this.ttlMs],
+      );
+      return {
+        leases: leases.rows.map((row) => ({
+          hostId: row.host_id,
+          holder: row.holder,
+          expiresAt: row.expires_at.getTime(),
+          epoch: Number(row.epoch),
+        })),
+        instances: instances.rows.map((row) => ({
+          id: row.id,
+          heartbeatAt: row.heartbeat_at.getTime(),
+          sessions: row.sessions,
+        })),
+      };
+    });
+  }
+
+  async release(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(`delete from sm_leases where holder = $1`, [this.instanceId]);
+      await client.query(`delete from sm_instances where id = $1`, [this.instanceId]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** Free or expired hosts, in this instance's order, until it holds its share. */
+  private async claim(client: pg.PoolClient, hostIds: readonly string[], mine: Set<string>, share: number) {
+    const taken = await client.query<{ host_id: string }>(
+      `select host_id from sm_leases where expires_at > now() and host_id = any($1)`,
+      [hostIds],
+    );
+    const busy = new Set(taken.rows.map((row) => row.host_id));
+    for (const hostId of preferenceOrder(this.instanceId, hostIds)) {
+      if (mine.size >= share) break;
+      if (busy.has(hostId)) continue;
+      // Exclusive by the row lock: of two instances claiming at once, the second finds it unexpired.
+      const claimed = await client.query(
+        `insert into sm_leases (host_id, holder, expires_at) values ($1, $2, now() + $3 * interval '1 millisecond')
+         on conflict (host_id) do update set holder = excluded.holder, expires_at = excluded.expires_at,
+           epoch = sm_leases.epoch + 1
+         where sm_leases.expires_at <= now()
+         returning host_id`,
+        [hostId, this.instanceId, this.ttlMs],
+      );
+      if (claimed.rowCount === 1) mine.add(hostId);
+    }
+  }
+
+  /** Over its share: idle hosts are given back (a busy host's sessions never move). */
+  private async letGo(client: pg.PoolClient, idle: ReadonlySet<string>, mine: Set<string>, share: number) {
+    const surplus = [...mine].filter((hostId) => idle.has(hostId)).slice(0, mine.size - share);
+    if (surplus.length === 0) return;
+    await client.query(`delete from sm_leases where holder = $1 and host_id = any($2)`, [
+      this.instanceId,
+      surplus,
+    ]);
+    for (const hostId of surplus) mine.delete(hostId);
+  }
+
+  /** Room for the clocks' rates and a slow reply: a third of the lease. */
+  private marginMs(): number {
+    return Math.floor(this.ttlMs / 3);
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw coordinationError(error);
+    }
+    try {
+      // Instances starting together would race on creating the tables: one at a time, by a lock.
+      this.schemaReady ??= client
+        .query(`begin; select pg_advisory_xact_lock(7361029); ${SCHEMA} commit;`)
+        .then(() => undefined);
+      await this.schemaReady.catch((error: unknown) => {
+        this.schemaReady = undefined;
+        throw error;
+      });
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw coordinationError(error);
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** pg lets the URL's (absent) password win over a `password` option: put it in the URL, in memory only. */
+function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
+/**
+ * A SQLSTATE from the server says what it refused; anything else (refused, reset, timed out) never
+ * reached it. 08: connection exceptions; 57P: the server shutting down or starting.
+ */
+function coordinationError(error: unknown): CoordinationError {
+  if (error instanceof CoordinationError) return error;
+  const code = (error as { code?: unknown }).code;
+  const detail = error instanceof Error ? error.message : String(error);
+  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  if (sqlState === undefined || sqlState.startsWith('08') || sqlState.startsWith('57P'))
+    return new CoordinationError('unreachable', detail);
+  if (sqlState.startsWith('28')) return new CoordinationError('auth-failed', detail);
+  return new CoordinationError('error', detail);
+}
