@@ -13,6 +13,8 @@ export interface BeatInput {
   idleHostIds: ReadonlySet<string>;
   /** Sessions this instance keeps open, for the fleet's view. */
   sessions: number;
+  /** Held cloud hosts this instance sees on, starting or unknown: they count against the budget cap. */
+  onHostIds: ReadonlySet<string>;
 }
 
 /** What this instance holds after a heartbeat. */
@@ -20,6 +22,8 @@ export interface Holding {
   hosts: ReadonlySet<string>;
   /** Instances alive now (this one included). */
   instances: number;
+  /** Cloud hosts on that other instances hold (or held: a host is counted until someone sees it off). */
+  othersOn: number;
   /**
    * Monotonic ms (the board's clock) until which the leases are surely still this instance's: the
    * database's expiry less a margin, counted from before the heartbeat was sent.
@@ -29,7 +33,7 @@ export interface Holding {
 
 /** Who holds each host, and who is alive: the fleet as any instance reads it. */
 export interface FleetLeases {
-  leases: { hostId: string; holder: string; expiresAt: number; epoch: number }[];
+  leases: { hostId: string; holder: string; expiresAt: number; epoch: number; on: boolean }[];
   instances: { id: string; heartbeatAt: number; sessions: number }[];
 }
 
@@ -51,6 +55,11 @@ export interface LeaseBoard {
   /** Renews this instance's heartbeat and leases, claims free ones up to its share. */
   beat(input: BeatInput): Promise<Holding>;
   fleet(): Promise<FleetLeases>;
+  /**
+   * Counts a held host as on, if the fleet's hosts on stay within `cap`: under one lock, so two
+   * instances never both take the last place. False: the cap is reached, or the lease is not held.
+   */
+  reserveStart(hostId: string, cap: number): Promise<boolean>;
   /** Gives every lease back (a clean stop): others take the hosts at their next heartbeat. */
   release(): Promise<void>;
   close(): Promise<void>;

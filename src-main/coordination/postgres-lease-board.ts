@@ -32,7 +32,8 @@ create table if not exists sm_leases (
   host_id text primary key,
   holder text not null,
   expires_at timestamptz not null,
-  epoch bigint not null default 1
+  epoch bigint not null default 1,
+  host_on boolean not null default false
 );`;
 
 /**
@@ -85,24 +86,35 @@ export class PostgresLeaseBoard implements LeaseBoard {
         me,
         input.hostIds,
       ]);
+      // Renewed with what this instance sees on, in one statement (one lock order, no deadlock).
       const renewed = await client.query<{ host_id: string }>(
-        `update sm_leases set expires_at = now() + $2 * interval '1 millisecond'
+        `update sm_leases set expires_at = now() + $2 * interval '1 millisecond', host_on = (host_id = any($3))
          where holder = $1 and expires_at > now() returning host_id`,
-        [me, ttl],
+        [me, ttl, [...input.onHostIds]],
       );
       const mine = new Set(renewed.rows.map((row) => row.host_id));
       const share = fairShare(input.hostIds.length, instances);
       if (mine.size < share) await this.claim(client, input.hostIds, mine, share);
       else if (mine.size > share) await this.letGo(client, input.idleHostIds, mine, share);
-      return { hosts: mine, instances };
+      const others = await client.query<{ n: number }>(
+        `select count(*)::int as n from sm_leases where host_on and holder <> $1`,
+        [me],
+      );
+      return { hosts: mine, instances, othersOn: others.rows[0]?.n ?? 0 };
     });
     return { ...held, validUntil: sentAt + this.ttlMs - this.marginMs() };
   }
 
   async fleet(): Promise<FleetLeases> {
     return this.transaction(async (client) => {
-      const leases = await client.query<{ host_id: string; holder: string; expires_at: Date; epoch: string }>(
-        `select host_id, holder, expires_at, epoch from sm_leases where expires_at > now() order by host_id`,
+      const leases = await client.query<{
+        host_id: string;
+        holder: string;
+        expires_at: Date;
+        epoch: string;
+        host_on: boolean;
+      }>(
+        `select host_id, holder, expires_at, epoch, host_on from sm_leases where expires_at > now() order by host_id`,
       );
       const instances = await client.query<{ id: string; heartbeat_at: Date; sessions: number }>(
         `select id, heartbeat_at, sessions from sm_instances
@@ -115,6 +127,7 @@ export class PostgresLeaseBoard implements LeaseBoard {
           holder: row.holder,
           expiresAt: row.expires_at.getTime(),
           epoch: Number(row.epoch),
+          on: row.host_on,
         })),
         instances: instances.rows.map((row) => ({
           id: row.id,
@@ -122,6 +135,23 @@ export class PostgresLeaseBoard implements LeaseBoard {
           sessions: row.sessions,
         })),
       };
+    });
+  }
+
+  async reserveStart(hostId: string, cap: number): Promise<boolean> {
+    return this.transaction(async (client) => {
+      // One reservation at a time fleet-wide; heartbeats only renew, so they do not wait long.
+      await client.query('lock table sm_leases in share row exclusive mode');
+      const on = await client.query<{ n: number }>(
+        `select count(*)::int as n from sm_leases where host_on and host_id <> $1`,
+        [hostId],
+      );
+      if ((on.rows[0]?.n ?? 0) >= cap) return false;
+      const reserved = await client.query(
+        `update sm_leases set host_on = true where host_id = $1 and holder = $2 and expires_at > now()`,
+        [hostId, this.instanceId],
+      );
+      return reserved.rowCount === 1;
     });
   }
 
@@ -143,9 +173,14 @@ export class PostgresLeaseBoard implements LeaseBoard {
       [hostIds],
     );
     const busy = new Set(taken.rows.map((row) => row.host_id));
-    for (const hostId of preferenceOrder(this.instanceId, hostIds)) {
-      if (mine.size >= share) break;
-      if (busy.has(hostId)) continue;
+    // Which hosts: this instance's preference; in what order: the hosts' own, the same for every
+    // instance, so two claiming at once lock rows in one order and never deadlock. A host another
+    // instance took meanwhile is left for the next heartbeat.
+    const wanted = preferenceOrder(this.instanceId, hostIds)
+      .filter((hostId) => !busy.has(hostId) && !mine.has(hostId))
+      .slice(0, share - mine.size)
+      .sort();
+    for (const hostId of wanted) {
       // Exclusive by the row lock: of two instances claiming at once, the second finds it unexpired.
       const claimed = await client.query(
         `insert into sm_leases (host_id, holder, expires_at) values ($1, $2, now() + $3 * interval '1 millisecond')

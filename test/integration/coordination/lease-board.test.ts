@@ -39,7 +39,12 @@ describe('leases on PostgreSQL', { timeout: 60_000 }, () => {
     const round = async () => {
       const held = await Promise.all(
         [a, b, c].map((x) =>
-          x.beat({ hostIds: HOSTS, idleHostIds: idleAll(last.get(x.instanceId)), sessions: 0 }),
+          x.beat({
+            hostIds: HOSTS,
+            idleHostIds: idleAll(last.get(x.instanceId)),
+            sessions: 0,
+            onHostIds: new Set(),
+          }),
         ),
       );
       held.forEach((holding, i) => last.set(['a', 'b', 'c'][i]!, holding));
@@ -62,27 +67,40 @@ describe('leases on PostgreSQL', { timeout: 60_000 }, () => {
 
   it('a busy host is never moved to balance: only idle ones are given back', async () => {
     const [a, b] = [board('busy-a'), board('busy-b')];
-    const first = await a.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 9 });
+    const first = await a.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 9, onHostIds: new Set() });
     expect(first.hosts.size).toBe(9);
-    await b.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 0 });
+    await b.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 0, onHostIds: new Set() });
     // All of a's hosts are busy: it keeps them all although b has none.
-    expect((await a.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 9 })).hosts.size).toBe(9);
-    const later = await a.beat({ hostIds: HOSTS, idleHostIds: new Set(['bot-01', 'bot-02']), sessions: 7 });
+    expect(
+      (await a.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 9, onHostIds: new Set() })).hosts
+        .size,
+    ).toBe(9);
+    const later = await a.beat({
+      hostIds: HOSTS,
+      idleHostIds: new Set(['bot-01', 'bot-02']),
+      sessions: 7,
+      onHostIds: new Set(),
+    });
     expect(later.hosts.size).toBe(7);
-    expect((await b.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 0 })).hosts).toEqual(
-      new Set(['bot-01', 'bot-02']),
-    );
+    expect(
+      (await b.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 0, onHostIds: new Set() })).hosts,
+    ).toEqual(new Set(['bot-01', 'bot-02']));
     await Promise.all([a, b].map((x) => x.release()));
   });
 
   it('an instance that stops beating: its hosts are taken over only after it has stopped acting on them', async () => {
     const [a, b] = [board('dead-a'), board('live-b')];
     const hosts = ['h1', 'h2', 'h3', 'h4'];
-    const gone = await a.beat({ hostIds: hosts, idleHostIds: new Set(), sessions: 4 });
+    const gone = await a.beat({ hostIds: hosts, idleHostIds: new Set(), sessions: 4, onHostIds: new Set() });
     expect(gone.hosts.size).toBe(4);
     // a is killed (no release). b takes everything once a's leases expire.
     const taken = await eventually(async () => {
-      const held = await b.beat({ hostIds: hosts, idleHostIds: new Set(), sessions: 0 });
+      const held = await b.beat({
+        hostIds: hosts,
+        idleHostIds: new Set(),
+        sessions: 0,
+        onHostIds: new Set(),
+      });
       return held.hosts.size === 4 ? performance.now() : undefined;
     }, 'b holding every host');
     // a's own reckoning of its leases had run out before b held them: never two acting at once.
@@ -93,25 +111,69 @@ describe('leases on PostgreSQL', { timeout: 60_000 }, () => {
   it('PostgreSQL down: heartbeats fail as unreachable and the leases run out; back up, they are held again', async () => {
     const a = board('outage-a');
     const hosts = ['p1', 'p2'];
-    const before = await a.beat({ hostIds: hosts, idleHostIds: new Set(), sessions: 0 });
+    const before = await a.beat({
+      hostIds: hosts,
+      idleHostIds: new Set(),
+      sessions: 0,
+      onHostIds: new Set(),
+    });
     expect(before.hosts.size).toBe(2);
     await pg.stop();
-    const failure = await a.beat({ hostIds: hosts, idleHostIds: new Set(), sessions: 0 }).catch((e) => e);
+    const failure = await a
+      .beat({ hostIds: hosts, idleHostIds: new Set(), sessions: 0, onHostIds: new Set() })
+      .catch((e) => e);
     expect(failure).toBeInstanceOf(CoordinationError);
     expect(failure).toMatchObject({ kind: 'unreachable' });
     await eventually(() => performance.now() > before.validUntil, 'the last holding to run out');
     await pg.start();
     const after = await eventually(
-      () => a.beat({ hostIds: hosts, idleHostIds: new Set(), sessions: 0 }).catch(() => undefined),
+      () =>
+        a
+          .beat({ hostIds: hosts, idleHostIds: new Set(), sessions: 0, onHostIds: new Set() })
+          .catch(() => undefined),
       'a heartbeat after the restart',
     );
     expect(after.hosts).toEqual(new Set(hosts));
     await a.release();
   });
 
+  it('the budget cap holds fleet-wide: of starts asked for at once, only as many as places are left', async () => {
+    const [a, b] = [board('cap-a'), board('cap-b')];
+    const hosts = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+    const beat = (x: PostgresLeaseBoard, on: string[] = []) =>
+      x.beat({ hostIds: hosts, idleHostIds: new Set(hosts), sessions: 0, onHostIds: new Set(on) });
+    await beat(a);
+    await beat(b);
+    const [heldA, heldB] = [await beat(a), await beat(b)];
+    expect([heldA.hosts.size, heldB.hosts.size]).toEqual([3, 3]);
+    // One host already on (b's); a cap of 3: two more places, four instances' starts asked at once.
+    const onB = [...heldB.hosts][0]!;
+    await beat(b, [onB]);
+    const asks = [...[...heldA.hosts].slice(0, 2), ...[...heldB.hosts].filter((h) => h !== onB).slice(0, 2)];
+    const granted = await Promise.all(
+      asks.map((hostId) => (heldA.hosts.has(hostId) ? a : b).reserveStart(hostId, 3)),
+    );
+    expect(granted.filter(Boolean)).toHaveLength(2);
+    // A lease not held gives no place.
+    expect(await a.reserveStart(onB, 10)).toBe(false);
+    const fleet = await a.fleet();
+    expect(fleet.leases.filter((lease) => lease.on)).toHaveLength(3);
+    expect(
+      (
+        await beat(
+          a,
+          [...heldA.hosts].filter((h, i) => granted[i]),
+        )
+      ).othersOn,
+    ).toBeGreaterThanOrEqual(1);
+    await Promise.all([a, b].map((x) => x.release()));
+  });
+
   it('a wrong password is refused as such', async () => {
     const wrong = board('intruder', 'not-the-password');
-    const failure = await wrong.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 0 }).catch((e) => e);
+    const failure = await wrong
+      .beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 0, onHostIds: new Set() })
+      .catch((e) => e);
     expect(failure).toMatchObject({ name: 'CoordinationError', kind: 'auth-failed' });
   });
 });
