@@ -139,6 +139,8 @@ export const eventKinds = [
   'session.repair-failed',
   'orchestrator.unreachable',
   'orchestrator.restored',
+  'coordination.unreachable',
+  'coordination.restored',
   'budget.reached',
   'budget.month-warning',
   'budget.month-spent',

@@ -333,6 +333,28 @@ export const historySchema = z.object({
     .default('USD'),
 });
 
+/**
+ * Several instances sharing one fleet through PostgreSQL (docs/scale-out.md). The URL names the
+ * server, role and database; its password lives in the keychain, never in the URL.
+ */
+export const coordinationSchema = z.object({
+  postgres: z.object({
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL like postgres://sm@db.example.com:5432/session_manager')
+      .refine((url) => {
+        try {
+          return new URL(url).password === '';
+        } catch {
+          return false;
+        }
+      }, 'a PostgreSQL URL without a password (the password goes in the keychain: coordination-password:main)'),
+    password: secretRef.default('coordination-password:main'),
+  }),
+  /** How long a lease lasts without renewal; heartbeats are sent three times as often. */
+  leaseSeconds: z.number().int().min(3).max(600).default(10),
+});
+
 export const appSchema = z.object({
   startAtLogin: z.boolean().default(false),
 });
@@ -348,6 +370,7 @@ export const configSchema = z
     api: apiSchema.default(apiSchema.parse({})),
     app: appSchema.default(appSchema.parse({})),
     history: historySchema.default(historySchema.parse({})),
+    coordination: coordinationSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const hostIds = uniqueIds(config.hosts, 'hosts', 'host', ctx);

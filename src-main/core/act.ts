@@ -12,6 +12,7 @@ import type { Orchestrator, QueueObservation } from './orchestrator.js';
 import { bootLeadOf } from './policies/effective-policy.js';
 import { isUnusable } from './policies/session-health.js';
 import type { PowerDriver } from './power-driver.js';
+import type { FleetScope } from './fleet-scope.js';
 import type { SessionDriver } from './session-driver.js';
 import type { ActionOutcome } from './snapshot.js';
 
@@ -28,6 +29,8 @@ export interface Actors {
    * `data.screen`); absent: no screen is kept.
    */
   keepScreen?: (eventId: number, png: Uint8Array) => Promise<void>;
+  /** Several instances: the hosts this one may act on, checked just before each driver call. */
+  scope?: FleetScope;
   /** Host groups acted on at once. */
   concurrency: number;
   /** A driver call that takes longer fails with a timeout. */
@@ -82,10 +85,44 @@ export async function act(
           continue;
         }
       }
-      outcomes.push(await run(actors, action, config));
+      const claim = canceled ? undefined : await claimHost(actors, action);
+      if (claim && !claim.ok) {
+        canceled = true;
+        outcomes.push({ action, ok: false, canceled: true, at: actors.clock.now(), message: claim.why });
+        continue;
+      }
+      try {
+        outcomes.push(await run(actors, action, config));
+      } finally {
+        claim?.done();
+      }
     }
   });
   return outcomes;
+}
+
+/**
+ * Several instances: the host held for the length of the call (its lease is not given back
+ * meanwhile), or why this instance must not make it after all: its lease may have run out, or a
+ * start would pass the fleet's budget cap. Undefined: a single instance.
+ */
+async function claimHost(
+  actors: Actors,
+  action: HostAction,
+): Promise<{ ok: true; done: () => void } | { ok: false; why: string } | undefined> {
+  const scope = actors.scope;
+  if (!scope) return undefined;
+  const done = scope.begin(action.hostId);
+  if (!done)
+    return {
+      ok: false,
+      why: `this instance no longer surely holds ${action.hostId}'s lease: another one acts on it`,
+    };
+  if (action.kind === 'powerOn' && !(await scope.reserveStart(action.hostId))) {
+    done();
+    return { ok: false, why: "the fleet's budget cap is reached (hosts other instances keep on count too)" };
+  }
+  return { ok: true, done };
 }
 
 /** Why a destructive action must not run after all (fresh demand, or no fresh view); undefined = go. */

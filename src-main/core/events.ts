@@ -24,6 +24,9 @@ export type EventKind =
   | 'session.repair-failed'
   | 'orchestrator.unreachable'
   | 'orchestrator.restored'
+  /** Several instances: the shared database cannot be reached (this instance acts on no host), and back. */
+  | 'coordination.unreachable'
+  | 'coordination.restored'
   | 'budget.reached'
   | 'budget.month-warning'
   | 'budget.month-spent'

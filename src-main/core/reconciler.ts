@@ -1,3 +1,4 @@
+import { keepUnplanned, scopedConfig, type FleetScope } from './fleet-scope.js';
 import type { Config } from '../config/schema.js';
 import { withConcern } from './event-concern.js';
 import type { Action } from './actions.js';
@@ -49,6 +50,11 @@ interface ReconcilerOptions {
   secretVersions?: (refs: readonly string[]) => Promise<ReadonlyMap<string, string>>;
   /** This month's spend so far (from the history), for the monthly budget; read once per tick. */
   spend?: () => MonthSpend | undefined;
+  /**
+   * Several instances sharing the fleet: the hosts this one may act on (its leases). Absent: the
+   * whole fleet (a single instance).
+   */
+  scope?: FleetScope;
   /** Keeps a session's screen as the evidence of an event about its health (see act.ts). */
   keepScreen?: (eventId: number, png: Uint8Array) => Promise<void>;
   /** Called after each tick that acted, with what it did and the memory it left (e.g. to save it). */
@@ -238,7 +244,7 @@ export class Reconciler {
   }
 
   private async tick(): Promise<TickReport> {
-    const config = this.config;
+    const config = this.options.scope ? scopedConfig(this.config, this.options.scope) : this.config;
     const observed = await observe({ ...this.options, clock: this.clock }, config, this.outcomes);
     const spend = this.options.spend?.();
     const snapshot = { ...(await this.withSecretVersions(observed, config)), ...(spend && { spend }) };
@@ -252,7 +258,7 @@ export class Reconciler {
       this.publish(viewOf(snapshot, config, result, now));
       return { at: now, snapshot, actions: [], outcomes: [], observedOnly, memory: this.memory };
     }
-    this.memory = result.memory;
+    this.memory = this.options.scope ? keepUnplanned(this.memory, result.memory, config) : result.memory;
     this.outcomes = [];
     const outcomes = await act(this.actors(), result.actions, config, this.memory);
     this.outcomes = outcomes;

@@ -107,6 +107,19 @@ const rules: Partial<Record<ManagerEvent['kind'], Rule>> = {
     title: () => 'Orchestrator reachable again',
     needsPrior: true,
   },
+  'coordination.unreachable': {
+    subject: () => 'coordination',
+    state: 'unreachable',
+    severity: 'warning',
+    title: () => 'Shared database unreachable: this instance acts on no host',
+  },
+  'coordination.restored': {
+    subject: () => 'coordination',
+    state: 'restored',
+    severity: 'info',
+    title: () => 'Shared database reachable again',
+    needsPrior: true,
+  },
   // The cloud has no capacity for a host's start: said at the first refusal, then at most once an
   // hour per host while it lasts (other failed actions are retried quietly and show on the host).
   'action.failed': {

@@ -14,6 +14,8 @@ export const secretKinds = [
   /** A Slack/Teams incoming-webhook URL: whoever has it can post, so it is a credential. */
   'webhook-url',
   'api-token',
+  /** The password of the PostgreSQL role that several instances share the fleet through. */
+  'coordination-password',
 ] as const;
 export type SecretKind = (typeof secretKinds)[number];
 

@@ -27,6 +27,7 @@ import { CertificateTrust } from './certificate-trust.js';
 import { PlanMemoryFile } from './plan-memory-file.js';
 import { removeServiceFile, writeServiceFile } from './service-file.js';
 import { createManagerPort } from './manager-port.js';
+import { startCoordination } from './coordination.js';
 import { OrchestratorSlot } from './orchestrator-slot.js';
 import { ScreenEvidence } from './screen-evidence.js';
 
@@ -94,6 +95,20 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const events = await EventLog.open({
     file: path.join(dataDir, 'events.jsonl'),
     logger: logger.child({ module: 'events' }),
+  });
+
+  // Several instances sharing the fleet (config `coordination`): the hosts this one holds, known
+  // before the first tick. The reconciler, made below, is reached through `late`.
+  const late: { reconciler?: Reconciler } = {};
+  const coordinator = await startCoordination({
+    config: () => config,
+    secrets,
+    state: () => late.reconciler?.state(),
+    emit: (event) => events.append(event),
+    tickNow: () => void late.reconciler?.tickNow(),
+  }).catch(async (error: unknown) => {
+    await events.flush();
+    throw error;
   });
 
   const orchestrator = new OrchestratorSlot(secrets, (o) => countingOrchestrator(o, counters));
@@ -169,6 +184,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const reconciler = new Reconciler({
     config,
     keepScreen: (eventId, png) => screens.save(eventId, png),
+    ...(coordinator ? { scope: coordinator } : {}),
     spend: () => {
       if (!config.policy.monthlyBudget) return undefined;
       void startSpend(); // a budget set since the start: its spend counts from the next ticks
@@ -188,6 +204,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     events,
     ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
   });
+  late.reconciler = reconciler;
   reconciler.onState((state) => {
     counters.onState(state);
     spend?.onState(state);
@@ -255,6 +272,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       dispatcher.dispose();
       await sessions.dispose();
       await orchestrator.close();
+      await coordinator?.stop();
       await events.flush();
       await history.close();
       throw error;
@@ -278,6 +296,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         await api?.close();
         if (api) removeServiceFile(options.configPath);
         await reconciler.stop();
+        await coordinator?.stop(); // its leases given back: another instance takes the hosts at once
         clearInterval(pruneTimer);
         dispatcher.dispose();
         await sessions.dispose();

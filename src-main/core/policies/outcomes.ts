@@ -57,6 +57,9 @@ export function foldOutcomes(
       } else {
         hm.retryAt = outcome.at + backoffDelay(hm.attempts, outcome.retryAfterMs);
       }
+    } else if (action.kind === 'powerOn' && !outcome.ok && outcome.canceled) {
+      // Not started after all (another instance holds it now, or the fleet's cap was reached).
+      mem.hosts.get(action.hostId)!.startedAt = undefined;
     } else if (action.kind === 'powerOff' && outcome.ok) {
       // Our stop went through: an "off" seen from now on is that stop, not a start still on its way.
       const hm = mem.hosts.get(action.hostId)!;
