@@ -115,6 +115,15 @@ export const managerStateSchema = z.object({
   sessions: z.array(sessionViewSchema),
   ticks: z.number(),
   lastTickAt: z.number().optional(),
+  coordination: z
+    .object({
+      instanceId: z.string(),
+      connected: z.boolean(),
+      problem: z.string().optional(),
+      instances: z.number(),
+      holders: z.record(z.string(), z.string()),
+    })
+    .optional(),
 });
 
 export const eventKinds = [

@@ -317,7 +317,14 @@ export class Reconciler {
   }
 
   private publish(view: ManagerState): void {
-    this.store.set({ ...view, paused: this.paused, ticks: this.ticks, lastTickAt: view.at });
+    const scope = this.options.scope;
+    this.store.set({
+      ...view,
+      paused: this.paused,
+      ticks: this.ticks,
+      lastTickAt: view.at,
+      ...(scope ? { coordination: scope.view() } : {}),
+    });
   }
 
   private onSessionChange(status: SessionStatus): void {

@@ -1,4 +1,5 @@
 import type { PowerErrorKind, PowerState } from './power-driver.js';
+import type { CoordinationView } from './fleet-scope.js';
 import type { ScreenActivity } from './memory.js';
 import type { SessionHealthState, SessionStatus } from './session-driver.js';
 
@@ -113,4 +114,9 @@ export interface ManagerState {
   sessions: SessionView[];
   ticks: number;
   lastTickAt?: number;
+  /**
+   * Several instances sharing the fleet (config `coordination`): this one's name, whether it reaches
+   * the shared database, and who holds each host. `hosts` lists the hosts this instance holds.
+   */
+  coordination?: CoordinationView;
 }

@@ -315,6 +315,29 @@ describe('web console over a scripted manager', () => {
     });
     await card().getByTestId('desktop-health-bot-01/botuser').waitFor({ state: 'detached' });
 
+    // Several instances share the fleet: which one this is, and which instance holds which host.
+    manager.coordination = {
+      instanceId: 'ops-a-1234-ab12cd',
+      connected: true,
+      instances: 2,
+      holders: { 'bot-01': 'ops-a-1234-ab12cd', 'bot-02': 'ops-b-77-ffeedd' },
+    };
+    manager.emit({
+      kind: 'coordination.restored',
+      severity: 'info',
+      message: 'The shared database answers again',
+    });
+    await page()
+      .getByTestId('shared-fleet')
+      .filter({
+        hasText:
+          'Instance ops-a-1234-ab12cd, one of 2 sharing this fleet. This one holds bot-01. ops-b-77-ffeedd holds bot-02.',
+      })
+      .waitFor();
+    manager.coordination = undefined;
+    manager.emit({ kind: 'info', severity: 'info', message: 'back to one instance' });
+    await page().getByTestId('shared-fleet').waitFor({ state: 'detached' });
+
     // Tasks finish: idle countdown, then stopping, then off.
     manager.advance(600_000);
     manager.demand.set('fin-01', { queued: 0, running: 0 });

@@ -4,6 +4,7 @@ import { useServerNow } from '../../lib/use-server-now.js';
 import { useLive } from '../../store/live-store.js';
 import { HostCard } from './HostCard.js';
 import { MonthlyBudget } from './MonthlyBudget.js';
+import { SharedFleet } from './SharedFleet.js';
 
 export function OverviewView() {
   const state = useLive((store) => store.state);
@@ -27,6 +28,7 @@ export function OverviewView() {
               is stopped until it answers again.
             </Alert>
           )}
+          {state.coordination && <SharedFleet coordination={state.coordination} />}
           {state.monthlyBudget && <MonthlyBudget budget={state.monthlyBudget} />}
           {state.hosts.length === 0 ? (
             <Text>

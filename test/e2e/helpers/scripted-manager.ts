@@ -41,6 +41,8 @@ export class ScriptedManager implements ManagerPort {
   readonly secrets = new MemorySecrets();
   now = Date.UTC(2026, 10, 23, 9, 0, 0);
   paused = false;
+  /** Set by a test: this instance shares its fleet with others. */
+  coordination: ManagerState['coordination'];
   readonly hosts = new Map<string, Live>();
   readonly demand = new Map<string, { queued: number; running: number }>();
   readonly sessions = new Map<string, SessionView>();
@@ -119,6 +121,7 @@ export class ScriptedManager implements ManagerPort {
       sessions: [...this.sessions.values()],
       ticks: this.log.length,
       lastTickAt: this.now,
+      ...(this.coordination ? { coordination: this.coordination } : {}),
     };
   }
 

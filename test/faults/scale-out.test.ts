@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresLeaseBoard } from '../../src-main/coordination/postgres-lease-board.js';
+import { seededRandom } from '../../bench/seeded-random.js';
+import { eventually } from '../helpers/eventually.js';
+import { startPostgres, type Postgres } from '../helpers/postgres.js';
+import { startXrdp, type XrdpServer } from '../helpers/rdp-servers.js';
+import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
+import { fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
+import { ensureFaultUser, FAULT_PASSWORD, FAULT_USER } from './rdp-user.js';
+
+/**
+ * Three real service processes share one fleet through a real PostgreSQL, against the fake BotCity,
+ * the fake EC2 and xrdp: kill -9 of the instance holding a busy runner's session, work coming and
+ * going on cloud hosts with instances killed and started again, PostgreSQL stopped mid-run.
+ */
+
+const POLL_SECONDS = 2;
+const LEASE_SECONDS = 3;
+const CAP = 2;
+const CLOUD = ['cloud-1', 'cloud-2', 'cloud-3'];
+
+let pg: Postgres;
+let xrdp: XrdpServer;
+let world: FaultWorld;
+const running: ServiceProcess[] = [];
+beforeAll(async () => {
+  ensureFaultUser();
+  [pg, xrdp] = await Promise.all([startPostgres(), startXrdp()]);
+  world = await faultWorld('scale');
+});
+afterAll(async () => {
+  await Promise.all(running.splice(0).map((service) => service.stop().catch(() => undefined)));
+  await world?.close();
+  await Promise.all([pg?.destroy(), xrdp?.stop()]);
+});
+
+describe('three service processes sharing a fleet through PostgreSQL', { timeout: 300_000 }, () => {
+  it('take over a killed instance’s session, never start a host twice nor pass the cap, and wait out a database outage', async () => {
+    const w = world;
+    const ref = `coordination-password:${w.id}`;
+    await w.storeSecret(ref, pg.password);
+    await w.storeSecret(`host-password:${w.id}`, FAULT_PASSWORD);
+    w.ec2.world.transitionMs = 300;
+    const instances = new Map(CLOUD.map((id) => [id, w.instanceId()]));
+    for (const instance of instances.values())
+      w.ec2.world.addInstance({ id: instance, state: 'stopped', privateIp: '127.0.0.1' });
+    const desk = `desk-${w.id}`;
+    w.writeConfig({
+      pollSeconds: POLL_SECONDS,
+      policy: { ...fastPolicy, maxHostsOn: CAP },
+      hosts: [
+        ...CLOUD.map((id) => w.awsHost(id, instances.get(id)!)),
+        {
+          id: 'desk',
+          address: `127.0.0.1:${xrdp.port}`,
+          protocol: 'rdp',
+          user: FAULT_USER,
+          password: `host-password:${w.id}`,
+        },
+      ],
+      runners: [
+        ...CLOUD.map((id) => ({ id: `r-${id}`, host: id, sessionMode: 'console' as const })),
+        { id: desk, host: 'desk', sessionMode: 'rdp' as const, width: 1024, height: 768 },
+      ],
+      coordination: { postgres: { url: pg.url, password: ref }, leaseSeconds: LEASE_SECONDS },
+    });
+    const start = async () => {
+      const service = await startServiceProcess({
+        configPath: w.configPath,
+        entry: 'bundle',
+        env: { AWS_ENDPOINT_URL_EC2: w.ec2.url, AWS_REGION: 'us-east-1' },
+      });
+      running.push(service);
+      return service;
+    };
+    const services = [await start(), await start(), await start()];
+    const board = new PostgresLeaseBoard({
+      url: pg.url,
+      password: pg.password,
+      instanceId: 'observer',
+      ttlMs: 3_000,
+    });
+    const holderOf = async (hostId: string) =>
+      (await board.fleet()).leases.find((lease) => lease.hostId === hostId)?.holder;
+    const pidOf = (holder: string) => Number(holder.split('-').at(-2));
+
+    // The cap and duplicate starts, watched all along from the cloud's side.
+    let overCap = 0;
+    const watcher = setInterval(() => {
+      const on = [...instances.values()].filter((id) =>
+        ['pending', 'running'].includes(w.ec2.world.get(id)?.state ?? ''),
+      ).length;
+      if (on > CAP) overCap++;
+    }, 50);
+
+    try {
+      // 1. A busy runner's session on xrdp, held by one instance: kill -9 that instance.
+      const task = w.botcity.createTask({ activityLabel: 'work', machineId: desk });
+      w.botcity.startTask(task.id, desk);
+      const holder = await eventually(
+        async () => {
+          const id = await holderOf('desk');
+          if (!id) return undefined;
+          const service = services.find((s) => s.pid === pidOf(id));
+          const state = await service?.api.getState();
+          return state?.sessions.some((s) => s.hostId === 'desk' && s.state === 'open') ? service : undefined;
+        },
+        'the desk session open on its holder',
+        90_000,
+      );
+      const killedAt = Date.now();
+      await holder.kill();
+      services.splice(services.indexOf(holder), 1);
+      const takenBy = await eventually(
+        async () => {
+          for (const service of services) {
+            const state = await service.api.getState().catch(() => undefined);
+            if (state?.sessions.some((s) => s.hostId === 'desk' && s.state === 'open')) return service;
+          }
+          return undefined;
+        },
+        'the desk session reopened by another instance',
+        60_000,
+      );
+      const reopenedMs = Date.now() - killedAt;
+      // Within two polls of the lease running out (logging on to xrdp takes about 3 s of that).
+      expect(reopenedMs).toBeLessThan((LEASE_SECONDS + 2 * POLL_SECONDS) * 1000 + 5_000);
+      expect(takenBy.pid).not.toBe(holder.pid);
+      w.botcity.finishTask(task.id);
+      services.push(await start());
+
+      // 2. Work comes and goes on the cloud hosts; an instance is killed and another started now and then.
+      const random = seededRandom(7);
+      const open = new Map<string, number>();
+      const until = Date.now() + 60_000;
+      let round = 0;
+      while (Date.now() < until) {
+        round++;
+        const host = CLOUD[Math.floor(random() * CLOUD.length)]!;
+        const id = open.get(host);
+        if (id === undefined) {
+          const made = w.botcity.createTask({ activityLabel: 'work', machineId: `r-${host}` });
+          open.set(host, made.id);
+        } else {
+          w.botcity.finishTask(id);
+          open.delete(host);
+        }
+        if (round % 15 === 0) {
+          const victim = services.splice(Math.floor(random() * services.length), 1)[0]!;
+          await victim.kill();
+          services.push(await start());
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      for (const id of open.values()) w.botcity.finishTask(id);
+
+      // 3. PostgreSQL stops: once the leases may have run out, no instance calls the cloud.
+      await pg.stop();
+      await new Promise((resolve) => setTimeout(resolve, LEASE_SECONDS * 1000 + 500));
+      const callsInOutage = w.ec2.world.calls.length;
+      const actionsBefore = w.ec2.world.calls.filter((c) => c.action !== 'DescribeInstances').length;
+      await new Promise((resolve) => setTimeout(resolve, 2 * POLL_SECONDS * 1000));
+      expect(w.ec2.world.calls.slice(callsInOutage).filter((c) => c.action !== 'DescribeInstances')).toEqual(
+        [],
+      );
+      await pg.start();
+
+      // 4. Back: the fleet converges, every cloud host stopped once the work is over.
+      await eventually(
+        () => [...instances.values()].every((id) => w.ec2.world.get(id)?.state === 'stopped'),
+        'every cloud host stopped',
+        90_000,
+      );
+      expect(w.ec2.world.calls.filter((c) => c.action !== 'DescribeInstances').length).toBeGreaterThanOrEqual(
+        actionsBefore,
+      );
+    } finally {
+      clearInterval(watcher);
+      await board.close();
+    }
+
+    // Never two starts of one instance without a stop between them.
+    let duplicates = 0;
+    let starts = 0;
+    for (const instance of instances.values()) {
+      let on = false;
+      for (const call of w.ec2.world.calls.filter((c) => c.instanceIds.includes(instance))) {
+        if (call.action === 'StartInstances') {
+          starts++;
+          if (on) duplicates++;
+          on = true;
+        } else if (call.action === 'StopInstances') on = false;
+      }
+    }
+    expect(starts).toBeGreaterThan(5);
+    expect(duplicates).toBe(0);
+    expect(overCap).toBe(0);
+  });
+});
