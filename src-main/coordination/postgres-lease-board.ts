@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { postgresPool, SCHEMA_LOCK } from './postgres-pool.js';
 import { fairShare, preferenceOrder } from './fair-share.js';
 import {
   CoordinationError,
@@ -53,17 +54,12 @@ export class PostgresLeaseBoard implements LeaseBoard {
     this.instanceId = options.instanceId;
     this.ttlMs = options.ttlMs;
     this.monotonic = options.monotonic ?? (() => performance.now());
-    const timeout = options.timeoutMs ?? Math.max(1_000, Math.floor(options.ttlMs / 4));
-    this.pool = new pg.Pool({
-      connectionString: withPassword(options.url, options.password),
+    this.pool = postgresPool({
+      url: options.url,
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      timeoutMs: options.timeoutMs ?? Math.max(1_000, Math.floor(options.ttlMs / 4)),
       max: 2,
-      connectionTimeoutMillis: timeout,
-      statement_timeout: timeout,
-      query_timeout: timeout,
-      idleTimeoutMillis: 30_000,
     });
-    // A dropped idle connection (the server restarted) is not this process's crash: the next query reconnects.
-    this.pool.on('error', () => undefined);
   }
 
   async beat(input: BeatInput): Promise<Holding> {
@@ -219,9 +215,7 @@ export class PostgresLeaseBoard implements LeaseBoard {
     }
     try {
       // Instances starting together would race on creating the tables: one at a time, by a lock.
-      this.schemaReady ??= client
-        .query(`begin; select pg_advisory_xact_lock(7361029); ${SCHEMA} commit;`)
-        .then(() => undefined);
+      this.schemaReady ??= client.query(`begin; ${SCHEMA_LOCK}; ${SCHEMA} commit;`).then(() => undefined);
       await this.schemaReady.catch((error: unknown) => {
         this.schemaReady = undefined;
         throw error;
@@ -237,14 +231,6 @@ export class PostgresLeaseBoard implements LeaseBoard {
       client.release();
     }
   }
-}
-
-/** pg lets the URL's (absent) password win over a `password` option: put it in the URL, in memory only. */
-function withPassword(url: string, password: string | undefined): string {
-  if (password === undefined) return url;
-  const parsed = new URL(url);
-  parsed.password = encodeURIComponent(password);
-  return parsed.toString();
 }
 
 /**

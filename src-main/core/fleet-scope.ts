@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { fleetOf } from './fleet.js';
-import type { PlanMemory } from './memory.js';
+import { afterRestart, type PlanMemory } from './memory.js';
 
 /**
  * Which hosts this instance may act on, for the reconciler: the hosts of its leases while they are
@@ -72,5 +72,42 @@ export function keepUnplanned(before: PlanMemory, after: PlanMemory, planned: Co
     runners: withOld(before.runners, after.runners, (id) => runners.has(id)),
     sessions: withOld(before.sessions, after.sessions, (key) => fleet.groupByKey.has(key)),
     arrivals: withOld(before.arrivals, after.arrivals, (key) => runners.has(key) || key.startsWith('pool:')),
+  };
+}
+
+/**
+ * What plan learned of one host, alone: its memory, its runners', its sessions' and its runners'
+ * arrival logs (to be kept where every instance can read it, and taken up by the next holder).
+ */
+export function memoryOfHost(memory: PlanMemory, config: Config, hostId: string): PlanMemory {
+  const fleet = fleetOf(config);
+  const runners = new Set(config.runners.filter((runner) => runner.host === hostId).map((r) => r.id));
+  const only = <V>(map: ReadonlyMap<string, V>, keep: (key: string) => boolean) =>
+    new Map([...map].filter(([key]) => keep(key)));
+  return {
+    hosts: only(memory.hosts, (id) => id === hostId),
+    runners: only(memory.runners, (id) => runners.has(id)),
+    sessions: only(memory.sessions, (key) => fleet.groupByKey.get(key)?.hostId === hostId),
+    arrivals: only(memory.arrivals, (key) => runners.has(key)),
+    orchestrator: 'unknown',
+    budgetBlocked: false,
+  };
+}
+
+/**
+ * The memory with another holder's memory of some hosts taken up: theirs replaces what this instance
+ * had of those hosts (it is newer), with the clocks of idleness started over as after a restart
+ * (nothing was observed here meanwhile).
+ */
+export function takeUp(memory: PlanMemory, taken: PlanMemory): PlanMemory {
+  const fresh = afterRestart(taken);
+  const merged = <V>(mine: ReadonlyMap<string, V>, theirs: ReadonlyMap<string, V>) =>
+    new Map([...mine, ...theirs]);
+  return {
+    ...memory,
+    hosts: merged(memory.hosts, fresh.hosts),
+    runners: merged(memory.runners, taken.runners),
+    sessions: merged(memory.sessions, taken.sessions),
+    arrivals: merged(memory.arrivals, taken.arrivals),
   };
 }

@@ -1,4 +1,4 @@
-import { keepUnplanned, scopedConfig, type FleetScope } from './fleet-scope.js';
+import { keepUnplanned, scopedConfig, takeUp, type FleetScope } from './fleet-scope.js';
 import type { Config } from '../config/schema.js';
 import { withConcern } from './event-concern.js';
 import type { Action } from './actions.js';
@@ -203,6 +203,11 @@ export class Reconciler {
   /** Calls `listener` after every tick and on pause/resume. Returns the unsubscribe function. */
   onState(listener: (state: ManagerState) => void): () => void {
     return this.store.subscribe(listener);
+  }
+
+  /** Several instances: what another holder learned of hosts this one takes over, planned with from now. */
+  takeUpMemory(taken: PlanMemory): void {
+    this.memory = takeUp(this.memory, taken);
   }
 
   /** The plan memory (to persist learned boot leads across restarts, or to inspect in tests). */

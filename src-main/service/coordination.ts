@@ -2,10 +2,13 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { NewEvent } from '../core/events.js';
+import { memoryOfHost } from '../core/fleet-scope.js';
+import { memoryFromJson, memoryToJson, type PlanMemory } from '../core/memory.js';
 import type { ManagerState } from '../core/state.js';
 import { Coordinator } from '../coordination/coordinator.js';
 import type { BeatInput } from '../coordination/lease-board.js';
 import { PostgresLeaseBoard } from '../coordination/postgres-lease-board.js';
+import { PostgresPlanMemory } from '../coordination/postgres-plan-memory.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
 interface CoordinationParts {
@@ -14,8 +17,20 @@ interface CoordinationParts {
   /** The reconciler's last state (undefined before the first tick). */
   state: () => ManagerState | undefined;
   emit: (event: NewEvent) => void;
-  /** Hosts just taken over: tick now rather than at the next poll. */
+  /** Hosts just taken over (their memory taken up): tick now rather than at the next poll. */
   tickNow: () => void;
+  /** What another holder learned of hosts taken over: planned with from now. */
+  takeUp: (memory: PlanMemory) => void;
+  report: (problem: string) => void;
+}
+
+export interface Coordination {
+  coordinator: Coordinator;
+  /** Saves what plan learned of each held host, for whoever holds it next. */
+  saveMemory(memory: PlanMemory, config: Config): Promise<void>;
+  /** Takes up what was learned of these hosts (at start: of every host held). */
+  takeUpMemory(hostIds: readonly string[]): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -23,7 +38,7 @@ interface CoordinationParts {
  * its first heartbeat done; undefined for a single instance. A password missing from the keychain
  * stops the start: running without the leases would act on hosts other instances hold.
  */
-export async function startCoordination(parts: CoordinationParts): Promise<Coordinator | undefined> {
+export async function startCoordination(parts: CoordinationParts): Promise<Coordination | undefined> {
   const settings = parts.config().coordination;
   if (!settings) return undefined;
   const password = await parts.secrets.get(settings.postgres.password);
@@ -32,13 +47,23 @@ export async function startCoordination(parts: CoordinationParts): Promise<Coord
       `coordination: the PostgreSQL password is not in the keychain (${settings.postgres.password}); store it there first (docs/scale-out.md, "Set-up")`,
     );
   const ttlMs = settings.leaseSeconds * 1000;
-  const board = new PostgresLeaseBoard({
-    url: settings.postgres.url,
-    password,
-    // A new name at every start: the leases of a killed process run out, they are never inherited.
-    instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    ttlMs,
-  });
+  // A new name at every start: the leases of a killed process run out, they are never inherited.
+  const instanceId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const board = new PostgresLeaseBoard({ url: settings.postgres.url, password, instanceId, ttlMs });
+  const shared = new PostgresPlanMemory({ url: settings.postgres.url, password, instanceId });
+  const takeUpMemory = async (hostIds: readonly string[]) => {
+    const saved = await shared.load(hostIds).catch((error: unknown) => {
+      parts.report(
+        `what other instances learned of ${hostIds.join(', ')} could not be read: ${String(error)}`,
+      );
+      return new Map<string, unknown>();
+    });
+    for (const [hostId, value] of saved) {
+      const read = memoryFromJson(value);
+      if ('memory' in read) parts.takeUp(read.memory);
+      else parts.report(`what was learned of ${hostId} is not used: ${read.problem}`);
+    }
+  };
   const coordinator: Coordinator = new Coordinator({
     board,
     beatEveryMs: Math.floor(ttlMs / 3),
@@ -55,10 +80,30 @@ export async function startCoordination(parts: CoordinationParts): Promise<Coord
               ...(error ? { data: { kind: error.kind } } : {}),
             },
       ),
-    onGained: () => parts.tickNow(),
+    onGained: (hostIds) => void takeUpMemory(hostIds).then(() => parts.tickNow()),
   });
   await coordinator.start();
-  return coordinator;
+  return {
+    coordinator,
+    takeUpMemory,
+    saveMemory: async (memory, config) => {
+      const held = coordinator.hosts();
+      const byHost = new Map(
+        [...held].map((hostId) => [hostId, memoryToJson(memoryOfHost(memory, config, hostId))]),
+      );
+      await shared
+        .save(byHost)
+        .catch((error: unknown) =>
+          parts.report(
+            `what was learned of the held hosts could not be saved for other instances: ${String(error)}`,
+          ),
+        );
+    },
+    stop: async () => {
+      await coordinator.stop();
+      await shared.close();
+    },
+  };
 }
 
 /** What this instance tells the board, from its last state: its sessions, held hosts idle or on. */

@@ -100,12 +100,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   // Several instances sharing the fleet (config `coordination`): the hosts this one holds, known
   // before the first tick. The reconciler, made below, is reached through `late`.
   const late: { reconciler?: Reconciler } = {};
-  const coordinator = await startCoordination({
+  const coordination = await startCoordination({
     config: () => config,
     secrets,
     state: () => late.reconciler?.state(),
     emit: (event) => events.append(event),
     tickNow: () => void late.reconciler?.tickNow(),
+    takeUp: (taken) => late.reconciler?.takeUpMemory(taken),
+    report: (problem) => events.append({ kind: 'info', severity: 'warning', message: problem }),
   }).catch(async (error: unknown) => {
     await events.flush();
     throw error;
@@ -184,7 +186,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const reconciler = new Reconciler({
     config,
     keepScreen: (eventId, png) => screens.save(eventId, png),
-    ...(coordinator ? { scope: coordinator } : {}),
+    ...(coordination ? { scope: coordination.coordinator } : {}),
     spend: () => {
       if (!config.policy.monthlyBudget) return undefined;
       void startSpend(); // a budget set since the start: its spend counts from the next ticks
@@ -194,6 +196,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     onTick: async (tick) => {
       // Awaited: a save still running when the process stops would fail unseen and crash it.
       await memoryFile.save(tick.memory);
+      await coordination?.saveMemory(tick.memory, config);
       await history.recordTick({ now: tick.at, snapshot: tick.snapshot, actions: tick.actions });
     },
     secretVersions: (refs) => secretVersions(secrets, refs),
@@ -205,6 +208,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
   });
   late.reconciler = reconciler;
+  // What the previous holders learned of the hosts this instance holds from the start.
+  await coordination?.takeUpMemory([...(coordination.coordinator.hosts() ?? [])]);
   reconciler.onState((state) => {
     counters.onState(state);
     spend?.onState(state);
@@ -272,7 +277,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       dispatcher.dispose();
       await sessions.dispose();
       await orchestrator.close();
-      await coordinator?.stop();
+      await coordination?.stop();
       await events.flush();
       await history.close();
       throw error;
@@ -296,7 +301,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         await api?.close();
         if (api) removeServiceFile(options.configPath);
         await reconciler.stop();
-        await coordinator?.stop(); // its leases given back: another instance takes the hosts at once
+        await coordination?.stop(); // its leases given back: another instance takes the hosts at once
         clearInterval(pruneTimer);
         dispatcher.dispose();
         await sessions.dispose();
