@@ -124,14 +124,7 @@ describe('session health, detected and repaired on a real server', { timeout: 12
       now: () => Date.now() + skew,
     });
     const said = (kind: EventKind) => events.list({}).filter((event) => event.kind === kind);
-    await eventually(
-      async () => {
-        await reconciler.tickNow();
-        return reconciler.state().sessions[0]?.health?.state === 'ok';
-      },
-      'the open session with a usable desktop',
-      60_000,
-    );
+    await untilUsable(reconciler);
     orchestrator.tasks = [task({ runnerId: 'fin-01', state: 'busy' })];
     skew = 6 * 60_000; // the xterm draws nothing: six minutes without a change
     await reconciler.tickNow();
@@ -168,14 +161,7 @@ describe('session health, detected and repaired on a real server', { timeout: 12
     });
     orchestrator.online['fin-01'] = false;
     const said = (kind: EventKind) => events.list({}).filter((event) => event.kind === kind);
-    await eventually(
-      async () => {
-        await reconciler.tickNow();
-        return reconciler.state().sessions[0]?.health?.state === 'ok';
-      },
-      'the open session with a usable desktop',
-      60_000,
-    );
+    await untilUsable(reconciler);
     skew = 6 * 60_000;
     await reconciler.tickNow();
     await reconciler.tickNow();
@@ -229,4 +215,16 @@ async function watched(server: ShadowServer, width: number, height: number, cloc
     ...(clock ? { clock } : {}),
   });
   return { reconciler, events, kept, orchestrator };
+}
+
+/** Ticks until the session is open with a usable desktop. */
+async function untilUsable(reconciler: Reconciler): Promise<void> {
+  await eventually(
+    async () => {
+      await reconciler.tickNow();
+      return reconciler.state().sessions[0]?.health?.state === 'ok';
+    },
+    'the open session with a usable desktop',
+    60_000,
+  );
 }

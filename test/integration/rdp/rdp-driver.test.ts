@@ -7,6 +7,7 @@ import {
   sessionHealth,
 } from '../../../src-main/core/policies/session-health.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionGroup } from '../../../src-main/core/fleet.js';
 import type { SessionSpec, SessionStatus } from '../../../src-main/core/session-driver.js';
 import { connectRdp, type Connector } from '../../../src-main/drivers/session/rdp/rdp-connection.js';
 import { RdpSessionDriver } from '../../../src-main/drivers/session/rdp/rdp-session-driver.js';
@@ -20,6 +21,22 @@ import {
 } from '../../helpers/rdp-servers.js';
 import { eventually } from '../../helpers/eventually.js';
 import { MemorySecrets } from '../../helpers/memory-secrets.js';
+
+/** The session group a health check compares the screen with: runner r1 at 1024×768. */
+function groupOf(key: string): SessionGroup {
+  return {
+    key,
+    hostId: key,
+    user: TEST_USER,
+    passwordRef: 'host-password:test',
+    width: 1024,
+    height: 768,
+    runnerIds: ['r1'],
+    credentials: '',
+  };
+}
+/** No task runs, and the runner is online. */
+const facts = { running: [], online: new Set(['r1']), lastOnlineAt: () => undefined };
 
 const screens = path.resolve(import.meta.dirname, '../../fixtures/screens');
 const fastReconnect = { backoff: { initialMs: 200, maxMs: 1_000, factor: 2, jitter: 0 } };
@@ -101,17 +118,7 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
     const screen = () => driver.list().find((session) => session.key === 'nla/health')?.screen;
     const reading = (what: 'blank' | 'desktop') =>
       eventually(() => (screen()?.reading === what ? screen() : undefined), `a ${what} screen`);
-    const group = {
-      key: 'nla/health',
-      hostId: 'nla/health',
-      user: TEST_USER,
-      passwordRef: 'host-password:test',
-      width: 1024,
-      height: 768,
-      runnerIds: ['r1'],
-      credentials: '',
-    };
-    const facts = { running: [], online: new Set(['r1']), lastOnlineAt: () => undefined };
+    const group = groupOf('nla/health');
     const session = () => driver.list().find((s) => s.key === 'nla/health')!;
 
     // A program on the display: a desktop, at the screen's own size, not the one asked for.
@@ -136,17 +143,7 @@ describe('RDP driver against FreeRDP shadow server (NLA)', { timeout: 90_000 }, 
     const { driver } = track(setup());
     expect(await driver.open(spec('nla/windows', shadow.port))).toMatchObject({ ok: true });
     const screen = () => driver.list().find((session) => session.key === 'nla/windows')?.screen;
-    const group = {
-      key: 'nla/windows',
-      hostId: 'nla/windows',
-      user: TEST_USER,
-      passwordRef: 'host-password:test',
-      width: 1024,
-      height: 768,
-      runnerIds: ['r1'],
-      credentials: '',
-    };
-    const facts = { running: [], online: new Set(['r1']), lastOnlineAt: () => undefined };
+    const group = groupOf('nla/windows');
     for (const [page, reading] of [
       ['windows-10-lock.html', 'lock-screen'],
       ['windows-10-sign-in.html', 'login-screen'],

@@ -25,6 +25,7 @@ const prior: Partial<Record<EventKind, EventKind>> = {
   'host.stopped': 'host.started',
   'session.restored': 'session.lost',
   'orchestrator.restored': 'orchestrator.unreachable',
+  'coordination.restored': 'coordination.unreachable',
   'host.cloud-error-cleared': 'host.cloud-error',
 };
 
@@ -38,6 +39,11 @@ const expected: Partial<Record<EventKind, Omit<DesktopNotice, 'body'>>> = {
   'session.restored': { title: 'Session restored on bot-01 (runner fin-01)', urgency: 'low' },
   'orchestrator.unreachable': { title: 'Orchestrator unreachable', urgency: 'normal' },
   'orchestrator.restored': { title: 'Orchestrator reachable again', urgency: 'low' },
+  'coordination.unreachable': {
+    title: 'Shared database unreachable: this instance acts on no host',
+    urgency: 'normal',
+  },
+  'coordination.restored': { title: 'Shared database reachable again', urgency: 'low' },
   'budget.reached': { title: 'Budget cap reached: no more hosts can be started', urgency: 'normal' },
   'budget.month-warning': { title: '80 % of the monthly budget spent', urgency: 'normal' },
   'budget.month-spent': { title: 'Monthly budget spent', urgency: 'critical' },
