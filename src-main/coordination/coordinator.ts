@@ -28,6 +28,8 @@ export class Coordinator implements FleetScope {
   private readonly monotonic: () => number;
   /** Hosts with a driver call under way (a count: calls may overlap), never given back meanwhile. */
   private readonly busy = new Map<string, number>();
+  /** Hosts whose start took a place under the cap, and when (epoch ms): on until seen off after it. */
+  private readonly reserved = new Map<string, number>();
   /** Hosts offered back in the heartbeat under way. */
   private leaving: ReadonlySet<string> = new Set();
 
@@ -84,7 +86,14 @@ export class Coordinator implements FleetScope {
 
   reserveStart(hostId: string): Promise<boolean> {
     if (!this.mayAct(hostId)) return Promise.resolve(false);
-    return this.options.board.reserveStart(hostId, this.options.cap()).catch(() => false);
+    const at = Date.now();
+    return this.options.board.reserveStart(hostId, this.options.cap()).then(
+      (granted) => {
+        if (granted) this.reserved.set(hostId, at);
+        return granted;
+      },
+      () => false,
+    );
   }
 
   view(): CoordinationView {
@@ -99,6 +108,18 @@ export class Coordinator implements FleetScope {
     };
   }
 
+  /**
+   * Started hosts the last observation has not seen yet (it was taken before the start): they stay
+   * counted as on, or a heartbeat would free their place under the cap for another start.
+   */
+  private stillReserved(input: BeatInput): string[] {
+    for (const [hostId, at] of this.reserved) {
+      const seenSince = input.observedAt !== undefined && input.observedAt > at;
+      if (seenSince || !this.holding?.hosts.has(hostId)) this.reserved.delete(hostId);
+    }
+    return [...this.reserved.keys()];
+  }
+
   private valid(): boolean {
     return this.holding !== undefined && this.monotonic() < this.holding.validUntil;
   }
@@ -109,7 +130,7 @@ export class Coordinator implements FleetScope {
     // A host with a call under way is neither idle nor off; a host offered back is not acted on
     // until the heartbeat is answered (it may be another's by then).
     const idle = new Set([...input.idleHostIds].filter((hostId) => !this.busy.has(hostId)));
-    const on = new Set([...input.onHostIds, ...this.busy.keys()]);
+    const on = new Set([...input.onHostIds, ...this.busy.keys(), ...this.stillReserved(input)]);
     this.leaving = idle;
     try {
       this.holding = await this.options.board.beat({ ...input, idleHostIds: idle, onHostIds: on });

@@ -15,6 +15,8 @@ export interface BeatInput {
   sessions: number;
   /** Held cloud hosts this instance sees on, starting or unknown: they count against the budget cap. */
   onHostIds: ReadonlySet<string>;
+  /** Epoch ms of the observation `onHostIds` comes from (a start reserved after it still counts). */
+  observedAt?: number;
 }
 
 /** What this instance holds after a heartbeat. */

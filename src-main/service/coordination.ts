@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { NewEvent } from '../core/events.js';
 import { memoryOfHost } from '../core/fleet-scope.js';
 import { memoryFromJson, memoryToJson, type PlanMemory } from '../core/memory.js';
+import { isCloudHost } from '../core/power-driver.js';
 import type { ManagerState } from '../core/state.js';
 import { Coordinator } from '../coordination/coordinator.js';
 import type { BeatInput } from '../coordination/lease-board.js';
@@ -123,12 +124,15 @@ export function beatInput(
   const idle = [...held].filter(
     (hostId) => hosts.get(hostId)?.power === 'off' && !sessionsOn.has(hostId) && !wanted(hostId),
   );
-  // A host not seen off counts as on (unknown might be on), as the budget cap counts it.
-  const on = [...held].filter((hostId) => hosts.get(hostId)?.power !== 'off');
+  // A cloud host not seen off counts as on (unknown might be on), as the budget cap counts it; an
+  // rdp host is always on and never counts.
+  const cloud = new Set(config.hosts.filter((host) => isCloudHost(host)).map((host) => host.id));
+  const on = [...held].filter((hostId) => cloud.has(hostId) && hosts.get(hostId)?.power !== 'off');
   return {
     hostIds: config.hosts.map((host) => host.id),
     idleHostIds: new Set(idle),
     sessions: state?.sessions.length ?? 0,
     onHostIds: new Set(on),
+    ...(state ? { observedAt: state.at } : {}),
   };
 }
