@@ -41,6 +41,12 @@ export const summaryFigures: SummaryFigure[] = [
     area: /^rdp:xrdp$/,
     metric: /^CPU per idle kept session/,
   },
+  {
+    figure: "scale-out: a killed instance's hosts held by the others",
+    area: /^scale-out$/,
+    metric: /^a killed instance/,
+  },
+  { figure: 'scale-out: heartbeat, 300 hosts among 3 instances', area: /^scale-out$/, metric: /^heartbeat/ },
   { figure: 'simulator VM-hours', area: /^sim:/, metric: /^(policy|always-on|offline-optimum) VM-hours$/ },
   {
     figure: 'simulator task wait',
