@@ -1,13 +1,7 @@
 import type pg from 'pg';
-import { postgresPool, SCHEMA_LOCK } from './postgres-pool.js';
+import { coordinationError, postgresPool, SCHEMA_LOCK } from './postgres-pool.js';
 import { fairShare, preferenceOrder } from './fair-share.js';
-import {
-  CoordinationError,
-  type BeatInput,
-  type FleetLeases,
-  type Holding,
-  type LeaseBoard,
-} from './lease-board.js';
+import { type BeatInput, type FleetLeases, type Holding, type LeaseBoard } from './lease-board.js';
 
 export interface PostgresLeaseBoardOptions {
   /** `postgres://user@host:port/db`; the password comes apart, from the secret store. */
@@ -231,19 +225,4 @@ export class PostgresLeaseBoard implements LeaseBoard {
       client.release();
     }
   }
-}
-
-/**
- * A SQLSTATE from the server says what it refused; anything else (refused, reset, timed out) never
- * reached it. 08: connection exceptions; 57P: the server shutting down or starting.
- */
-function coordinationError(error: unknown): CoordinationError {
-  if (error instanceof CoordinationError) return error;
-  const code = (error as { code?: unknown }).code;
-  const detail = error instanceof Error ? error.message : String(error);
-  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-  if (sqlState === undefined || sqlState.startsWith('08') || sqlState.startsWith('57P'))
-    return new CoordinationError('unreachable', detail);
-  if (sqlState.startsWith('28')) return new CoordinationError('auth-failed', detail);
-  return new CoordinationError('error', detail);
 }

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { CoordinationError } from './lease-board.js';
-import { postgresPool, SCHEMA_LOCK } from './postgres-pool.js';
+import { coordinationError, postgresPool, SCHEMA_LOCK } from './postgres-pool.js';
 
 /**
  * What plan learned of each host (boot leads, back-off, failed marks, idle gaps), kept in the shared
@@ -72,7 +71,7 @@ export class PostgresPlanMemory {
     try {
       client = await this.pool.connect();
     } catch (error) {
-      throw new CoordinationError('unreachable', error instanceof Error ? error.message : String(error));
+      throw coordinationError(error);
     }
     try {
       // The leases' tables are made by the lease board; this one beside them, one maker at a time.
@@ -83,8 +82,7 @@ export class PostgresPlanMemory {
       });
       return await work(client);
     } catch (error) {
-      if (error instanceof CoordinationError) throw error;
-      throw new CoordinationError('error', error instanceof Error ? error.message : String(error));
+      throw coordinationError(error);
     } finally {
       client.release();
     }

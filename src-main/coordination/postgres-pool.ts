@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CoordinationError } from './lease-board.js';
 
 /**
  * A small pool on the shared database: every statement and connection bounded by `timeoutMs`, and a
@@ -28,3 +29,18 @@ export function postgresPool(options: {
 
 /** One maker of the tables at a time: instances starting together would race on `create table`. */
 export const SCHEMA_LOCK = 'select pg_advisory_xact_lock(7361029)';
+
+/**
+ * A SQLSTATE from the server says what it refused; anything else (refused, reset, timed out) never
+ * reached it. 08: connection exceptions; 57P: the server shutting down or starting.
+ */
+export function coordinationError(error: unknown): CoordinationError {
+  if (error instanceof CoordinationError) return error;
+  const code = (error as { code?: unknown }).code;
+  const detail = error instanceof Error ? error.message : String(error);
+  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  if (sqlState === undefined || sqlState.startsWith('08') || sqlState.startsWith('57P'))
+    return new CoordinationError('unreachable', detail);
+  if (sqlState.startsWith('28')) return new CoordinationError('auth-failed', detail);
+  return new CoordinationError('error', detail);
+}

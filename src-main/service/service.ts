@@ -209,7 +209,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   late.reconciler = reconciler;
   // What the previous holders learned of the hosts this instance holds from the start.
-  await coordination?.takeUpMemory([...(coordination.coordinator.hosts() ?? [])]);
+  await coordination?.takeUpMemory([...coordination.coordinator.hosts()]);
   reconciler.onState((state) => {
     counters.onState(state);
     spend?.onState(state);
