@@ -19,7 +19,7 @@ const powerState = z.enum(['on', 'starting', 'stopping', 'off', 'gone', 'unknown
 const sessionState = z.enum(SESSION_STATES);
 const hostStage = z.enum(HOST_STAGES);
 
-const hostViewSchema = z.object({
+export const hostViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   protocol: z.enum(['rdp', 'aws-ec2', 'azure-vm']),
@@ -40,7 +40,7 @@ const hostViewSchema = z.object({
   drainCount: z.number().optional(),
 });
 
-const runnerViewSchema = z.object({
+export const runnerViewSchema = z.object({
   id: z.string(),
   hostId: z.string(),
   queued: z.number(),
@@ -54,7 +54,7 @@ const runnerViewSchema = z.object({
   lastBusyAt: z.number().optional(),
 });
 
-const sessionViewSchema = z.object({
+export const sessionViewSchema = z.object({
   key: z.string(),
   hostId: z.string(),
   user: z.string(),

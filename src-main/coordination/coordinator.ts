@@ -1,4 +1,8 @@
+import type { Config } from '../config/schema.js';
 import type { CoordinationView, FleetScope } from '../core/fleet-scope.js';
+import { fleetView, sharedPartOf, type SharedPart } from '../core/fleet-view.js';
+import type { ManagerState } from '../core/state.js';
+import { readSharedPart } from './shared-part.js';
 import type { BeatInput, CoordinationError, FleetLeases, Holding, LeaseBoard } from './lease-board.js';
 
 interface CoordinatorOptions {
@@ -15,6 +19,8 @@ interface CoordinatorOptions {
   onConnection?: (connected: boolean, error?: CoordinationError) => void;
   /** Hosts this instance holds that it did not before: act on them now, not at the next poll. */
   onGained?: (hostIds: string[]) => void;
+  /** What another instance shared has records that do not read (said once per instance and count). */
+  onUnreadable?: (instanceId: string, skipped: number) => void;
 }
 
 /** Sends the heartbeats on its own timer (a long tick must not let the leases run out). */
@@ -32,6 +38,10 @@ export class Coordinator implements FleetScope {
   private readonly reserved = new Map<string, number>();
   /** Hosts offered back in the heartbeat under way. */
   private leaving: ReadonlySet<string> = new Set();
+  /** What this instance last showed of its hosts, shared at each heartbeat; and what the others shared. */
+  private own: SharedPart | undefined;
+  private others: SharedPart[] = [];
+  private readonly unreadable = new Map<string, number>();
 
   constructor(private readonly options: CoordinatorOptions) {
     this.monotonic = options.monotonic ?? (() => performance.now());
@@ -80,6 +90,15 @@ export class Coordinator implements FleetScope {
     return this.valid() && this.holding!.hosts.has(hostId) && !this.leaving.has(hostId);
   }
 
+  /**
+   * Whether this instance writes the tasks into the shared history: the live instance first by name
+   * (every instance sees the same queue; one writes it). Briefly two may think so as instances come
+   * and go: a task row written twice is the same row.
+   */
+  writesTasks(): boolean {
+    return this.valid() && this.fleet?.instances[0]?.id === this.options.board.instanceId;
+  }
+
   othersOn(): number {
     return this.holding?.othersOn ?? 0;
   }
@@ -106,6 +125,25 @@ export class Coordinator implements FleetScope {
       instances: this.fleet?.instances.length ?? this.holding?.instances ?? 1,
       holders,
     };
+  }
+
+  show(own: ManagerState, config: Config): ManagerState {
+    this.own = sharedPartOf(this.options.board.instanceId, own);
+    return fleetView(own, this.valid() ? this.others : [], config);
+  }
+
+  /** Shares this instance's part and reads the others'; a failure keeps the last read (the beat says it). */
+  private async share(): Promise<void> {
+    if (!this.own) return;
+    const shared = await this.options.board.share(this.own).catch(() => undefined);
+    if (!shared) return;
+    this.others = shared.map(({ instanceId, part }) => {
+      const read = readSharedPart(instanceId, part);
+      if (read.skipped > 0 && this.unreadable.get(instanceId) !== read.skipped)
+        this.options.onUnreadable?.(instanceId, read.skipped);
+      this.unreadable.set(instanceId, read.skipped);
+      return read.part;
+    });
   }
 
   /**
@@ -147,6 +185,7 @@ export class Coordinator implements FleetScope {
     } finally {
       this.leaving = new Set();
     }
+    await this.share();
     const gained = [...this.holding.hosts].filter((hostId) => !before.has(hostId));
     if (gained.length > 0) this.options.onGained?.(gained);
   }

@@ -62,6 +62,11 @@ export interface LeaseBoard {
    * instances never both take the last place. False: the cap is reached, or the lease is not held.
    */
   reserveStart(hostId: string, cap: number): Promise<boolean>;
+  /**
+   * Shares what this instance shows of the hosts it holds (any JSON) and reads what the other live
+   * instances shared, as stored (to be checked by the reader).
+   */
+  share(part: object): Promise<Array<{ instanceId: string; part: unknown }>>;
   /** Gives every lease back (a clean stop): others take the hosts at their next heartbeat. */
   release(): Promise<void>;
   close(): Promise<void>;

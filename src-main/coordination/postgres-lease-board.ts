@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { coordinationError, postgresPool, SCHEMA_LOCK } from './postgres-pool.js';
+import { coordinationError, postgresPool } from './postgres-pool.js';
+import { SCHEMA_LOCK } from './schema-lock.js';
 import { fairShare, preferenceOrder } from './fair-share.js';
 import { type BeatInput, type FleetLeases, type Holding, type LeaseBoard } from './lease-board.js';
 
@@ -29,6 +30,11 @@ create table if not exists sm_leases (
   expires_at timestamptz not null,
   epoch bigint not null default 1,
   host_on boolean not null default false
+);
+create table if not exists sm_views (
+  instance_id text primary key,
+  view jsonb not null,
+  shared_at timestamptz not null
 );`;
 
 /**
@@ -128,6 +134,27 @@ export class PostgresLeaseBoard implements LeaseBoard {
     });
   }
 
+  async share(part: object): Promise<Array<{ instanceId: string; part: unknown }>> {
+    return this.transaction(async (client) => {
+      await client.query(
+        `insert into sm_views (instance_id, view, shared_at) values ($1, $2::jsonb, now())
+         on conflict (instance_id) do update set view = excluded.view, shared_at = excluded.shared_at`,
+        [this.instanceId, JSON.stringify(part)],
+      );
+      // Views of instances gone are dropped here, by whoever shares next.
+      await client.query(
+        `delete from sm_views v where not exists (select 1 from sm_instances i where i.id = v.instance_id
+           and i.heartbeat_at > now() - $1 * interval '1 millisecond')`,
+        [this.ttlMs],
+      );
+      const others = await client.query<{ instance_id: string; view: unknown }>(
+        `select instance_id, view from sm_views where instance_id <> $1 order by instance_id`,
+        [this.instanceId],
+      );
+      return others.rows.map((row) => ({ instanceId: row.instance_id, part: row.view }));
+    });
+  }
+
   async reserveStart(hostId: string, cap: number): Promise<boolean> {
     return this.transaction(async (client) => {
       // One reservation at a time fleet-wide; heartbeats only renew, so they do not wait long.
@@ -149,6 +176,7 @@ export class PostgresLeaseBoard implements LeaseBoard {
     await this.transaction(async (client) => {
       await client.query(`delete from sm_leases where holder = $1`, [this.instanceId]);
       await client.query(`delete from sm_instances where id = $1`, [this.instanceId]);
+      await client.query(`delete from sm_views where instance_id = $1`, [this.instanceId]);
     });
   }
 

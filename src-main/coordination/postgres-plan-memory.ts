@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { coordinationError, postgresPool, SCHEMA_LOCK } from './postgres-pool.js';
+import { coordinationError, postgresPool } from './postgres-pool.js';
+import { SCHEMA_LOCK } from './schema-lock.js';
 
 /**
  * What plan learned of each host (boot leads, back-off, failed marks, idle gaps), kept in the shared

@@ -27,9 +27,6 @@ export function postgresPool(options: {
   return pool;
 }
 
-/** One maker of the tables at a time: instances starting together would race on `create table`. */
-export const SCHEMA_LOCK = 'select pg_advisory_xact_lock(7361029)';
-
 /**
  * A SQLSTATE from the server says what it refused; anything else (refused, reset, timed out) never
  * reached it. 08: connection exceptions; 57P: the server shutting down or starting.

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { fleetOf } from './fleet.js';
 import { afterRestart, type PlanMemory } from './memory.js';
+import type { ManagerState } from './state.js';
 
 /**
  * Which hosts this instance may act on, for the reconciler: the hosts of its leases while they are
@@ -20,6 +21,11 @@ export interface FleetScope {
   reserveStart(hostId: string): Promise<boolean>;
   /** This instance's name and, per host, its holder: for the state view. */
   view(): CoordinationView;
+  /**
+   * The state to publish: this instance's own (kept, to be shared with the others) with the hosts the
+   * other instances hold, as they shared them (see fleetView).
+   */
+  show(own: ManagerState, config: Config): ManagerState;
 }
 
 export interface CoordinationView {

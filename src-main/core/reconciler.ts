@@ -323,13 +323,15 @@ export class Reconciler {
 
   private publish(view: ManagerState): void {
     const scope = this.options.scope;
-    this.store.set({
+    const own: ManagerState = {
       ...view,
       paused: this.paused,
       ticks: this.ticks,
       lastTickAt: view.at,
       ...(scope ? { coordination: scope.view() } : {}),
-    });
+    };
+    // Several instances: the whole fleet, the other holders' hosts as they shared them.
+    this.store.set(scope ? scope.show(own, this.config) : own);
   }
 
   private onSessionChange(status: SessionStatus): void {

@@ -1,11 +1,20 @@
-import { Kysely, type Selectable } from 'kysely';
+import { Kysely, PostgresDialect, type Selectable } from 'kysely';
 import type { ManagerEvent } from '../core/events.js';
 import { nodeSqliteDialect } from './node-sqlite-dialect.js';
-import { ensureSchema, type HistoryDb, type HistoryTables, type PowerIntervalTable } from './schema.js';
+import {
+  ensureSchema,
+  type HistoryDb,
+  type HistoryDialect,
+  type HistoryTables,
+  type PowerIntervalTable,
+} from './schema.js';
 import {
   emptyOpenRecords,
   hasChanges,
   historyChanges,
+  scopedTick,
+  type HistoryChanges,
+  type HistoryScope,
   type OpenRecords,
   type TaskRow,
 } from './tick-changes.js';
@@ -37,45 +46,27 @@ function powerRecord(row: Selectable<PowerIntervalTable>): HistoryRecords['power
   };
 }
 
-/** A history with nothing in it. */
-export const emptyHistory = (): HistoryRecords => ({ power: [], sessions: [], tasks: [], notes: [] });
-
-const num = (value: number | bigint | string | null) => (value === null ? null : Number(value));
-
-/**
- * The service's history: power intervals, sessions, tasks and host notes, written as it runs, one
- * transaction per tick (only what changed), in SQLite by default through Kysely (which also speaks
- * PostgreSQL). A `kill -9` loses nothing committed; intervals left open by a crash go on from where
- * they were when the next run observes the same state.
- */
-export class HistoryStore {
-  private constructor(
-    private readonly db: HistoryDb,
-    private readonly open: OpenRecords,
-    /** Gives pruned space back to the file system, where the database can. */
-    private readonly compact: () => void,
-  ) {}
-
-  static async openFile(file: string): Promise<HistoryStore> {
-    const sqlite = nodeSqliteDialect(file);
-    return HistoryStore.openDb(new Kysely<HistoryTables>({ dialect: sqlite.dialect }), sqlite.compact);
-  }
-
-  static async openDb(db: HistoryDb, compact: () => void = () => {}): Promise<HistoryStore> {
-    await ensureSchema(db);
-    const open = emptyOpenRecords();
-    for (const row of await db
-      .selectFrom('power_intervals')
-      .select(['host_id', 'state'])
-      .where('ended_at', 'is', null)
-      .execute())
-      open.power.set(row.host_id, row.state);
-    for (const row of await db
+/** Reads what is open in the database (of some hosts, or all) into the open records. */
+async function loadOpenRecords(
+  db: HistoryDb,
+  open: OpenRecords,
+  of: { hosts?: readonly string[]; tasks: boolean },
+): Promise<void> {
+  const hosts = of.hosts;
+  if (hosts === undefined || hosts.length > 0) {
+    let power = db.selectFrom('power_intervals').select(['host_id', 'state']).where('ended_at', 'is', null);
+    let sessions = db
       .selectFrom('session_intervals')
       .select(['session_key', 'host_id'])
-      .where('closed_at', 'is', null)
-      .execute())
-      open.sessions.set(row.session_key, row.host_id);
+      .where('closed_at', 'is', null);
+    if (hosts) {
+      power = power.where('host_id', 'in', hosts);
+      sessions = sessions.where('host_id', 'in', hosts);
+    }
+    for (const row of await power.execute()) open.power.set(row.host_id, row.state);
+    for (const row of await sessions.execute()) open.sessions.set(row.session_key, row.host_id);
+  }
+  if (of.tasks)
     for (const row of await db
       .selectFrom('tasks')
       .select(['task_id', 'status', 'started_at', 'runner_id'])
@@ -86,13 +77,91 @@ export class HistoryStore {
         startedAt: num(row.started_at),
         runnerId: row.runner_id,
       });
-    return new HistoryStore(db, open, compact);
+}
+
+/** A history with nothing in it. */
+export const emptyHistory = (): HistoryRecords => ({ power: [], sessions: [], tasks: [], notes: [] });
+
+const num = (value: number | bigint | string | null) => (value === null ? null : Number(value));
+
+/**
+ * The service's history: power intervals, sessions, tasks and host notes, written as it runs, one
+ * transaction per tick (only what changed), through Kysely: in SQLite by default, or in the PostgreSQL
+ * that several instances share (config `coordination`), each writing what it holds. A `kill -9` loses
+ * nothing committed; intervals left open by a crash go on from where they were when the next run (or
+ * the next holder) observes the same state.
+ */
+export class HistoryStore {
+  /** The hosts (and tasks) whose open records are this instance's to write: all, until a scope is given. */
+  private written: { hosts: Set<string>; tasks: boolean } | undefined;
+  /** A write failed: what is open is read again from the database before the next. */
+  private stale = false;
+
+  private constructor(
+    private readonly db: HistoryDb,
+    private readonly open: OpenRecords,
+    /** Gives pruned space back to the file system, where the database can. */
+    private readonly compact: () => void,
+  ) {}
+
+  static async openFile(file: string): Promise<HistoryStore> {
+    const sqlite = nodeSqliteDialect(file);
+    return HistoryStore.openDb(
+      new Kysely<HistoryTables>({ dialect: sqlite.dialect }),
+      'sqlite',
+      sqlite.compact,
+    );
   }
 
-  /** Records one tick's changes in one transaction. */
-  async recordTick(tick: { now: number; snapshot: Snapshot; actions: readonly Action[] }): Promise<void> {
-    const changes = historyChanges(this.open, tick);
-    if (!hasChanges(changes)) return;
+  /** The history in the PostgreSQL the instances share; the password apart from the URL (keychain). */
+  static async openPostgres(options: { url: string; password?: string }): Promise<HistoryStore> {
+    // Loaded only here: a single instance never loads the PostgreSQL driver.
+    const { postgresPool } = await import('../coordination/postgres-pool.js');
+    const pool = postgresPool({ ...options, timeoutMs: 10_000, max: 2 });
+    return HistoryStore.openDb(
+      new Kysely<HistoryTables>({ dialect: new PostgresDialect({ pool }) }),
+      'postgres',
+    );
+  }
+
+  static async openDb(
+    db: HistoryDb,
+    dialect: HistoryDialect,
+    compact: () => void = () => {},
+  ): Promise<HistoryStore> {
+    try {
+      await ensureSchema(db, dialect);
+      const open = emptyOpenRecords();
+      await loadOpenRecords(db, open, { tasks: true });
+      return new HistoryStore(db, open, compact);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+  }
+
+  /**
+   * Records one tick's changes in one transaction. With a scope (several instances), only the hosts
+   * it names and, if it says so, the tasks: a host newly in scope goes on from the open records its
+   * previous holder left in the database.
+   */
+  async recordTick(
+    tick: { now: number; snapshot: Snapshot; actions: readonly Action[] },
+    scope?: HistoryScope,
+  ): Promise<void> {
+    try {
+      if (this.stale) await this.reload(scope);
+      else if (scope) await this.adopt(scope);
+      const changes = historyChanges(this.open, scope ? scopedTick(tick, scope) : tick);
+      if (hasChanges(changes)) await this.write(changes);
+    } catch (error) {
+      // The open records may now be ahead of the database (a write that failed): read them again.
+      this.stale = true;
+      throw error;
+    }
+  }
+
+  private async write(changes: HistoryChanges): Promise<void> {
     const at = changes.at;
     // A few statements per tick, each over a batch of rows: building a query costs more than its rows.
     await this.db.transaction().execute(async (trx) => {
@@ -169,6 +238,37 @@ export class HistoryStore {
     });
   }
 
+  /** Reads the open records again, of what is in scope (or of everything). */
+  private async reload(scope: HistoryScope | undefined): Promise<void> {
+    this.open.power.clear();
+    this.open.sessions.clear();
+    this.open.tasks.clear();
+    await loadOpenRecords(
+      this.db,
+      this.open,
+      scope ? { hosts: [...scope.hosts], tasks: scope.tasks } : { tasks: true },
+    );
+    this.written = scope ? { hosts: new Set(scope.hosts), tasks: scope.tasks } : undefined;
+    this.stale = false;
+  }
+
+  /** Forgets the open records of what left the scope; reads those of what came into it. */
+  private async adopt(scope: HistoryScope): Promise<void> {
+    const before = this.written;
+    const hosts = new Set(scope.hosts);
+    this.written = { hosts, tasks: scope.tasks };
+    const left = (hostId: string) => !hosts.has(hostId);
+    for (const hostId of [...this.open.power.keys()].filter(left)) this.open.power.delete(hostId);
+    for (const hostId of [...this.open.asked.keys()].filter(left)) this.open.asked.delete(hostId);
+    for (const [key, hostId] of [...this.open.sessions]) if (left(hostId)) this.open.sessions.delete(key);
+    if (!scope.tasks) this.open.tasks.clear();
+    // The first scope: the records read at open are current for the hosts it names.
+    if (!before) return;
+    const came = [...hosts].filter((hostId) => !before.hosts.has(hostId));
+    const tasks = scope.tasks && !before.tasks;
+    if (came.length > 0 || tasks) await loadOpenRecords(this.db, this.open, { hosts: came, tasks });
+  }
+
   /** Keeps the events the history needs besides the ticks: a host answering after a start, a cloud error. */
   async recordEvent(event: ManagerEvent): Promise<void> {
     if (!event.hostId) return;
@@ -181,7 +281,10 @@ export class HistoryStore {
       .execute();
   }
 
-  /** Everything that overlaps [from, to); `only: 'power'` reads the power intervals alone (what spend needs). */
+  /**
+   * Everything that overlaps [from, to), in time order (ties in the order written, the same in either
+   * database); `only: 'power'` reads the power intervals alone (what spend needs).
+   */
   async read(from: number, to: number, only?: 'power'): Promise<HistoryRecords> {
     const power = await this.db
       .selectFrom('power_intervals')
@@ -189,6 +292,7 @@ export class HistoryStore {
       .where('started_at', '<', to)
       .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', from)]))
       .orderBy('started_at')
+      .orderBy('id')
       .execute();
     if (only === 'power') return { ...emptyHistory(), power: power.map(powerRecord) };
     const sessions = await this.db
@@ -197,6 +301,7 @@ export class HistoryStore {
       .where('opened_at', '<', to)
       .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', from)]))
       .orderBy('opened_at')
+      .orderBy('id')
       .execute();
     const tasks = await this.db
       .selectFrom('tasks')
@@ -204,6 +309,7 @@ export class HistoryStore {
       .where('created_at', '<', to)
       .where((eb) => eb.or([eb('finished_at', 'is', null), eb('finished_at', '>=', from)]))
       .orderBy('created_at')
+      .orderBy('task_id')
       .execute();
     const notes = await this.db
       .selectFrom('host_notes')
@@ -211,6 +317,7 @@ export class HistoryStore {
       .where('at', '>=', from)
       .where('at', '<', to)
       .orderBy('at')
+      .orderBy('id')
       .execute();
     return {
       power: power.map(powerRecord),

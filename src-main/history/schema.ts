@@ -1,8 +1,9 @@
-import type { Generated, Kysely } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Generated, type Kysely, type Transaction } from 'kysely';
+import { SCHEMA_LOCK } from '../coordination/schema-lock.js';
 
 /**
  * The history's tables. Times are epoch milliseconds; an open interval has a null end. Plain SQL types
- * that SQLite and PostgreSQL both read the same way, so the scale-out work can point Kysely at PostgreSQL.
+ * that SQLite and PostgreSQL both read the same way (several instances share one PostgreSQL history).
  */
 export interface PowerIntervalTable {
   id: Generated<number>;
@@ -54,12 +55,29 @@ export interface HistoryTables {
 
 export type HistoryDb = Kysely<HistoryTables>;
 
-/** Creates what is missing; idempotent, so every start runs it. */
-export async function ensureSchema(db: HistoryDb): Promise<void> {
+export type HistoryDialect = 'sqlite' | 'postgres';
+
+/**
+ * Creates what is missing; idempotent, so every start runs it. In PostgreSQL, one instance at a time
+ * (instances starting together would race on `create table`), under the coordination tables' lock.
+ */
+export async function ensureSchema(db: HistoryDb, dialect: HistoryDialect): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') await sql.raw(SCHEMA_LOCK).execute(trx);
+    await createTables(trx, dialect);
+  });
+}
+
+async function createTables(db: Transaction<HistoryTables>, dialect: HistoryDialect): Promise<void> {
+  // A generated key: SQLite's autoincrement, PostgreSQL's identity.
+  const key = (column: ColumnDefinitionBuilder) =>
+    dialect === 'postgres'
+      ? column.primaryKey().generatedByDefaultAsIdentity()
+      : column.primaryKey().autoIncrement();
   await db.schema
     .createTable('power_intervals')
     .ifNotExists()
-    .addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', key)
     .addColumn('host_id', 'text', (column) => column.notNull())
     .addColumn('state', 'text', (column) => column.notNull())
     .addColumn('started_at', 'bigint', (column) => column.notNull())
@@ -69,7 +87,7 @@ export async function ensureSchema(db: HistoryDb): Promise<void> {
   await db.schema
     .createTable('session_intervals')
     .ifNotExists()
-    .addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', key)
     .addColumn('session_key', 'text', (column) => column.notNull())
     .addColumn('host_id', 'text', (column) => column.notNull())
     .addColumn('opened_at', 'bigint', (column) => column.notNull())
@@ -89,7 +107,7 @@ export async function ensureSchema(db: HistoryDb): Promise<void> {
   await db.schema
     .createTable('host_notes')
     .ifNotExists()
-    .addColumn('id', 'integer', (column) => column.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', key)
     .addColumn('host_id', 'text', (column) => column.notNull())
     .addColumn('at', 'bigint', (column) => column.notNull())
     .addColumn('kind', 'text', (column) => column.notNull())

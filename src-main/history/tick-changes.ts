@@ -87,8 +87,11 @@ export function historyChanges(
     }
 
   const { queue } = tick.snapshot;
+  // One row per task: a task that moved between two lists while they were read is listed twice (its
+  // later listing kept), and one statement may not write a row twice (PostgreSQL refuses it).
+  const latest = new Map(queue.tasks.map((task) => [task.id, task]));
   const seen = new Set<string>();
-  for (const task of queue.tasks) {
+  for (const task of latest.values()) {
     seen.add(task.id);
     const before = open.tasks.get(task.id);
     const startedAt =
@@ -119,6 +122,38 @@ export function historyChanges(
         changes.tasksFinished.push(taskId);
       }
   return changes;
+}
+
+/**
+ * What one instance of several sharing the fleet writes (config `coordination`): the power and
+ * sessions of the hosts it holds, and the tasks if it is the one instance that records them (every
+ * instance sees the same queue; one writer keeps a task's row from being written by each).
+ */
+export interface HistoryScope {
+  hosts: ReadonlySet<string>;
+  tasks: boolean;
+}
+
+/** Pure: the tick as one instance records it, the rest of the fleet left to its holders. */
+export function scopedTick(
+  tick: { now: number; snapshot: Snapshot; actions: readonly Action[] },
+  scope: HistoryScope,
+): { now: number; snapshot: Snapshot; actions: readonly Action[] } {
+  const { snapshot } = tick;
+  return {
+    ...tick,
+    snapshot: {
+      ...snapshot,
+      power: new Map([...snapshot.power].filter(([hostId]) => scope.hosts.has(hostId))),
+      sessions: snapshot.sessions.filter((session) => scope.hosts.has(session.hostId)),
+      // Not the task writer: no task seen, and no finish either (an incomplete observation).
+      queue: scope.tasks ? snapshot.queue : { ...snapshot.queue, tasks: [], complete: false },
+    },
+    // Only the power actions count (the cause of the next change seen), and they are the holder's.
+    actions: tick.actions.filter(
+      (action) => (action.kind === 'powerOn' || action.kind === 'powerOff') && scope.hosts.has(action.hostId),
+    ),
+  };
 }
 
 export const hasChanges = (changes: HistoryChanges): boolean =>

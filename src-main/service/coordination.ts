@@ -10,6 +10,7 @@ import { Coordinator } from '../coordination/coordinator.js';
 import type { BeatInput } from '../coordination/lease-board.js';
 import { PostgresLeaseBoard } from '../coordination/postgres-lease-board.js';
 import { PostgresPlanMemory } from '../coordination/postgres-plan-memory.js';
+import type { HistoryScope } from '../history/tick-changes.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 
 interface CoordinationParts {
@@ -27,6 +28,10 @@ interface CoordinationParts {
 
 export interface Coordination {
   coordinator: Coordinator;
+  /** The shared database, for the history kept there (the password in memory only). */
+  postgres: { url: string; password: string };
+  /** What of the fleet this instance writes into the shared history now. */
+  historyScope(): HistoryScope;
   /** Saves what plan learned of each held host, for whoever holds it next. */
   saveMemory(memory: PlanMemory, config: Config): Promise<void>;
   /** Takes up what was learned of these hosts (at start: of every host held). */
@@ -81,11 +86,17 @@ export async function startCoordination(parts: CoordinationParts): Promise<Coord
               ...(error ? { data: { kind: error.kind } } : {}),
             },
       ),
+    onUnreadable: (instanceId, skipped) =>
+      parts.report(
+        `${skipped} record(s) of the hosts instance ${instanceId} shares could not be read and are not shown (another version of Session Manager?)`,
+      ),
     onGained: (hostIds) => void takeUpMemory(hostIds).then(() => parts.tickNow()),
   });
   await coordinator.start();
   return {
     coordinator,
+    postgres: { url: settings.postgres.url, password },
+    historyScope: () => ({ hosts: coordinator.hosts(), tasks: coordinator.writesTasks() }),
     takeUpMemory,
     saveMemory: async (memory, config) => {
       const held = coordinator.hosts();
@@ -131,7 +142,8 @@ export function beatInput(
   return {
     hostIds: config.hosts.map((host) => host.id),
     idleHostIds: new Set(idle),
-    sessions: state?.sessions.length ?? 0,
+    // The state shows the whole fleet: this instance's sessions are those of the hosts it holds.
+    sessions: (state?.sessions ?? []).filter((session) => held.has(session.hostId)).length,
     onHostIds: new Set(on),
     ...(state ? { observedAt: state.at } : {}),
   };

@@ -145,8 +145,15 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     events.append({ kind: 'info', severity: 'warning', message: problem }),
   );
   const memory = memoryFile.load();
-  // The history of power, sessions and tasks (cost, what-if): one SQLite file beside the event log.
-  const history = await HistoryStore.openFile(path.join(dataDir, 'history.sqlite'));
+  // The history of power, sessions and tasks (cost, what-if): one SQLite file beside the event log,
+  // or, for several instances, the PostgreSQL they share (each writes what it holds).
+  const history = coordination
+    ? await HistoryStore.openPostgres(coordination.postgres).catch(async (error: unknown) => {
+        await coordination.stop();
+        await events.flush();
+        throw error;
+      })
+    : await HistoryStore.openFile(path.join(dataDir, 'history.sqlite'));
   const pruneHistory = () =>
     history
       .prune(Date.now() - config.history.retentionDays * DAY_MS)
@@ -197,7 +204,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // Awaited: a save still running when the process stops would fail unseen and crash it.
       await memoryFile.save(tick.memory);
       await coordination?.saveMemory(tick.memory, config);
-      await history.recordTick({ now: tick.at, snapshot: tick.snapshot, actions: tick.actions });
+      await history.recordTick(
+        { now: tick.at, snapshot: tick.snapshot, actions: tick.actions },
+        coordination?.historyScope(),
+      );
     },
     secretVersions: (refs) => secretVersions(secrets, refs),
     orchestrator,

@@ -334,6 +334,14 @@ describe('web console over a scripted manager', () => {
           'Instance ops-a-1234-ab12cd, one of 2 sharing this fleet. This one holds bot-01. ops-b-77-ffeedd holds bot-02.',
       })
       .waitFor();
+    // Each host card says which instance holds it.
+    await card().getByTestId('holder').filter({ hasText: 'held by this instance' }).waitFor();
+    manager.coordination = {
+      ...manager.coordination,
+      holders: { 'bot-01': 'ops-b-77-ffeedd', 'bot-02': 'ops-b-77-ffeedd' },
+    };
+    manager.emit({ kind: 'info', severity: 'info', message: 'bot-01 moved to another instance' });
+    await card().getByTestId('holder').filter({ hasText: 'held by ops-b-77-ffeedd' }).waitFor();
     manager.coordination = undefined;
     manager.emit({ kind: 'info', severity: 'info', message: 'back to one instance' });
     await page().getByTestId('shared-fleet').waitFor({ state: 'detached' });

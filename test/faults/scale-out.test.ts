@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresLeaseBoard } from '../../src-main/coordination/postgres-lease-board.js';
+import { HistoryStore } from '../../src-main/history/history-store.js';
 import { seededRandom } from '../../bench/seeded-random.js';
 import { eventually } from '../helpers/eventually.js';
 import { startPostgres, type Postgres } from '../helpers/postgres.js';
@@ -176,6 +177,28 @@ describe('three service processes sharing a fleet through PostgreSQL', { timeout
       expect(w.ec2.world.calls.filter((c) => c.action !== 'DescribeInstances').length).toBeGreaterThanOrEqual(
         actionsBefore,
       );
+
+      // 5. The history they share tells each host's power as one chain: never two holders writing it.
+      const history = await HistoryStore.openPostgres({ url: pg.url, password: pg.password });
+      try {
+        const power = await eventually(async () => {
+          const read = (await history.read(0, Date.now() + 1, 'power')).power;
+          const last = CLOUD.map((id) => read.filter((row) => row.hostId === id).at(-1));
+          return last.every((row) => row?.state === 'off' && row.endedAt === null) ? read : undefined;
+        }, 'every cloud host off in the shared history');
+        for (const id of CLOUD) {
+          const chain = power.filter((row) => row.hostId === id);
+          expect(chain.filter((row) => row.endedAt === null)).toHaveLength(1);
+          for (let i = 1; i < chain.length; i++) expect(chain[i]!.startedAt).toBe(chain[i - 1]!.endedAt);
+          // A host the cloud was asked to start was seen on, and written so by its holder then.
+          const started = w.ec2.world.calls.some(
+            (call) => call.action === 'StartInstances' && call.instanceIds.includes(instances.get(id)!),
+          );
+          if (started) expect(chain.map((row) => row.state)).toContain('on');
+        }
+      } finally {
+        await history.close();
+      }
     } finally {
       clearInterval(watcher);
       await board.close();

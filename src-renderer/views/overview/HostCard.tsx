@@ -30,6 +30,8 @@ export function HostCard({ host, state, now }: { host: HostView; state: ManagerS
   const sessions = state.sessions.filter((s) => s.hostId === host.id);
   const open = sessions.filter((s) => s.state === 'open').length;
   const titleId = `host-${host.id}-title`;
+  // Several instances share the fleet: which one acts on this host.
+  const holder = state.coordination?.holders[host.id];
 
   const elapsed =
     host.bootStartedAt === undefined
@@ -65,6 +67,11 @@ export function HostCard({ host, state, now }: { host: HostView; state: ManagerS
           <Text size="xs" c="dimmed" truncate="end">
             {host.id} · {host.address}
           </Text>
+          {holder && (
+            <Text size="xs" c="dimmed" truncate="end" data-testid="holder">
+              {holder === state.coordination?.instanceId ? 'held by this instance' : `held by ${holder}`}
+            </Text>
+          )}
         </Stack>
         <Group gap={6} wrap="nowrap">
           <Badge variant="default">{protocolLabel[host.protocol]}</Badge>

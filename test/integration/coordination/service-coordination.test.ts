@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../../src-main/config/config-store.js';
 import { configSchema } from '../../../src-main/config/schema.js';
@@ -12,14 +13,14 @@ import { MemorySecrets } from '../../helpers/memory-secrets.js';
 import { startPostgres, type Postgres } from '../../helpers/postgres.js';
 
 /** The service with `coordination`: it holds the fleet's hosts through PostgreSQL and gives them back at stop. */
-let pg: Postgres;
+let database: Postgres;
 let dir: string;
 beforeAll(async () => {
-  pg = await startPostgres();
+  database = await startPostgres();
   dir = mkdtempSync(path.join(tmpdir(), 'sm-coord-'));
 });
 afterAll(async () => {
-  await pg?.destroy();
+  await database?.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -39,7 +40,7 @@ function writeConfig(configPath: string): void {
         { id: 'fin-02', host: 'bot-02' },
       ],
       notifications: { desktop: false, orchestratorAlerts: false },
-      coordination: { postgres: { url: pg.url }, leaseSeconds: 3 },
+      coordination: { postgres: { url: database.url }, leaseSeconds: 3 },
     }),
   );
 }
@@ -49,7 +50,7 @@ describe('the service sharing its fleet through PostgreSQL', { timeout: 60_000 }
     const configPath = path.join(dir, 'config.json');
     writeConfig(configPath);
     const secrets = new MemorySecrets();
-    await secrets.set('coordination-password:main', pg.password);
+    await secrets.set('coordination-password:main', database.password);
     const service = await startService({
       configPath,
       dataDir: path.join(dir, 'data'),
@@ -60,9 +61,11 @@ describe('the service sharing its fleet through PostgreSQL', { timeout: 60_000 }
       sessions: new InMemorySessionDriver(() => Date.now()),
       intervalMs: 500,
     });
+    const pgUrl = new URL(database.url);
+    pgUrl.password = database.password;
     const reader = new PostgresLeaseBoard({
-      url: pg.url,
-      password: pg.password,
+      url: database.url,
+      password: database.password,
       instanceId: 'reader',
       ttlMs: 3_000,
     });
@@ -75,6 +78,15 @@ describe('the service sharing its fleet through PostgreSQL', { timeout: 60_000 }
       expect(fleet.instances).toHaveLength(1);
       // The state shows the hosts it holds.
       await eventually(() => service.reconciler.state().hosts.length === 2, 'both hosts in the state');
+      // Its history is kept in the shared database (it made the tables there), not in a file of its own.
+      const client = new pg.Client({ connectionString: pgUrl.toString() });
+      await client.connect();
+      const tables = await client.query<{ name: string | null }>(
+        `select to_regclass('power_intervals')::text as name`,
+      );
+      await client.end();
+      expect(tables.rows).toEqual([{ name: 'power_intervals' }]);
+      expect(existsSync(path.join(dir, 'data', 'history.sqlite'))).toBe(false);
     } finally {
       await service.stop();
     }

@@ -135,6 +135,15 @@ describe('instances sharing a fleet through PostgreSQL', { timeout: 120_000 }, (
     // The work ends: every host is stopped by whoever holds it.
     orchestrator.tasks = [];
     await eventually(() => HOSTS.every((id) => power.stateOf(id) === 'off'), 'every host off', 30_000);
+    // Any instance shows the whole fleet, each host once, as its holder last saw it.
+    await eventually(
+      () =>
+        instances.every((instance) => {
+          const shown = instance.reconciler.state().hosts;
+          return shown.map((h) => h.id).join() === HOSTS.join() && shown.every((h) => h.power === 'off');
+        }),
+      'every instance showing every host, off',
+    );
     await Promise.all(instances.map((instance) => kill(instance)));
 
     expect(starts).toBeGreaterThan(20);

@@ -147,4 +147,16 @@ describe('historyChanges', () => {
       't1',
     ]);
   });
+
+  it('writes a task listed twice in one observation once, as its later listing says', () => {
+    // It moved from the queued list to the running one while they were read.
+    const changes = historyChanges(emptyOpenRecords(), {
+      now: 10,
+      snapshot: snapshot(10, { tasks: [task('t1', 'queued'), task('t1', 'busy', { startedAt: 8 })] }),
+      actions: [],
+    });
+    expect(changes.tasks).toEqual([
+      { taskId: 't1', runnerId: 'r1', activity: null, status: 'RUNNING', createdAt: 1_000, startedAt: 8 },
+    ]);
+  });
 });
