@@ -1,11 +1,36 @@
 import { createHash } from 'node:crypto';
 
+/** What each live instance carries, as its last heartbeat said. */
+export interface InstanceLoad {
+  id: string;
+  /** Sessions it keeps open. */
+  sessions: number;
+  /** Hosts it holds that are not idle (on, with a session, or with work): they never move. */
+  busyHosts: number;
+}
+
 /**
- * How many hosts one instance holds when `instances` share `hosts`: an even split, rounded up so that
- * every host has a holder.
+ * How many hosts each instance should hold, so that sessions even out across instances: every host
+ * has a holder, a busy host stays with its holder (its sessions never move), and the idle hosts (where
+ * new work, and so new sessions, will land) go one by one to the instance carrying the least, each
+ * counted as one session to come. With no sessions anywhere it is an even split. Every instance
+ * computes the same from the same heartbeats (ties go by name).
  */
-export function fairShare(hosts: number, instances: number): number {
-  return Math.ceil(hosts / Math.max(1, instances));
+export function targetShares(instances: readonly InstanceLoad[], hosts: number): Map<string, number> {
+  const byName = [...instances].sort((a, b) => a.id.localeCompare(b.id));
+  const target = new Map(byName.map((instance) => [instance.id, instance.busyHosts]));
+  const load = new Map(byName.map((instance) => [instance.id, instance.sessions]));
+  let idle = hosts - byName.reduce((sum, instance) => sum + instance.busyHosts, 0);
+  for (; idle > 0 && byName.length > 0; idle--) {
+    let least = byName[0]!.id;
+    for (const { id } of byName) {
+      const fewer = load.get(id)! - load.get(least)! || target.get(id)! - target.get(least)!;
+      if (fewer < 0) least = id;
+    }
+    target.set(least, target.get(least)! + 1);
+    load.set(least, load.get(least)! + 1);
+  }
+  return target;
 }
 
 /**

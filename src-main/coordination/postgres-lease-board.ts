@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { coordinationError, postgresPool } from './postgres-pool.js';
 import { SCHEMA_LOCK } from './schema-lock.js';
-import { fairShare, preferenceOrder } from './fair-share.js';
+import { preferenceOrder, targetShares } from './fair-share.js';
 import { type BeatInput, type FleetLeases, type Holding, type LeaseBoard } from './lease-board.js';
 
 export interface PostgresLeaseBoardOptions {
@@ -24,6 +24,7 @@ create table if not exists sm_instances (
   heartbeat_at timestamptz not null,
   sessions integer not null default 0
 );
+alter table sm_instances add column if not exists busy_hosts integer not null default 0;
 create table if not exists sm_leases (
   host_id text primary key,
   holder text not null,
@@ -67,16 +68,6 @@ export class PostgresLeaseBoard implements LeaseBoard {
     const held = await this.transaction(async (client) => {
       const me = this.instanceId;
       const ttl = this.ttlMs;
-      await client.query(
-        `insert into sm_instances (id, heartbeat_at, sessions) values ($1, now(), $2)
-         on conflict (id) do update set heartbeat_at = now(), sessions = excluded.sessions`,
-        [me, input.sessions],
-      );
-      const live = await client.query<{ live: number }>(
-        `select count(*)::int as live from sm_instances where heartbeat_at > now() - $1 * interval '1 millisecond'`,
-        [ttl],
-      );
-      const instances = live.rows[0]?.live ?? 1;
       // Hosts no longer configured are let go; the rest of ours renewed.
       await client.query(`delete from sm_leases where holder = $1 and not (host_id = any($2))`, [
         me,
@@ -89,7 +80,24 @@ export class PostgresLeaseBoard implements LeaseBoard {
         [me, ttl, [...input.onHostIds]],
       );
       const mine = new Set(renewed.rows.map((row) => row.host_id));
-      const share = fairShare(input.hostIds.length, instances);
+      const busy = [...mine].filter((hostId) => !input.idleHostIds.has(hostId)).length;
+      await client.query(
+        `insert into sm_instances (id, heartbeat_at, sessions, busy_hosts) values ($1, now(), $2, $3)
+         on conflict (id) do update set heartbeat_at = now(), sessions = excluded.sessions,
+           busy_hosts = excluded.busy_hosts`,
+        [me, input.sessions, busy],
+      );
+      const live = await client.query<{ id: string; sessions: number; busy_hosts: number }>(
+        `select id, sessions, busy_hosts from sm_instances where heartbeat_at > now() - $1 * interval '1 millisecond'`,
+        [ttl],
+      );
+      const instances = Math.max(1, live.rows.length);
+      // Balanced by sessions: idle hosts go to the instances carrying the fewest (fair-share.ts).
+      const shares = targetShares(
+        live.rows.map((row) => ({ id: row.id, sessions: row.sessions, busyHosts: row.busy_hosts })),
+        input.hostIds.length,
+      );
+      const share = shares.get(me) ?? input.hostIds.length;
       if (mine.size < share) await this.claim(client, input.hostIds, mine, share);
       else if (mine.size > share) await this.letGo(client, input.idleHostIds, mine, share);
       const others = await client.query<{ n: number }>(

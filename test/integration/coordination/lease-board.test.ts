@@ -88,6 +88,35 @@ describe('leases on PostgreSQL', { timeout: 60_000 }, () => {
     await Promise.all([a, b].map((x) => x.release()));
   });
 
+  it('balanced by sessions: the idle hosts go to the instance carrying fewer, until both carry as many', async () => {
+    const [a, b] = [board('load-a'), board('load-b')];
+    const first = await a.beat({ hostIds: HOSTS, idleHostIds: new Set(), sessions: 0, onHostIds: new Set() });
+    // a keeps sessions on four hosts (two each): those stay; of its idle ones, it keeps what evens out.
+    const busy = [...first.hosts].slice(0, 4);
+    const beatA = (held: Holding) =>
+      a.beat({
+        hostIds: HOSTS,
+        idleHostIds: new Set([...held.hosts].filter((id) => !busy.includes(id))),
+        sessions: 8,
+        onHostIds: new Set(busy),
+      });
+    let heldA = await beatA(first);
+    let heldB: Holding | undefined;
+    await eventually(async () => {
+      heldB = await b.beat({
+        hostIds: HOSTS,
+        idleHostIds: idleAll(heldB),
+        sessions: 0,
+        onHostIds: new Set(),
+      });
+      heldA = await beatA(heldA);
+      expectDisjoint([heldA, heldB]);
+      return heldA.hosts.size === 4 && heldB.hosts.size === 5;
+    }, 'a keeping its four busy hosts, b holding the five idle ones');
+    for (const id of busy) expect(heldA.hosts.has(id)).toBe(true);
+    await Promise.all([a, b].map((x) => x.release()));
+  });
+
   it('an instance that stops beating: its hosts are taken over only after it has stopped acting on them', async () => {
     const [a, b] = [board('dead-a'), board('live-b')];
     const hosts = ['h1', 'h2', 'h3', 'h4'];
