@@ -4,6 +4,7 @@ import {
   appSchema,
   awsSchema,
   azureSchema,
+  coordinationSchema,
   emailSchema,
   historySchema,
   hostSchema,
@@ -111,6 +112,9 @@ const settingsWriteShape = {
   api: apiSchema,
   app: appSchema,
   history: historySchema,
+  coordination: coordinationSchema.extend({
+    postgres: coordinationSchema.shape.postgres.extend({ password: plainSecretSchema }),
+  }),
 };
 
 /** updateSettings: everything in the config but hosts and runners, as a patch. */
@@ -165,6 +169,16 @@ export const settingsReplySchema = z.object({
   api: apiSchema,
   app: appSchema,
   history: historySchema,
+  coordination: z
+    .object({
+      ...coordinationSchema.shape,
+      postgres: z.object({
+        ...coordinationSchema.shape.postgres.shape,
+        password: z.never().optional(),
+        hasPassword: z.boolean(),
+      }),
+    })
+    .optional(),
 });
 
 export type HostInput = z.input<typeof hostInputSchema>;

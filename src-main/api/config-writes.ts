@@ -16,6 +16,8 @@ type Raw = Record<string, unknown>;
 interface SecretField {
   path: string[];
   kind: SecretKind;
+  /** The ref's id when the config's default names it (else the entity's id). */
+  id?: string;
 }
 
 export const hostSecretFields: SecretField[] = [
@@ -28,6 +30,8 @@ const settingsSecretFields: SecretField[] = [
   { path: ['orchestrator', 'key'], kind: 'orchestrator-key' },
   { path: ['notifications', 'email', 'password'], kind: 'smtp-password' },
   { path: ['notifications', 'webhook', 'url'], kind: 'webhook-url' },
+  // Where the config's default looks for it, as docs/scale-out.md says to store it by hand.
+  { path: ['coordination', 'postgres', 'password'], kind: 'coordination-password', id: 'main' },
 ];
 /** Settings are one of a kind: their secrets live under `<kind>:default`. */
 const SETTINGS_SECRET_ID = 'default';
@@ -86,7 +90,7 @@ function extractSecrets(patch: Raw, base: Raw, fields: SecretField[], id: string
         ? makeSecretRef('aws-secret', awsKeyId)
         : typeof existing === 'string'
           ? existing
-          : makeSecretRef(field.kind, id);
+          : makeSecretRef(field.kind, field.id ?? id);
       plan.sets.set(ref, value);
       setPath(patch, field.path, ref);
     } else if (value === null && typeof existing === 'string') plan.dropped.push(existing);

@@ -63,6 +63,13 @@ export function settingsReply(config: Config, webhookUrl?: string): SettingsRepl
     const { password, ...rest } = notifications.email;
     reply.notifications.email = { ...rest, hasPassword: Boolean(password) };
   }
+  if (config.coordination) {
+    const { password, ...postgres } = config.coordination.postgres;
+    reply.coordination = {
+      ...config.coordination,
+      postgres: { ...postgres, hasPassword: Boolean(password) },
+    };
+  }
   if (notifications.webhook)
     reply.notifications.webhook = {
       format: notifications.webhook.format,

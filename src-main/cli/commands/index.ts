@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConfig } from './config.js';
 import { registerConsole } from './console.js';
+import { registerCoordination } from './coordination.js';
 import { registerCost } from './cost.js';
 import { registerWhatIf } from './whatif.js';
 import { registerHost } from './host.js';
@@ -34,6 +35,7 @@ export const commands: RegisterCommand[] = [
   registerOrchestrator,
   registerPolicy,
   registerNotifications,
+  registerCoordination,
   registerRun,
   registerConsole,
   registerService,
