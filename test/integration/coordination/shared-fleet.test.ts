@@ -26,8 +26,10 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-const HOSTS = Array.from({ length: 6 }, (_, i) => `bot-0${i + 1}`);
-const CAP = 4;
+const HOSTS = Array.from({ length: 30 }, (_, i) => `bot-${String(i + 1).padStart(2, '0')}`);
+const CAP = 20;
+/** Start/stop cycles the run makes before the work ends (the issue's figure). */
+const CYCLES = 1_000;
 const config = makeConfig({
   hosts: HOSTS.map((id) => host(id)),
   runners: HOSTS.map((id, i) => runner(`r${i + 1}`, id)),
@@ -40,9 +42,9 @@ interface Instance {
   coordinator: Coordinator;
 }
 
-describe('instances sharing a fleet through PostgreSQL', { timeout: 120_000 }, () => {
-  it('no duplicate start, the cap never passed, every host off at the end, with instances killed and restarted', async () => {
-    const power = new InMemoryPowerDriver({ now: Date.now, bootDelayMs: 150, stopDelayMs: 100 });
+describe('instances sharing a fleet through PostgreSQL', { timeout: 300_000 }, () => {
+  it('1,000 start/stop cycles: no duplicate start, the cap never passed, every host off at the end, with instances killed and restarted', async () => {
+    const power = new InMemoryPowerDriver({ now: Date.now, bootDelayMs: 50, stopDelayMs: 50 });
     for (const id of HOSTS) power.seed(id, 'off');
     let duplicateStarts = 0;
     let starts = 0;
@@ -83,7 +85,7 @@ describe('instances sharing a fleet through PostgreSQL', { timeout: 120_000 }, (
         cap: () => CAP,
         input: () => {
           const held = coordinator.hosts();
-          const wanted = new Set(orchestrator.tasks.map((t) => `bot-0${t.runnerId!.slice(1)}`));
+          const wanted = new Set(orchestrator.tasks.map((t) => HOSTS[Number(t.runnerId!.slice(1)) - 1]));
           return {
             hostIds: HOSTS,
             idleHostIds: new Set([...held].filter((id) => !wanted.has(id) && power.stateOf(id) === 'off')),
@@ -102,7 +104,7 @@ describe('instances sharing a fleet through PostgreSQL', { timeout: 120_000 }, (
         readiness: probeFrom(power),
         events: await EventLog.open(),
         scope: coordinator,
-        intervalMs: 250,
+        intervalMs: 50,
       });
       late.reconciler = reconciler;
       reconciler.start();
@@ -115,23 +117,29 @@ describe('instances sharing a fleet through PostgreSQL', { timeout: 120_000 }, (
 
     const instances = [await launch(), await launch(), await launch()];
     const random = seededRandom(23);
-    const until = Date.now() + 25_000;
+    const cycles = () => power.calls.filter((call) => call.op === 'stop').length;
+    const until = Date.now() + 200_000;
     let round = 0;
-    while (Date.now() < until) {
+    while (cycles() < CYCLES && Date.now() < until) {
       round++;
-      // Work comes and goes: a runner gets a task, or its task ends.
-      const runnerId = `r${1 + Math.floor(random() * HOSTS.length)}`;
-      const has = orchestrator.tasks.some((t) => t.runnerId === runnerId);
-      orchestrator.tasks = has
-        ? orchestrator.tasks.filter((t) => t.runnerId !== runnerId)
-        : [...orchestrator.tasks, task({ runnerId, createdAt: Date.now() })];
-      if (round % 40 === 0) {
+      // Work comes and goes: each runner in turn may get a task, or its task may end.
+      for (let i = 1; i <= HOSTS.length; i++) {
+        if (random() > 0.15) continue;
+        const runnerId = `r${i}`;
+        const has = orchestrator.tasks.some((t) => t.runnerId === runnerId);
+        orchestrator.tasks = has
+          ? orchestrator.tasks.filter((t) => t.runnerId !== runnerId)
+          : [...orchestrator.tasks, task({ runnerId, createdAt: Date.now() })];
+      }
+      // Every 3 s an instance is killed (its leases left to run out) and a new one started.
+      if (round % 60 === 0) {
         const victim = instances.splice(Math.floor(random() * instances.length), 1)[0]!;
         await kill(victim);
         instances.push(await launch());
       }
-      await new Promise((resolve) => setTimeout(resolve, 120));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    expect(cycles()).toBeGreaterThanOrEqual(CYCLES);
     // The work ends: every host is stopped by whoever holds it.
     orchestrator.tasks = [];
     await eventually(() => HOSTS.every((id) => power.stateOf(id) === 'off'), 'every host off', 30_000);
@@ -146,7 +154,7 @@ describe('instances sharing a fleet through PostgreSQL', { timeout: 120_000 }, (
     );
     await Promise.all(instances.map((instance) => kill(instance)));
 
-    expect(starts).toBeGreaterThan(20);
+    expect(starts).toBeGreaterThanOrEqual(CYCLES);
     expect(duplicateStarts).toBe(0);
     expect(overCap).toBe(0);
   });
