@@ -1,10 +1,13 @@
 import type { BenchRow } from './bench-row.js';
 import { PostgresLeaseBoard } from '../src-main/coordination/postgres-lease-board.js';
+import type { SharedPart } from '../src-main/core/fleet-view.js';
+import type { HostView, RunnerView, SessionView } from '../src-main/core/state.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 
 /**
  * Several instances sharing a fleet through PostgreSQL (a throw-away Debian cluster): what a
- * heartbeat costs with 300 hosts among 3 instances, and how long the hosts of a killed instance take
+ * heartbeat and the sharing of the fleet view cost with 300 hosts among 3 instances (time, and this
+ * process's CPU per instance at the default rate), and how long the hosts of a killed instance take
  * to be held by the others with the default lease (10 s, a heartbeat every 3.3 s).
  */
 const area = 'scale-out';
@@ -15,6 +18,48 @@ const BEAT_MS = Math.floor(LEASE_MS / 3);
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** What an instance holding these hosts shares: each host busy, with a runner and an open session. */
+function partOf(instanceId: string, hostIds: readonly string[]): SharedPart {
+  const at = Date.now();
+  return {
+    instanceId,
+    hosts: hostIds.map((id): HostView => ({
+      id,
+      name: id,
+      protocol: 'aws-ec2',
+      address: '10.0.0.1',
+      power: 'on',
+      managed: true,
+      stage: 'runner-online',
+      bootStartedAt: at,
+      bootLeadMs: 95_000,
+      failed: false,
+      maxSessions: 1,
+      runners: [`r-${id}`],
+    })),
+    runners: hostIds.map((id): RunnerView => ({
+      id: `r-${id}`,
+      hostId: id,
+      queued: 1,
+      running: 1,
+      online: true,
+      sessionMode: 'rdp',
+    })),
+    sessions: hostIds.map((id): SessionView => ({
+      key: `${id}/bot`,
+      hostId: id,
+      user: 'bot',
+      state: 'open',
+      since: at,
+      connectedAt: at,
+      reconnects: 0,
+      width: 1280,
+      height: 800,
+      health: { state: 'ok', reason: 'the desktop is usable', since: at },
+    })),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,6 +87,25 @@ export async function run(): Promise<BenchRow[]> {
     const times: number[] = [];
     for (let round = 0; round < 30; round++) times.push(...(await Promise.all(boards.map(beat))));
 
+    // Each heartbeat is followed by the share of the instance's part of the fleet view.
+    const shareTimes: number[] = [];
+    const cpuBefore = process.cpuUsage();
+    const rounds = 30;
+    for (let round = 0; round < rounds; round++)
+      shareTimes.push(
+        ...(await Promise.all(
+          boards.map(async (board) => {
+            const started = performance.now();
+            await beat(board);
+            await board.share(partOf(board.instanceId, [...held.get(board.instanceId)!]));
+            return performance.now() - started;
+          }),
+        )),
+      );
+    const cpu = process.cpuUsage(cpuBefore);
+    // CPU of one instance's heartbeat and share, as a share of a core at one of each per BEAT_MS.
+    const cpuPerInstance = (cpu.user + cpu.system) / 1000 / (rounds * boards.length) / BEAT_MS;
+
     // Instance a is killed: b and c go on beating every BEAT_MS until they hold every host.
     const [, b, c] = boards;
     const killedAt = performance.now();
@@ -63,6 +127,20 @@ export async function run(): Promise<BenchRow[]> {
         note: `n=${times.length}, three at once; shares ${shares.join(' / ')}`,
       },
       { area, metric: 'heartbeat p95', value: percentile(times, 95), unit: 'ms', note: `n=${times.length}` },
+      {
+        area,
+        metric: 'heartbeat and fleet view shared, 100 busy hosts per instance, p50',
+        value: percentile(shareTimes, 50),
+        unit: 'ms',
+        note: `n=${shareTimes.length}, three at once; each reads the other two's views`,
+      },
+      {
+        area,
+        metric: 'coordination CPU per instance',
+        value: cpuPerInstance * 100,
+        unit: '% of a core',
+        note: `a heartbeat and a share every ${(BEAT_MS / 1000).toFixed(1)} s, 100 busy hosts each (this process's side; the database's apart)`,
+      },
       {
         area,
         metric: "a killed instance's 100 hosts held by the others",

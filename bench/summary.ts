@@ -47,6 +47,11 @@ export const summaryFigures: SummaryFigure[] = [
     metric: /^a killed instance/,
   },
   { figure: 'scale-out: heartbeat, 300 hosts among 3 instances', area: /^scale-out$/, metric: /^heartbeat/ },
+  {
+    figure: 'scale-out: coordination CPU per instance',
+    area: /^scale-out$/,
+    metric: /^coordination CPU per instance/,
+  },
   { figure: 'simulator VM-hours', area: /^sim:/, metric: /^(policy|always-on|offline-optimum) VM-hours$/ },
   {
     figure: 'simulator task wait',
