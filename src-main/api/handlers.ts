@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { heldElsewhere } from '../core/fleet-view.js';
 import { hostSchema } from '../config/schema.js';
 import type { ManagerEvent } from '../core/events.js';
 import { ConfigWriter, hostSecretFields, mergePatch } from './config-writes.js';
@@ -201,14 +202,22 @@ export function createSessionManagerApi(port: ManagerPort): SessionManagerApi {
       const { hostId } = input('retryHost', value);
       if (!writer.load().hosts.some((host) => host.id === hostId))
         throw new ApiError('not-found', `no host with id "${hostId}"`);
+      const holder = heldElsewhere(port.state(), hostId);
+      if (holder)
+        throw new ApiError(
+          'conflict',
+          `${hostId} is held by instance ${holder}: ask that instance to retry it (it plans for the host)`,
+        );
       return { retried: await port.retry([hostId]) };
     },
     async retryAllHosts(value) {
       input('retryAllHosts', value);
       const state = port.state();
       const blockedHosts = new Set(state.sessions.filter((s) => s.blocked).map((s) => s.hostId));
+      // Of the hosts this instance holds (several instances: the others retry theirs).
       const needing = state.hosts.filter(
-        (host) => host.failed || blockedHosts.has(host.id) || host.lastError,
+        (host) =>
+          (host.failed || blockedHosts.has(host.id) || host.lastError) && !heldElsewhere(state, host.id),
       );
       return { retried: await port.retry(needing.map((host) => host.id)) };
     },

@@ -53,6 +53,15 @@ export function fleetView(own: ManagerState, others: readonly SharedPart[], conf
   };
 }
 
+/**
+ * The instance holding a host, when it is another than the one showing this state: its plans for the
+ * host (a Retry, say) are made there, not here.
+ */
+export function heldElsewhere(state: ManagerState, hostId: string): string | undefined {
+  const holder = state.coordination?.holders[hostId];
+  return holder !== undefined && holder !== state.coordination?.instanceId ? holder : undefined;
+}
+
 /** Position in the config (what is not in it last). */
 function orderOf(ids: readonly string[]): (id: string) => number {
   const index = new Map(ids.map((id, i) => [id, i]));

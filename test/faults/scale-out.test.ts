@@ -114,9 +114,12 @@ describe('three service processes sharing a fleet through PostgreSQL', { timeout
       services.splice(services.indexOf(holder), 1);
       const takenBy = await eventually(
         async () => {
+          // Every instance shows the whole fleet: the one that took it over holds it now.
           for (const service of services) {
             const state = await service.api.getState().catch(() => undefined);
-            if (state?.sessions.some((s) => s.hostId === 'desk' && s.state === 'open')) return service;
+            const holds = state?.coordination?.holders.desk === state?.coordination?.instanceId;
+            if (holds && state?.sessions.some((s) => s.hostId === 'desk' && s.state === 'open'))
+              return service;
           }
           return undefined;
         },
@@ -127,6 +130,18 @@ describe('three service processes sharing a fleet through PostgreSQL', { timeout
       // Within two polls of the lease running out (logging on to xrdp takes about 3 s of that).
       expect(reopenedMs).toBeLessThan((LEASE_SECONDS + 2 * POLL_SECONDS) * 1000 + 5_000);
       expect(takenBy.pid).not.toBe(holder.pid);
+      // Any instance's API shows the whole fleet, each host once (within a heartbeat and a poll).
+      const everyHost = [...CLOUD, 'desk'].sort().join();
+      await eventually(async () => {
+        const shown = await Promise.all(services.map((service) => service.api.getState()));
+        return shown.every(
+          (state) =>
+            state.hosts
+              .map((h) => h.id)
+              .sort()
+              .join() === everyHost,
+        );
+      }, 'every instance showing every host');
       w.botcity.finishTask(task.id);
       services.push(await start());
 

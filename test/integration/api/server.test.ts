@@ -303,7 +303,33 @@ describe('the HTTP API', () => {
     const all = await request(`${server.url}/api/retry`, { method: 'POST', headers: auth() });
     expect(all.json()).toEqual({ retried: ['bot-01'] });
     expect(manager.retried).toEqual(['bot-01', 'bot-01']);
-    manager.current = { ...manager.current, hosts: [] };
+    // Several instances: a host another instance holds is retried there, not here.
+    manager.current = {
+      ...manager.current,
+      hosts: [
+        { ...hostView('bot-01'), failed: true },
+        { ...hostView('bot-02'), failed: true },
+      ],
+      coordination: {
+        instanceId: 'here',
+        connected: true,
+        instances: 2,
+        holders: { 'bot-01': 'elsewhere', 'bot-02': 'here' },
+      },
+    };
+    const elsewhere = await request(`${server.url}/api/hosts/bot-01/retry`, {
+      method: 'POST',
+      headers: auth(),
+    });
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.json()).toMatchObject({
+      error: 'conflict',
+      message: expect.stringContaining('elsewhere'),
+    });
+    expect((await request(`${server.url}/api/retry`, { method: 'POST', headers: auth() })).json()).toEqual({
+      retried: ['bot-02'],
+    });
+    manager.current = { ...manager.current, hosts: [], coordination: undefined };
     await request(`${server.url}/api/hosts/bot-01`, { method: 'DELETE', headers: auth() });
   });
 
