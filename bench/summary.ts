@@ -48,6 +48,11 @@ export const summaryFigures: SummaryFigure[] = [
   },
   { figure: 'scale-out: heartbeat, 300 hosts among 3 instances', area: /^scale-out$/, metric: /^heartbeat/ },
   {
+    figure: 'scale-out: sessions per instance, per GiB',
+    area: /^rdp:xrdp$/,
+    metric: /^sessions per instance/,
+  },
+  {
     figure: 'scale-out: coordination CPU per instance',
     area: /^scale-out$/,
     metric: /^coordination CPU per instance/,

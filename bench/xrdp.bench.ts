@@ -187,6 +187,14 @@ async function measure(): Promise<BenchRow[]> {
       },
       {
         area,
+        // An instance of several sharing a fleet holds its sessions the same way: this is its bound.
+        metric: 'sessions per instance, per GiB of memory',
+        value: Math.floor(1024 / perExtra),
+        unit: 'sessions',
+        note: `from the memory per session above; CPU allows ${Math.floor(100 / Math.max(0.001, Math.max(0, idleTenLooked - idleBaseline) / SESSIONS))} per core (health looks on); coordination adds its own (scale-out rows)`,
+      },
+      {
+        area,
         metric: `memory the health looks added (${SESSIONS} sessions, 10 s)`,
         value: rssAfterLooks - rssBeforeLooks,
         unit: 'MB',

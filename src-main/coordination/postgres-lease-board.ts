@@ -87,6 +87,8 @@ export class PostgresLeaseBoard implements LeaseBoard {
            busy_hosts = excluded.busy_hosts`,
         [me, input.sessions, busy],
       );
+      // Every start is a new instance: the rows of those long gone are dropped, not kept forever.
+      await client.query(`delete from sm_instances where heartbeat_at < now() - interval '1 day'`);
       const live = await client.query<{ id: string; sessions: number; busy_hosts: number }>(
         `select id, sessions, busy_hosts from sm_instances where heartbeat_at > now() - $1 * interval '1 millisecond'`,
         [ttl],

@@ -1,3 +1,4 @@
+import postgresDriver from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoordinationError, type Holding } from '../../../src-main/coordination/lease-board.js';
 import { PostgresLeaseBoard } from '../../../src-main/coordination/postgres-lease-board.js';
@@ -196,6 +197,27 @@ describe('leases on PostgreSQL', { timeout: 60_000 }, () => {
       ).othersOn,
     ).toBeGreaterThanOrEqual(1);
     await Promise.all([a, b].map((x) => x.release()));
+  });
+
+  it('the rows of instances gone for a day are dropped at the next heartbeat', async () => {
+    const x = board('fresh');
+    await x.beat({ hostIds: ['h-old'], idleHostIds: new Set(), sessions: 0, onHostIds: new Set() });
+    const url = new URL(pg.url);
+    url.password = pg.password;
+    const client = new postgresDriver.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      await client.query(
+        `insert into sm_instances (id, heartbeat_at) values ('gone-long-ago', now() - interval '2 days')`,
+      );
+      await x.beat({ hostIds: ['h-old'], idleHostIds: new Set(), sessions: 0, onHostIds: new Set() });
+      const rows = await client.query<{ id: string }>(`select id from sm_instances order by id`);
+      expect(rows.rows.map((row) => row.id)).not.toContain('gone-long-ago');
+      expect(rows.rows.map((row) => row.id)).toContain('fresh');
+    } finally {
+      await client.end();
+      await x.release();
+    }
   });
 
   it('a wrong password is refused as such', async () => {
