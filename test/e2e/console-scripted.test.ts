@@ -567,6 +567,32 @@ describe('web console over a scripted manager', () => {
     await page().getByTestId('notification-test-results').filter({ hasText: 'webhook: sent' }).waitFor();
     expect(manager.notified).toContain('webhook');
     expect(await page().content()).not.toContain('XXXX');
+
+    // Several instances: the shared database's URL (never with its password) and the password apart.
+    await page().getByLabel('PostgreSQL URL').fill('postgres://sm:CANARY-pg@db.example.com/session_manager');
+    await click('Save shared fleet');
+    await page()
+      .getByText(/a PostgreSQL URL without a password/)
+      .waitFor();
+    await page().getByLabel('PostgreSQL URL').fill('postgres://sm@db.example.com:5432/session_manager');
+    await click('Save shared fleet');
+    await page().getByText('the database password is needed').waitFor();
+    await page().getByLabel('Database password').fill('CANARY-pg-password');
+    await click('Save shared fleet');
+    await page()
+      .getByRole('region', { name: 'Shared fleet' })
+      .getByText('Stored in the keychain: leave empty to keep it.')
+      .waitFor();
+    expect(await page().getByLabel('Database password').inputValue()).toBe('');
+    expect(await manager.secrets.get('coordination-password:main')).toBe('CANARY-pg-password');
+    expect(manager.configStore.load().coordination).toEqual({
+      postgres: {
+        url: 'postgres://sm@db.example.com:5432/session_manager',
+        password: 'coordination-password:main',
+      },
+      leaseSeconds: 10,
+    });
+    expect(await page().content()).not.toContain('CANARY-pg-password');
     await screenshot(page(), 'settings');
     expect(await seriousA11yViolations(page())).toEqual([]);
   });

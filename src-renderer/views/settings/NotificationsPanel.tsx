@@ -21,6 +21,7 @@ import { settingsPatchSchema } from '../../../src-main/api/config-schemas.js';
 import { useApi } from '../../api/ApiProvider.js';
 import { errorText } from '../../lib/errors.js';
 import { issueAt, optionalText, patchAt, type FieldErrors } from '../../lib/validation.js';
+import { KeptSecretInput } from './KeptSecretInput.js';
 import { SectionFooter } from './SectionFooter.js';
 import { useSectionSave } from './use-section-save.js';
 
@@ -189,14 +190,11 @@ export function NotificationsPanel({
             value={email.user}
             onChange={(e) => setEmail({ ...email, user: e.currentTarget.value })}
           />
-          <PasswordInput
+          <KeptSecretInput
             label="SMTP password"
-            autoComplete="new-password"
-            description={
-              current.email?.hasPassword ? 'Stored in the keychain: leave empty to keep it.' : undefined
-            }
+            stored={current.email?.hasPassword ?? false}
             value={email.password}
-            onChange={(e) => setEmail({ ...email, password: e.currentTarget.value })}
+            onChange={(password) => setEmail({ ...email, password })}
           />
           <TextInput
             label="From"

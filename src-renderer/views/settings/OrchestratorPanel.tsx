@@ -1,7 +1,8 @@
-import { NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { NumberInput, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { settingsPatchSchema, type SettingsReply } from '../../../src-main/api/config-schemas.js';
 import { issueAt, patchAt, type FieldErrors } from '../../lib/validation.js';
+import { KeptSecretInput } from './KeptSecretInput.js';
 import { SectionFooter } from './SectionFooter.js';
 import { useSectionSave } from './use-section-save.js';
 
@@ -78,14 +79,12 @@ export function OrchestratorPanel({
             onChange={(e) => setLogin(e.currentTarget.value)}
             error={error('login')}
           />
-          <PasswordInput
+          <KeptSecretInput
             label="Workspace key"
-            autoComplete="new-password"
-            description={
-              current?.hasKey ? 'Stored in the keychain: leave empty to keep it.' : 'Kept in the keychain.'
-            }
+            stored={current?.hasKey ?? false}
+            hint="Kept in the keychain."
             value={key}
-            onChange={(e) => setKey(e.currentTarget.value)}
+            onChange={setKey}
             error={error('key')}
           />
           <NumberInput

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { useApi } from '../../api/ApiProvider.js';
 import { useLoad } from '../../lib/use-load.js';
 import { useLive } from '../../store/live-store.js';
+import { CoordinationPanel } from './CoordinationPanel.js';
 import { NotificationsPanel } from './NotificationsPanel.js';
 import { OrchestratorPanel } from './OrchestratorPanel.js';
 import { PolicyPanel } from './PolicyPanel.js';
@@ -29,6 +30,7 @@ export function SettingsView() {
           <OrchestratorPanel settings={data} onSaved={saved} />
           <PolicyPanel settings={data} hostIds={hostIds} onSaved={saved} />
           <NotificationsPanel settings={data} onSaved={saved} />
+          <CoordinationPanel settings={data} onSaved={saved} />
         </>
       )}
     </Stack>
