@@ -42,6 +42,7 @@ export class Coordinator implements FleetScope {
   private own: SharedPart | undefined;
   private others: SharedPart[] = [];
   private readonly unreadable = new Map<string, number>();
+  private sharing: Promise<void> | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.monotonic = options.monotonic ?? (() => performance.now());
@@ -61,6 +62,7 @@ export class Coordinator implements FleetScope {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.sharing;
     if (release) await this.options.board.release().catch(() => undefined);
     await this.options.board.close();
   }
@@ -185,7 +187,8 @@ export class Coordinator implements FleetScope {
     } finally {
       this.leaving = new Set();
     }
-    await this.share();
+    // Not awaited: a slow share never delays the next heartbeat (the leases' renewal).
+    this.sharing ??= this.share().finally(() => (this.sharing = undefined));
     const gained = [...this.holding.hosts].filter((hostId) => !before.has(hostId));
     if (gained.length > 0) this.options.onGained?.(gained);
   }
