@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { AsyncEntry } from '@napi-rs/keyring';
 import { SecretStoreUnavailableError, type SecretStore } from './secret-store.js';
 
 const KEYCHAIN_SERVICE = 'session-manager';
-const AVAILABILITY_PROBE_REF = 'availability-probe:default';
+/** One probe entry per process: two processes probing one entry at once would undo each other's. */
+const availabilityProbeRef = () => `availability-probe:${process.pid}-${randomBytes(4).toString('hex')}`;
 
 /** The OS keychain through @napi-rs/keyring. Fails closed: any keychain error becomes SecretStoreUnavailableError. */
 export class KeychainStore implements SecretStore {
@@ -27,8 +29,9 @@ export class KeychainStore implements SecretStore {
 
   /** Writes and removes a probe entry: only a reachable, unlocked keychain lets both through. */
   async assertAvailable(): Promise<void> {
-    await this.set(AVAILABILITY_PROBE_REF, 'probe');
-    await this.delete(AVAILABILITY_PROBE_REF);
+    const ref = availabilityProbeRef();
+    await this.set(ref, 'probe');
+    await this.delete(ref);
   }
 
   async delete(ref: string): Promise<void> {

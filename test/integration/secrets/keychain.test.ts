@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { KeychainStore } from '../../../src-main/secrets/keychain-store.js';
@@ -39,6 +39,24 @@ describe('keychain store (real gnome-keyring)', () => {
     ]).toString();
     expect(read).toBe('seen-by-secret-tool');
     await store.delete(ref);
+  });
+
+  it('answers the availability probes of several processes starting together', async () => {
+    // Each probe writes and deletes an entry: one entry shared by all made them delete each other's.
+    const script = `
+      import { KeychainStore } from './src-main/secrets/keychain-store.ts';
+      try { for (let i = 0; i < 5; i++) await new KeychainStore().assertAvailable(); console.log('ok'); }
+      catch (e) { console.log(e.name); }
+    `;
+    const probe = () =>
+      new Promise<string>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', '--input-type=module', '-e', script],
+          (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
+        ),
+      );
+    expect(await Promise.all(Array.from({ length: 8 }, probe))).toEqual(Array(8).fill('ok'));
   });
 
   it('fails closed without a keychain (no plain-text fallback)', () => {
