@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../bench/seeded-random.js';
 import { eventually } from '../helpers/eventually.js';
 import { startPostgres, type Postgres } from '../helpers/postgres.js';
-import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
+import type { ServiceProcess } from '../helpers/service-process.js';
 import { fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
+import { serviceStarter, startsAndDuplicates, watchCap } from './shared-fleet-watch.js';
 
 /**
  * Three real service processes share 100 cloud hosts through a real PostgreSQL, against the fake
@@ -48,25 +49,11 @@ describe('three service processes making 1,000 start/stop cycles', { timeout: 42
       runners: hostIds.map((id) => ({ id: `r-${id}`, host: id, sessionMode: 'console' as const })),
       coordination: { postgres: { url: pg.url, password: ref }, leaseSeconds: LEASE_SECONDS },
     });
-    const start = async () => {
-      const service = await startServiceProcess({
-        configPath: w.configPath,
-        entry: 'bundle',
-        env: { AWS_ENDPOINT_URL_EC2: w.ec2.url, AWS_REGION: 'us-east-1' },
-      });
-      running.push(service);
-      return service;
-    };
+    const start = serviceStarter(w, running);
     const services = await Promise.all([start(), start(), start()]);
 
     // The cap, watched all along from the cloud's side.
-    let overCap = 0;
-    const watcher = setInterval(() => {
-      const on = [...instances.values()].filter((id) =>
-        ['pending', 'running'].includes(w.ec2.world.get(id)?.state ?? ''),
-      ).length;
-      if (on > CAP) overCap++;
-    }, 50);
+    const cap = watchCap(w, [...instances.values()], CAP);
     const calls = (action: string) => w.ec2.world.calls.filter((call) => call.action === action);
 
     try {
@@ -107,22 +94,13 @@ describe('three service processes making 1,000 start/stop cycles', { timeout: 42
         60_000,
       );
     } finally {
-      clearInterval(watcher);
+      cap.stop();
     }
 
     // Never two starts of one instance without a stop between them.
-    let duplicates = 0;
-    for (const instance of instances.values()) {
-      let on = false;
-      for (const call of w.ec2.world.calls.filter((c) => c.instanceIds.includes(instance))) {
-        if (call.action === 'StartInstances') {
-          if (on) duplicates++;
-          on = true;
-        } else if (call.action === 'StopInstances') on = false;
-      }
-    }
-    expect(calls('StartInstances').length).toBeGreaterThanOrEqual(CYCLES);
+    const { starts, duplicates } = startsAndDuplicates(w, [...instances.values()]);
+    expect(starts).toBeGreaterThanOrEqual(CYCLES);
     expect(duplicates).toBe(0);
-    expect(overCap).toBe(0);
+    expect(cap.overCap()).toBe(0);
   });
 });

@@ -5,8 +5,9 @@ import { seededRandom } from '../../bench/seeded-random.js';
 import { eventually } from '../helpers/eventually.js';
 import { startPostgres, type Postgres } from '../helpers/postgres.js';
 import { startXrdp, type XrdpServer } from '../helpers/rdp-servers.js';
-import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
+import type { ServiceProcess } from '../helpers/service-process.js';
 import { fastPolicy, faultWorld, type FaultWorld } from './fault-world.js';
+import { serviceStarter, startsAndDuplicates, watchCap } from './shared-fleet-watch.js';
 import { ensureFaultUser, FAULT_PASSWORD, FAULT_USER } from './rdp-user.js';
 
 /**
@@ -65,15 +66,7 @@ describe('three service processes sharing a fleet through PostgreSQL', { timeout
       ],
       coordination: { postgres: { url: pg.url, password: ref }, leaseSeconds: LEASE_SECONDS },
     });
-    const start = async () => {
-      const service = await startServiceProcess({
-        configPath: w.configPath,
-        entry: 'bundle',
-        env: { AWS_ENDPOINT_URL_EC2: w.ec2.url, AWS_REGION: 'us-east-1' },
-      });
-      running.push(service);
-      return service;
-    };
+    const start = serviceStarter(w, running);
     const services = [await start(), await start(), await start()];
     const board = new PostgresLeaseBoard({
       url: pg.url,
@@ -85,14 +78,8 @@ describe('three service processes sharing a fleet through PostgreSQL', { timeout
       (await board.fleet()).leases.find((lease) => lease.hostId === hostId)?.holder;
     const pidOf = (holder: string) => Number(holder.split('-').at(-2));
 
-    // The cap and duplicate starts, watched all along from the cloud's side.
-    let overCap = 0;
-    const watcher = setInterval(() => {
-      const on = [...instances.values()].filter((id) =>
-        ['pending', 'running'].includes(w.ec2.world.get(id)?.state ?? ''),
-      ).length;
-      if (on > CAP) overCap++;
-    }, 50);
+    // The cap, watched all along from the cloud's side.
+    const cap = watchCap(w, [...instances.values()], CAP);
 
     try {
       // 1. A busy runner's session on xrdp, held by one instance: kill -9 that instance.
@@ -215,25 +202,14 @@ describe('three service processes sharing a fleet through PostgreSQL', { timeout
         await history.close();
       }
     } finally {
-      clearInterval(watcher);
+      cap.stop();
       await board.close();
     }
 
     // Never two starts of one instance without a stop between them.
-    let duplicates = 0;
-    let starts = 0;
-    for (const instance of instances.values()) {
-      let on = false;
-      for (const call of w.ec2.world.calls.filter((c) => c.instanceIds.includes(instance))) {
-        if (call.action === 'StartInstances') {
-          starts++;
-          if (on) duplicates++;
-          on = true;
-        } else if (call.action === 'StopInstances') on = false;
-      }
-    }
+    const { starts, duplicates } = startsAndDuplicates(w, [...instances.values()]);
     expect(starts).toBeGreaterThanOrEqual(6);
     expect(duplicates).toBe(0);
-    expect(overCap).toBe(0);
+    expect(cap.overCap()).toBe(0);
   });
 });
