@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { coordinationError, postgresPool } from './postgres-pool.js';
-import { SCHEMA_LOCK } from './schema-lock.js';
+import { CoordinationDatabase, postgresPool } from './postgres-pool.js';
 import { preferenceOrder, targetShares } from './fair-share.js';
 import { type BeatInput, type FleetLeases, type Holding, type LeaseBoard } from './lease-board.js';
 
@@ -46,21 +45,21 @@ create table if not exists sm_views (
  */
 export class PostgresLeaseBoard implements LeaseBoard {
   readonly instanceId: string;
-  private readonly pool: pg.Pool;
+  private readonly db: CoordinationDatabase;
   private readonly ttlMs: number;
   private readonly monotonic: () => number;
-  private schemaReady: Promise<void> | undefined;
 
   constructor(options: PostgresLeaseBoardOptions) {
     this.instanceId = options.instanceId;
     this.ttlMs = options.ttlMs;
     this.monotonic = options.monotonic ?? (() => performance.now());
-    this.pool = postgresPool({
+    const pool = postgresPool({
       url: options.url,
       ...(options.password !== undefined ? { password: options.password } : {}),
       timeoutMs: options.timeoutMs ?? Math.max(1_000, Math.floor(options.ttlMs / 4)),
       max: 2,
     });
+    this.db = new CoordinationDatabase(pool, SCHEMA);
   }
 
   async beat(input: BeatInput): Promise<Holding> {
@@ -191,7 +190,7 @@ export class PostgresLeaseBoard implements LeaseBoard {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.db.close();
   }
 
   /** Free or expired hosts, in this instance's order, until it holds its share. */
@@ -238,29 +237,7 @@ export class PostgresLeaseBoard implements LeaseBoard {
     return Math.floor(this.ttlMs / 3);
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw coordinationError(error);
-    }
-    try {
-      // Instances starting together would race on creating the tables: one at a time, by a lock.
-      this.schemaReady ??= client.query(`begin; ${SCHEMA_LOCK}; ${SCHEMA} commit;`).then(() => undefined);
-      await this.schemaReady.catch((error: unknown) => {
-        this.schemaReady = undefined;
-        throw error;
-      });
-      await client.query('begin');
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw coordinationError(error);
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.db.run(work, { transaction: true });
   }
 }

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { coordinationError, postgresPool } from './postgres-pool.js';
-import { SCHEMA_LOCK } from './schema-lock.js';
+import { CoordinationDatabase, postgresPool } from './postgres-pool.js';
 
 /**
  * What plan learned of each host (boot leads, back-off, failed marks, idle gaps), kept in the shared
@@ -23,16 +22,17 @@ export interface PostgresPlanMemoryOptions {
 }
 
 export class PostgresPlanMemory {
-  private readonly pool: pg.Pool;
-  private schemaReady: Promise<unknown> | undefined;
+  /** The leases' tables are made by the lease board; this one beside them. */
+  private readonly db: CoordinationDatabase;
 
   constructor(private readonly options: PostgresPlanMemoryOptions) {
-    this.pool = postgresPool({
+    const pool = postgresPool({
       url: options.url,
       ...(options.password !== undefined ? { password: options.password } : {}),
       timeoutMs: options.timeoutMs ?? 5_000,
       max: 1,
     });
+    this.db = new CoordinationDatabase(pool, SCHEMA);
   }
 
   /** Saves each host's memory, for the hosts whose lease this instance holds now. */
@@ -64,28 +64,10 @@ export class PostgresPlanMemory {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.db.close();
   }
 
-  private async run<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw coordinationError(error);
-    }
-    try {
-      // The leases' tables are made by the lease board; this one beside them, one maker at a time.
-      this.schemaReady ??= client.query(`begin; ${SCHEMA_LOCK}; ${SCHEMA} commit;`);
-      await this.schemaReady.catch((error: unknown) => {
-        this.schemaReady = undefined;
-        throw error;
-      });
-      return await work(client);
-    } catch (error) {
-      throw coordinationError(error);
-    } finally {
-      client.release();
-    }
+  private run<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.db.run(work);
   }
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { CoordinationError } from './lease-board.js';
+import { SCHEMA_LOCK } from './schema-lock.js';
 
 /**
  * A small pool on the shared database: every statement and connection bounded by `timeoutMs`, and a
@@ -40,4 +41,49 @@ export function coordinationError(error: unknown): CoordinationError {
     return new CoordinationError('unreachable', detail);
   if (sqlState.startsWith('28')) return new CoordinationError('auth-failed', detail);
   return new CoordinationError('error', detail);
+}
+
+/**
+ * Work on the shared database through a pool, its tables (`schema`, idempotent SQL) made at the first
+ * use, one maker at a time (instances starting together would race on `create table`); every failure
+ * read as a CoordinationError.
+ */
+export class CoordinationDatabase {
+  private schemaReady: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+  ) {}
+
+  /** `work` on one connection, in a transaction when asked (rolled back if it fails). */
+  async run<T>(work: (client: pg.PoolClient) => Promise<T>, { transaction = false } = {}): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw coordinationError(error);
+    }
+    try {
+      this.schemaReady ??= client.query(`begin; ${SCHEMA_LOCK}; ${this.schema} commit;`);
+      await this.schemaReady.catch((error: unknown) => {
+        this.schemaReady = undefined;
+        throw error;
+      });
+      if (!transaction) return await work(client);
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      if (transaction) await client.query('rollback').catch(() => undefined);
+      throw coordinationError(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
 }
