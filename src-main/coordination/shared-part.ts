@@ -1,29 +1,24 @@
 import { z } from 'zod';
 import { hostViewSchema, runnerViewSchema, sessionViewSchema } from '../api/state-schema.js';
 import type { SharedPart } from '../core/fleet-view.js';
+import { recordByRecord } from '../lib/record-by-record.js';
+
+const sharedPartSchema = z.object({
+  hosts: recordByRecord(hostViewSchema),
+  runners: recordByRecord(runnerViewSchema),
+  sessions: recordByRecord(sessionViewSchema),
+});
 
 /**
  * What another instance shared, checked record by record: a host, runner or session that does not
  * read is left out (and counted), never the rest of the part with it.
  */
 export function readSharedPart(instanceId: string, value: unknown): { part: SharedPart; skipped: number } {
-  const lists = z
-    .object({ hosts: z.array(z.unknown()), runners: z.array(z.unknown()), sessions: z.array(z.unknown()) })
-    .safeParse(value);
-  if (!lists.success) return { part: { instanceId, hosts: [], runners: [], sessions: [] }, skipped: 1 };
-  let skipped = 0;
-  const each = <T>(schema: z.ZodType<T>, records: unknown[]): T[] =>
-    records.flatMap((record) => {
-      const read = schema.safeParse(record);
-      if (read.success) return [read.data];
-      skipped++;
-      return [];
-    });
-  const part: SharedPart = {
-    instanceId,
-    hosts: each(hostViewSchema, lists.data.hosts),
-    runners: each(runnerViewSchema, lists.data.runners),
-    sessions: each(sessionViewSchema, lists.data.sessions),
+  const read = sharedPartSchema.safeParse(value);
+  if (!read.success) return { part: { instanceId, hosts: [], runners: [], sessions: [] }, skipped: 1 };
+  const { hosts, runners, sessions } = read.data;
+  return {
+    part: { instanceId, hosts: hosts.content, runners: runners.content, sessions: sessions.content },
+    skipped: hosts.skipped + runners.skipped + sessions.skipped,
   };
-  return { part, skipped };
 }

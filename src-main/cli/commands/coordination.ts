@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { coordinationSchema } from '../../config/schema.js';
-import type { CoordinationErrorKind } from '../../coordination/lease-board.js';
+import { CoordinationError, type CoordinationErrorKind } from '../../coordination/lease-board.js';
 import { writeConfig } from '../config-writes.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -130,9 +130,12 @@ async function testCoordination(ctx: CliContext, options: { json?: boolean }): P
     );
     ctx.print(lines.join('\n'));
   } catch (error) {
-    const kind = (error as { kind?: CoordinationErrorKind }).kind ?? 'error';
-    const detail = (error as { detail?: string }).detail ?? String(error);
-    throw new CliError(`Coordination database ${kind}: ${detail}`, exitCodeOf[kind], { ok: false, kind });
+    const failure =
+      error instanceof CoordinationError ? error : new CoordinationError('error', String(error));
+    throw new CliError(`Coordination database ${failure.kind}: ${failure.detail}`, exitCodeOf[failure.kind], {
+      ok: false,
+      kind: failure.kind,
+    });
   } finally {
     await board.close();
   }

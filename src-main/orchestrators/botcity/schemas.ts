@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordByRecord } from '../../lib/record-by-record.js';
 
 /**
  * Every BotCity Maestro response, parsed with zod. Objects strip unknown fields (never fail on them).
@@ -93,14 +94,7 @@ export type BotCityTask = z.infer<typeof taskSchema>;
  * paging) is accepted as one last page.
  */
 function pageSchema<T extends z.ZodType>(item: T) {
-  const records = z.array(z.unknown()).transform((raw) => {
-    const content: z.output<T>[] = [];
-    for (const record of raw) {
-      const parsed = item.safeParse(record);
-      if (parsed.success) content.push(parsed.data);
-    }
-    return { content, skipped: raw.length - content.length, raw: raw.length };
-  });
+  const records = recordByRecord(item);
   const spring = z
     .object({
       content: records,
